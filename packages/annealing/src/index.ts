@@ -1,0 +1,1 @@
+export type { Stepper } from './stepper.js';
