@@ -1,0 +1,154 @@
+/**
+ * The contracts between a training loop and its callbacks. Framework-free: numbers in, numbers out.
+ * A loop (the Learner, or your own) owns a {@link TrainState} and fires the events of
+ * {@link Callback} in this order:
+ *
+ * ```text
+ * onTrainBegin
+ *   for each epoch: onEpochBegin
+ *     for each batch: onBatchBegin → onLossBegin → onBackwardBegin → onBackwardEnd → onStepEnd → onBatchEnd
+ *     (validation unless state.skipValidate) → onEpochEnd
+ * onTrainEnd (always, also after an error: state.error is set then)
+ * ```
+ */
+
+/** The hyperparameters an optimizer exposes to callbacks, one value per parameter group. */
+export type HyperName = 'lr' | 'mom' | 'beta' | 'wd';
+
+/**
+ * The part of an optimizer that callbacks may read and write: one value per parameter group for
+ * each hyperparameter. `mom` is SGD's momentum or Adam's beta1; `beta` is Adam's beta2 or
+ * RMSProp's alpha; `wd` is the weight decay.
+ *
+ * @example
+ * ```ts
+ * opt.get('lr');            // [0.001, 0.01] for two groups
+ * opt.set('lr', 0.05);      // every group
+ * opt.set('lr', [1e-3, 1e-2]); // per group
+ * ```
+ */
+export interface HyperparamTarget {
+  /** Number of parameter groups (≥ 1). */
+  readonly nGroups: number;
+  /** The current value of a hyperparameter for every group. */
+  get(name: HyperName): number[];
+  /** Sets a hyperparameter: one number for every group, or one per group. */
+  set(name: HyperName, value: number | readonly number[]): void;
+}
+
+/**
+ * A saved copy of the trainable state (weights, optimizer state, batch-norm statistics) that can be
+ * put back bit-for-bit. Taken with {@link TrainingHost.snapshot}.
+ *
+ * @example
+ * ```ts
+ * const snap = await state.host.snapshot();
+ * try { ... } finally { await snap.restore(); snap.dispose(); }
+ * ```
+ */
+export interface Snapshot {
+  /** Puts the saved state back. May be called more than once. */
+  restore(): void | Promise<void>;
+  /** Frees the memory the snapshot holds. */
+  dispose(): void;
+}
+
+/**
+ * What the training loop offers to callbacks besides the state: the optimizer's hyperparameters,
+ * snapshots of the trainable state, and an optional loss on one validation batch.
+ *
+ * @example
+ * ```ts
+ * const lrs = state.host.opt.get('lr');
+ * ```
+ */
+export interface TrainingHost {
+  /** The optimizer's hyperparameters. */
+  readonly opt: HyperparamTarget;
+  /** Saves weights, optimizer state and buffers so they can be restored exactly. */
+  snapshot(): Snapshot | Promise<Snapshot>;
+  /** The loss of the current model on one validation batch (the next one, cycling), if the loop can. */
+  validationBatchLoss?(): Promise<number>;
+}
+
+/**
+ * The shared, mutable state of a training run. The loop writes the counters and losses; callbacks
+ * read them and may set the control flags.
+ *
+ * @example
+ * ```ts
+ * const cb: Callback = { onBatchEnd: (s) => { if (s.lastLoss > 10) s.stopTraining = true; } };
+ * ```
+ */
+export interface TrainState {
+  /** The loop's services (optimizer hyperparameters, snapshots). */
+  readonly host: TrainingHost;
+  /** Number of epochs this run was asked for. */
+  nEpochs: number;
+  /** Current epoch, 0-based. */
+  epoch: number;
+  /** Training batches per epoch. */
+  nBatches: number;
+  /** Index of the current batch within the epoch, 0-based. */
+  numBatch: number;
+  /** Training iterations done since onTrainBegin (0-based index of the current batch overall). */
+  iteration: number;
+  /** True during training batches, false during validation. */
+  train: boolean;
+  /** The loss of the last training batch. */
+  lastLoss: number;
+  /** Exponential moving average of the training loss with bias correction (beta 0.98). */
+  smoothLoss: number;
+  /** Mean training loss of the current epoch so far. */
+  trainLoss: number;
+  /** Validation loss of the last validation pass (NaN before one ran). */
+  validLoss: number;
+  /** Metric values of the last validation pass, by name. */
+  metrics: Record<string, number>;
+  /** Set by a callback to stop after the current batch (onTrainEnd still fires). */
+  stopTraining: boolean;
+  /** Set by a callback to end the current epoch after the current batch. */
+  stopEpoch: boolean;
+  /** Set in onBackwardEnd (or before) to skip the optimizer step of this batch. */
+  skipStep: boolean;
+  /** Set to skip the validation pass at the end of this epoch. */
+  skipValidate: boolean;
+  /** Set when the run ended with an error; onTrainEnd sees it. */
+  error?: unknown;
+}
+
+/** The events of the training loop, in the order they fire. */
+export const CALLBACK_EVENTS = [
+  'onTrainBegin',
+  'onEpochBegin',
+  'onBatchBegin',
+  'onLossBegin',
+  'onBackwardBegin',
+  'onBackwardEnd',
+  'onStepEnd',
+  'onBatchEnd',
+  'onEpochEnd',
+  'onTrainEnd',
+] as const;
+
+/** The name of one event of the training loop. */
+export type CallbackEvent = (typeof CALLBACK_EVENTS)[number];
+
+/** A handler for one event; it may be async. */
+export type EventHandler = (state: TrainState) => void | Promise<void>;
+
+/**
+ * The one extension point of the training loop. Every event is optional. Callbacks run in
+ * ascending `order` (default 0), ties in the order they were given.
+ *
+ * @example
+ * ```ts
+ * const printer: Callback = {
+ *   name: 'printer',
+ *   onEpochEnd: (s) => console.log(s.epoch, s.validLoss, s.metrics.accuracy),
+ * };
+ * ```
+ */
+export type Callback = { readonly name?: string; readonly order?: number } & {
+  [E in CallbackEvent]?: EventHandler;
+};
