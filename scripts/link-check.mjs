@@ -9,7 +9,9 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 
 const siteDir = resolve(process.argv[2] ?? 'docs/site');
 if (!existsSync(join(siteDir, 'index.html'))) {
-  console.error(`link-check: ${relative(process.cwd(), siteDir)}/index.html not found; build the site first (pnpm docs)`);
+  console.error(
+    `link-check: ${relative(process.cwd(), siteDir)}/index.html not found; build the site first (pnpm docs)`,
+  );
   process.exit(1);
 }
 
@@ -77,7 +79,9 @@ for (const file of htmlFiles) {
     if (fragment && target.endsWith('.html')) {
       const id = decodeURIComponent(fragment);
       if (!idsOf(target).has(id)) {
-        problems.push(`${relative(siteDir, file)}: ${raw} → no element with id "${id}" in ${relative(siteDir, target)}`);
+        problems.push(
+          `${relative(siteDir, file)}: ${raw} → no element with id "${id}" in ${relative(siteDir, target)}`,
+        );
       }
     }
   }
@@ -85,7 +89,9 @@ for (const file of htmlFiles) {
 
 if (problems.length > 0) {
   console.error(problems.join('\n'));
-  console.error(`link-check: ${problems.length} broken link(s) among ${checked} in ${htmlFiles.length} pages`);
+  console.error(
+    `link-check: ${problems.length} broken link(s) among ${checked} in ${htmlFiles.length} pages`,
+  );
   process.exit(1);
 }
 console.log(`link-check: ${checked} internal links in ${htmlFiles.length} pages, none broken`);
