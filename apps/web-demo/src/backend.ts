@@ -1,0 +1,61 @@
+/**
+ * Starts TensorFlow.js's WASM backend with onecycle's training kernels. The page hands tfjs the
+ * URLs of its three .wasm builds (plain, SIMD, threaded SIMD), which Vite copies into the build.
+ * Threads need a cross-origin isolated page (COOP/COEP headers, see vite.config.ts).
+ */
+import { setupBackend } from '@onecycle/backends';
+import * as tf from '@tensorflow/tfjs-core';
+import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import plainWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import simdWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import threadedWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+
+/** The URL of each .wasm file of tfjs-backend-wasm, by file name. */
+export const wasmPaths: Record<string, string> = {
+  'tfjs-backend-wasm.wasm': plainWasm,
+  'tfjs-backend-wasm-simd.wasm': simdWasm,
+  'tfjs-backend-wasm-threaded-simd.wasm': threadedWasm,
+};
+
+/** What the backend runs on. */
+export interface BackendInfo {
+  backend: string;
+  simd: boolean;
+  /** Threads XNNPACK uses; 1 when single-threaded. */
+  threads: number;
+  crossOriginIsolated: boolean;
+  /** One line for the page, e.g. "wasm · SIMD · threads: 2". */
+  summary: string;
+}
+
+/**
+ * Starts the WASM backend: threads (one per logical core) when the page is cross-origin isolated,
+ * single-threaded otherwise. Throws an Error the page can show when WebAssembly is missing.
+ *
+ * @example
+ * ```ts
+ * const info = await startWasmBackend();
+ * status.textContent = info.summary;
+ * ```
+ */
+export async function startWasmBackend(): Promise<BackendInfo> {
+  if (typeof WebAssembly !== 'object' || typeof WebAssembly.instantiate !== 'function') {
+    throw new Error('WebAssembly is not supported by this browser: the demo needs it to train.');
+  }
+  const isolated = globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
+  if (isolated) setThreadsCount(Math.max(1, navigator.hardwareConcurrency || 1));
+  await setupBackend('wasm', { wasmPaths });
+  const backend = tf.getBackend();
+  if (backend !== 'wasm') throw new Error(`the WASM backend did not start (tfjs chose '${backend}')`);
+  const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
+  const threads = isolated ? getThreadsCount() : 1;
+  const threading =
+    threads > 1 ? `threads: ${threads}` : isolated ? 'single-threaded' : 'single-threaded (page not cross-origin isolated)';
+  return {
+    backend,
+    simd,
+    threads,
+    crossOriginIsolated: isolated,
+    summary: `wasm · ${simd ? 'SIMD' : 'no SIMD'} · ${threading}`,
+  };
+}

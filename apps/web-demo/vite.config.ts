@@ -1,0 +1,19 @@
+// Vite config of the web demo. The @onecycle/* workspace packages are resolved from their TypeScript
+// sources (export condition '@onecycle/source'), so the app builds without building them first.
+import { defaultClientConditions, defineConfig } from 'vite';
+
+/** Cross-origin isolation: lets the page use SharedArrayBuffer, hence WASM threads. */
+const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+export default defineConfig({
+  base: './',
+  resolve: { conditions: ['@onecycle/source', ...defaultClientConditions] },
+  server: { host: '127.0.0.1', headers: isolationHeaders },
+  preview: { host: '127.0.0.1', headers: isolationHeaders },
+  build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
+  // tfjs-backend-wasm locates its .wasm files itself; the app hands it their URLs (src/backend.ts).
+  optimizeDeps: { exclude: ['@tensorflow/tfjs-backend-wasm'] },
+});
