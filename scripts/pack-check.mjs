@@ -1,0 +1,324 @@
+// Release checks for the publishable packages (packages/*), as a user would meet them.
+// usage: node scripts/pack-check.mjs [--full] [--keep]
+//
+//  1. metadata: every package.json has what the registry page and a consumer need (description,
+//     keywords, license, repository with directory, type, exports with types + import, types,
+//     sideEffects, engines, files) and the package folder has README.md and LICENSE;
+//  2. changesets: `changeset status` passes and `changeset version` succeeds on a scratch copy of
+//     the workspace manifests (the real files are not touched);
+//  3. pack: `pnpm pack` of every package; each tarball holds its export targets, README.md and
+//     LICENSE, and no `workspace:` ranges are left in its package.json;
+//  4. consumers: the tarballs are npm-installed into empty folders and a small TypeScript consumer
+//     is compiled with tsc (NodeNext, strict, types from the tarballs only) and run with node:
+//       - "schedules": @onecycle/annealing + @onecycle/one-cycle alone (no third-party deps: offline);
+//       - "loop": + @onecycle/callbacks + @onecycle/lr-finder (still no third-party deps: offline);
+//       - with --full: every package together (fetches tfjs and the other third-party deps).
+// Build first (`pnpm build`): the tarballs ship dist/.
+import { execFileSync } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const args = new Set(process.argv.slice(2));
+const full = args.has('--full');
+const keep = args.has('--keep');
+const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+const changesetBin = join(root, 'node_modules', '@changesets', 'cli', 'bin.js');
+
+const failures = [];
+const fail = (msg) => {
+  failures.push(msg);
+  console.error(`  ✗ ${msg}`);
+};
+const ok = (msg) => console.log(`  ✓ ${msg}`);
+
+function run(cmd, argv, opts = {}) {
+  return execFileSync(cmd, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+}
+
+/** Runs a command; on failure records its output and returns undefined. */
+function tryRun(label, cmd, argv, opts = {}) {
+  try {
+    return run(cmd, argv, opts);
+  } catch (err) {
+    fail(`${label}: ${cmd} ${argv.join(' ')} failed\n${err.stdout ?? ''}${err.stderr ?? ''}`);
+    return undefined;
+  }
+}
+
+const packages = readdirSync(join(root, 'packages'), { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(join(root, 'packages', d.name, 'package.json')))
+  .map((d) => {
+    const dir = join(root, 'packages', d.name);
+    return {
+      dir,
+      rel: `packages/${d.name}`,
+      pkg: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')),
+    };
+  });
+
+// ── 1. metadata ──────────────────────────────────────────────────────────────────────────────
+console.log('metadata');
+const rootPkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+if (!existsSync(join(root, 'LICENSE'))) fail('LICENSE is missing at the repository root');
+for (const { dir, rel, pkg } of packages) {
+  const gaps = [];
+  const nonEmpty = (v) => typeof v === 'string' && v.trim() !== '';
+  if (!nonEmpty(pkg.name) || !pkg.name.startsWith('@onecycle/')) gaps.push('name (@onecycle/<name>)');
+  if (!/^\d+\.\d+\.\d+/.test(pkg.version ?? '')) gaps.push('version');
+  if (pkg.private === true) gaps.push('private: true (cannot be published)');
+  if (!nonEmpty(pkg.description)) gaps.push('description');
+  if (!Array.isArray(pkg.keywords) || pkg.keywords.length === 0) gaps.push('keywords');
+  if (pkg.license !== rootPkg.license) gaps.push(`license (expected ${rootPkg.license})`);
+  if (!nonEmpty(pkg.repository?.url) || pkg.repository?.directory !== rel) {
+    gaps.push(`repository { url, directory: "${rel}" }`);
+  }
+  if (pkg.type !== 'module') gaps.push('type: "module"');
+  if (typeof pkg.sideEffects !== 'boolean' && !Array.isArray(pkg.sideEffects)) gaps.push('sideEffects');
+  if (!nonEmpty(pkg.engines?.node)) gaps.push('engines.node');
+  const dot = pkg.exports?.['.'];
+  if (
+    !dot ||
+    typeof dot !== 'object' ||
+    !nonEmpty(dot.types) ||
+    !(nonEmpty(dot.import) || nonEmpty(dot.default))
+  ) {
+    gaps.push('exports["."] with types and import');
+  } else {
+    const keys = Object.keys(dot);
+    if (keys.indexOf('types') > keys.indexOf(nonEmpty(dot.import) ? 'import' : 'default')) {
+      gaps.push('exports["."]: "types" must come before "import"');
+    }
+  }
+  if (!nonEmpty(pkg.types)) gaps.push('types');
+  if (!Array.isArray(pkg.files) || !pkg.files.includes('dist')) gaps.push('files (with "dist")');
+  if (!existsSync(join(dir, 'README.md'))) gaps.push('README.md');
+  if (!existsSync(join(dir, 'LICENSE'))) gaps.push('LICENSE');
+  if (!existsSync(join(dir, 'typedoc.json'))) {
+    // not a gap: the root typedoc.json's packageOptions apply
+  }
+  for (const [dep, range] of Object.entries(pkg.dependencies ?? {})) {
+    if (dep.startsWith('@onecycle/') && range !== 'workspace:^') {
+      gaps.push(`dependencies.${dep}: "${range}" (use "workspace:^" so releases stay in step)`);
+    }
+  }
+  for (const target of [dot?.types, dot?.import ?? dot?.default, pkg.types, pkg.main].filter(nonEmpty)) {
+    if (!existsSync(join(dir, target))) gaps.push(`${target} is missing (build first: pnpm build)`);
+  }
+  if (gaps.length > 0) fail(`${pkg.name ?? rel}: ${[...new Set(gaps)].join('; ')}`);
+  else ok(`${pkg.name}`);
+}
+
+// ── 2. changesets ────────────────────────────────────────────────────────────────────────────
+console.log('changesets');
+const scratch = mkdtempSync(join(tmpdir(), 'onecycle-pack-check-'));
+{
+  // A scratch copy of the manifests and changesets, committed to a fresh git repository, so that
+  // `changeset status` validates the pending changesets (ids, package names, bump types) and prints
+  // the release plan, and `changeset version` can rewrite files without touching the real ones.
+  const copy = join(scratch, 'workspace');
+  mkdirSync(copy);
+  for (const f of ['package.json', 'pnpm-workspace.yaml', '.changeset']) {
+    cpSync(join(root, f), join(copy, f), { recursive: true });
+  }
+  for (const group of ['packages', 'apps']) {
+    if (!existsSync(join(root, group))) continue;
+    for (const d of readdirSync(join(root, group))) {
+      const src = join(root, group, d, 'package.json');
+      if (!existsSync(src)) continue;
+      mkdirSync(join(copy, group, d), { recursive: true });
+      cpSync(src, join(copy, group, d, 'package.json'));
+    }
+  }
+  writeFileSync(join(copy, '.gitignore'), 'node_modules\n');
+  symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'), 'dir');
+  const git = (...a) =>
+    run('git', ['-c', 'user.name=pack-check', '-c', 'user.email=pack-check@localhost', ...a], { cwd: copy });
+  git('init', '-q', '-b', 'main');
+  git('add', '.');
+  git('commit', '-q', '-m', 'scratch');
+  const status = tryRun('changeset status', process.execPath, [changesetBin, 'status', '--since=HEAD'], {
+    cwd: copy,
+  });
+  if (status !== undefined) ok(`changeset status: ${status.trim().split('\n').join(' | ') || 'ok'}`);
+  const out = tryRun('changeset version', process.execPath, [changesetBin, 'version'], { cwd: copy });
+  if (out !== undefined) {
+    const bumped = packages
+      .map(({ rel, pkg }) => {
+        const after = JSON.parse(readFileSync(join(copy, rel, 'package.json'), 'utf8')).version;
+        return after === pkg.version ? undefined : `${pkg.name} ${pkg.version} → ${after}`;
+      })
+      .filter(Boolean);
+    ok(
+      `changeset version (dry run on a copy): ${bumped.length ? bumped.join(', ') : 'no pending changesets'}`,
+    );
+  }
+}
+
+// ── 3. pack ──────────────────────────────────────────────────────────────────────────────────
+console.log('pack');
+const tarDir = join(scratch, 'tarballs');
+mkdirSync(tarDir);
+const tarballs = new Map();
+for (const { dir, pkg } of packages) {
+  const out = tryRun(`${pkg.name} pack`, 'pnpm', ['pack', '--pack-destination', tarDir], { cwd: dir });
+  if (out === undefined) continue;
+  const file = out
+    .trim()
+    .split('\n')
+    .map((l) => l.trim())
+    .reverse()
+    .find((l) => l.endsWith('.tgz'));
+  const tgz = file && (existsSync(file) ? file : join(tarDir, file.split('/').pop()));
+  if (!tgz || !existsSync(tgz)) {
+    fail(`${pkg.name}: pnpm pack did not report a tarball\n${out}`);
+    continue;
+  }
+  tarballs.set(pkg.name, tgz);
+  const listing = run('tar', ['-tzf', tgz]).split('\n');
+  const manifest = JSON.parse(run('tar', ['-xzOf', tgz, 'package/package.json']));
+  const gaps = [];
+  const dot = manifest.exports?.['.'] ?? {};
+  for (const target of [dot.types, dot.import, manifest.types, 'README.md', 'LICENSE'].filter(Boolean)) {
+    if (!listing.includes(`package/${target.replace(/^\.\//, '')}`))
+      gaps.push(`${target} not in the tarball`);
+  }
+  for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies']) {
+    for (const [dep, range] of Object.entries(manifest[field] ?? {})) {
+      if (String(range).startsWith('workspace:')) gaps.push(`${field}.${dep} still "${range}"`);
+    }
+  }
+  if (gaps.length > 0) fail(`${pkg.name} tarball: ${[...new Set(gaps)].join('; ')}`);
+  else ok(`${pkg.name}: ${tgz.split('/').pop()} (${listing.filter(Boolean).length} files)`);
+}
+
+// ── 4. consumers ─────────────────────────────────────────────────────────────────────────────
+/**
+ * Installs the named packages' tarballs into an empty folder, compiles `source` with tsc against
+ * them and runs it with node. Dependencies between the packages are satisfied by the tarballs
+ * themselves (npm prefers the installed top-level copy).
+ */
+function consumer(label, names, source, { offline }) {
+  console.log(`consumer: ${label}`);
+  const missing = names.filter((n) => !tarballs.has(n));
+  if (missing.length > 0) {
+    fail(`consumer ${label}: no tarball for ${missing.join(', ')}`);
+    return;
+  }
+  const dir = join(scratch, `consumer-${label}`);
+  mkdirSync(dir);
+  writeFileSync(
+    join(dir, 'package.json'),
+    `${JSON.stringify({ name: `consumer-${label}`, private: true, type: 'module' }, null, 2)}\n`,
+  );
+  const npmArgs = ['install', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error'];
+  if (offline) npmArgs.push('--offline');
+  const installed = tryRun(
+    `consumer ${label}: npm install`,
+    'npm',
+    [...npmArgs, ...names.map((n) => tarballs.get(n))],
+    {
+      cwd: dir,
+    },
+  );
+  if (installed === undefined) return;
+  writeFileSync(join(dir, 'consumer.ts'), source);
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    `${JSON.stringify(
+      {
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          skipLibCheck: false,
+          types: [],
+          lib: ['ES2022', 'DOM'],
+          outDir: 'out',
+        },
+        files: ['consumer.ts'],
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  if (
+    tryRun(`consumer ${label}: tsc`, process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: dir }) ===
+    undefined
+  ) {
+    return;
+  }
+  ok(`tsc: types of ${names.join(', ')} resolve`);
+  const out = tryRun(`consumer ${label}: node`, process.execPath, ['out/consumer.js'], { cwd: dir });
+  if (out !== undefined) ok(`node: ${out.trim().split('\n').join(' | ')}`);
+}
+
+// The consumers use the public API the way the packages' READMEs show it, and fail loudly.
+const schedulesSource = `import { Scheduler, annealCos, annealLinear, type Stepper } from '@onecycle/annealing';
+import { oneCycle } from '@onecycle/one-cycle';
+
+const s: Stepper = new Scheduler(1, 0, 10, annealCos);
+if (Math.abs(s.at(5) - 0.5) > 1e-12) throw new Error(\`cos half-way: \${s.at(5)}\`);
+if (new Scheduler(0, 10, 10, annealLinear).at(3) !== 3) throw new Error('linear');
+const sched = oneCycle({ lrMax: 0.05, totalSteps: 100 });
+const start = sched.at(0);
+const lr0 = Array.isArray(start.lr) ? start.lr[0]! : start.lr;
+if (Math.abs(lr0 - 0.05 / 25) > 1e-12) throw new Error(\`1cycle starts at lrMax/25, got \${lr0}\`);
+console.log(\`oneCycle: \${sched.totalSteps} steps, lr \${lr0} → peak, mom \${start.mom}\`);
+`;
+const loopSource = `import { Scheduler, annealLinear } from '@onecycle/annealing';
+import * as callbacks from '@onecycle/callbacks';
+import * as lrFinder from '@onecycle/lr-finder';
+import { oneCycle } from '@onecycle/one-cycle';
+
+const sched = oneCycle({ lrMax: 0.01, totalSteps: 10 });
+const stepper = new Scheduler(0, 1, 4, annealLinear);
+const exported = [...Object.keys(callbacks), ...Object.keys(lrFinder)];
+if (exported.length === 0) throw new Error('callbacks and lr-finder export nothing at run time');
+console.log(\`\${exported.length} runtime exports; schedule \${sched.totalSteps} steps; stepper n=\${stepper.n}\`);
+`;
+const allSource = () =>
+  [
+    ...packages.map((p, i) => `import * as m${i} from '${p.pkg.name}';`),
+    `const modules: Record<string, object> = { ${packages.map((p, i) => `'${p.pkg.name}': m${i}`).join(', ')} };`,
+    'for (const [name, m] of Object.entries(modules)) {',
+    "  if (Object.keys(m).length === 0) throw new Error(name + ' exports nothing at run time');",
+    '}',
+    "console.log(Object.keys(modules).length + ' packages import together');",
+    '',
+  ].join('\n');
+consumer('schedules', ['@onecycle/annealing', '@onecycle/one-cycle'], schedulesSource, { offline: true });
+consumer(
+  'loop',
+  ['@onecycle/annealing', '@onecycle/one-cycle', '@onecycle/callbacks', '@onecycle/lr-finder'],
+  loopSource,
+  { offline: true },
+);
+if (full) {
+  consumer(
+    'all',
+    packages.map((p) => p.pkg.name),
+    allSource(),
+    { offline: false },
+  );
+}
+
+if (!keep) rmSync(scratch, { recursive: true, force: true });
+else console.log(`kept ${scratch}`);
+if (failures.length > 0) {
+  console.error(`pack-check: ${failures.length} problem(s)`);
+  process.exit(1);
+}
+console.log('pack-check: all packages publishable');
