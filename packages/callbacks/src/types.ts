@@ -115,6 +115,11 @@ export interface TrainState {
   skipValidate: boolean;
   /** Set when the run ended with an error; onTrainEnd sees it. */
   error?: unknown;
+  /**
+   * Why a callback stopped the run early (for example "loss became NaN at iteration 12 …"), set
+   * together with `stopTraining`. The loop reports it to its caller.
+   */
+  stopReason?: string;
 }
 
 /** The events of the training loop, in the order they fire. */
