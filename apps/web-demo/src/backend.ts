@@ -4,11 +4,11 @@
  * Threads need a cross-origin isolated page (COOP/COEP headers, see vite.config.ts).
  */
 import { setupBackend } from '@onecycle/backends';
-import * as tf from '@tensorflow/tfjs-core';
-import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import plainWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import simdWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import threadedWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** The URL of each .wasm file of tfjs-backend-wasm, by file name. */
 export const wasmPaths: Record<string, string> = {
@@ -43,18 +43,21 @@ export async function startWasmBackend(): Promise<BackendInfo> {
     throw new Error('WebAssembly is not supported by this browser: the demo needs it to train.');
   }
   const isolated = globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
-  if (isolated) setThreadsCount(Math.max(1, navigator.hardwareConcurrency || 1));
-  await setupBackend('wasm', { wasmPaths });
+  const threads = isolated ? Math.max(1, navigator.hardwareConcurrency || 1) : 1;
+  await setupBackend('wasm', { wasmPaths, threads });
   const backend = tf.getBackend();
   if (backend !== 'wasm') throw new Error(`the WASM backend did not start (tfjs chose '${backend}')`);
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
-  const threads = isolated ? getThreadsCount() : 1;
-  const threading =
-    threads > 1 ? `threads: ${threads}` : isolated ? 'single-threaded' : 'single-threaded (page not cross-origin isolated)';
+  const used = getThreadsCount();
+  const threading = !isolated
+    ? 'single-threaded (page not cross-origin isolated)'
+    : used > 1
+      ? `threads: ${used}`
+      : 'single-threaded (one core)';
   return {
     backend,
     simd,
-    threads,
+    threads: used,
     crossOriginIsolated: isolated,
     summary: `wasm · ${simd ? 'SIMD' : 'no SIMD'} · ${threading}`,
   };

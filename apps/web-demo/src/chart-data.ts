@@ -162,3 +162,57 @@ export class LiveSeries {
     return [this.xs.slice(), ...this.ys.map((y) => y.slice())];
   }
 }
+
+/**
+ * Series over a fixed range of steps `0..nSteps-1`, filled in any order (for runs that share the x
+ * axis, e.g. a 1cycle run and a constant-lr run drawn on one chart). Unset values are gaps.
+ *
+ * @example
+ * ```ts
+ * const s = new StepSeries(3, 2);
+ * s.set(0, 1, 0.5);
+ * s.columns(); // [[0, 1, 2], [null, 0.5, null], [null, null, null]]
+ * ```
+ */
+export class StepSeries {
+  private readonly ys: (number | null)[][];
+  private filled = 0;
+
+  constructor(
+    readonly nSteps: number,
+    readonly nSeries: number,
+  ) {
+    if (!(Number.isInteger(nSteps) && nSteps >= 1))
+      throw new RangeError(`nSteps must be a positive integer, got ${nSteps}`);
+    if (!(Number.isInteger(nSeries) && nSeries >= 1)) {
+      throw new RangeError(`nSeries must be a positive integer, got ${nSeries}`);
+    }
+    this.ys = Array.from({ length: nSeries }, () => new Array<number | null>(nSteps).fill(null));
+  }
+
+  /** Number of values set (finite or not). */
+  get count(): number {
+    return this.filled;
+  }
+
+  /** Sets series `series` at `step` (non-finite values become gaps). */
+  set(series: number, step: number, value: number): void {
+    const column = this.ys[series];
+    if (column === undefined) throw new RangeError(`series must be in [0, ${this.nSeries}), got ${series}`);
+    if (!(Number.isInteger(step) && step >= 0 && step < this.nSteps)) {
+      throw new RangeError(`step must be an integer in [0, ${this.nSteps}), got ${step}`);
+    }
+    column[step] = finiteOrNull(value);
+    this.filled++;
+  }
+
+  /** Fills a whole series from a function of the step. */
+  fill(series: number, f: (step: number) => number): void {
+    for (let step = 0; step < this.nSteps; step++) this.set(series, step, f(step));
+  }
+
+  /** The columns for the chart (copies). */
+  columns(): Columns {
+    return [Array.from({ length: this.nSteps }, (_, i) => i), ...this.ys.map((y) => y.slice())];
+  }
+}

@@ -14,7 +14,9 @@ const DIGIT_BOX = 20;
  */
 export function rgbaToGray(rgba: Uint8ClampedArray, width: number, height: number): Float32Array {
   if (rgba.length !== width * height * 4) {
-    throw new RangeError(`rgba must hold width × height × 4 = ${width * height * 4} bytes, got ${rgba.length}`);
+    throw new RangeError(
+      `rgba must hold width × height × 4 = ${width * height * 4} bytes, got ${rgba.length}`,
+    );
   }
   const gray = new Float32Array(width * height);
   for (let i = 0; i < gray.length; i++) {
@@ -35,7 +37,12 @@ export function rgbaToGray(rgba: Uint8ClampedArray, width: number, height: numbe
  * if (img) model.predict(tf.tensor4d(img, [1, 28, 28, 1]));
  * ```
  */
-export function toMnist(gray: Float32Array, width: number, height: number, threshold = 0.1): Float32Array | null {
+export function toMnist(
+  gray: Float32Array,
+  width: number,
+  height: number,
+  threshold = 0.1,
+): Float32Array | null {
   if (gray.length !== width * height) {
     throw new RangeError(`gray must hold width × height = ${width * height} values, got ${gray.length}`);
   }

@@ -74,7 +74,14 @@ export class LineChart {
     ];
     if (options.y2Label) {
       scales.y2 = options.y2Range ? { range: options.y2Range } : {};
-      axes.push({ scale: 'y2', side: 1, label: options.y2Label, stroke: AXIS_STROKE, grid: { show: false }, size: 56 });
+      axes.push({
+        scale: 'y2',
+        side: 1,
+        label: options.y2Label,
+        stroke: AXIS_STROKE,
+        grid: { show: false },
+        size: 56,
+      });
     }
     const series: uPlot.Series[] = [
       { label: options.xLabel },
@@ -85,7 +92,9 @@ export class LineChart {
           width: 2,
           scale: s.scale ?? 'y',
           spanGaps: false,
-          ...(s.points ? { paths: () => null, points: { show: true, size: 9, fill: s.color } } : { points: { show: false } }),
+          ...(s.points
+            ? { paths: () => null, points: { show: true, size: 9, fill: s.color } }
+            : { points: { show: false } }),
         }),
       ),
     ];

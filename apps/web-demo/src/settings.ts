@@ -83,7 +83,8 @@ export type ParseResult =
 export function parseOneCycleForm(form: OneCycleForm): ParseResult {
   const errors: Partial<Record<keyof OneCycleInputs, string>> = {};
   const lrMax = Number(form.lrMax);
-  if (!(Number.isFinite(lrMax) && lrMax > 0 && lrMax <= 10)) errors.lrMax = 'lrMax must be a number in (0, 10]';
+  if (!(Number.isFinite(lrMax) && lrMax > 0 && lrMax <= 10))
+    errors.lrMax = 'lrMax must be a number in (0, 10]';
   const epochs = Number(form.epochs);
   if (!(Number.isInteger(epochs) && epochs >= 1 && epochs <= 20)) {
     errors.epochs = 'epochs must be a whole number from 1 to 20';

@@ -1,0 +1,75 @@
+// End-to-end test of the web demo in a real Chromium: builds the app, serves the build on 127.0.0.1
+// (a free port, with the COOP/COEP headers of vite.config.ts), drives Debian's Chromium with
+// playwright-core through the four steps, prints the in-page epoch time and 'N passed, N failed'.
+// Exit code 0 only when every check passed.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, preview } from 'vite';
+import { runDemoChecks } from './demo-checks.mjs';
+
+const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const resultsDir = join(appDir, 'e2e-results');
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Asks the OS for a free TCP port on 127.0.0.1. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+async function main() {
+  if (!existsSync(chromiumPath)) {
+    console.error(
+      `e2e: no Chromium at ${chromiumPath}. Install it with 'apt-get install -y chromium' or set CHROMIUM_PATH.`,
+    );
+    return 1;
+  }
+  console.log('e2e: building the demo (data asset, then vite build)…');
+  const data = spawnSync(process.execPath, [join(appDir, 'scripts/make-data.mjs')], {
+    cwd: appDir,
+    stdio: 'inherit',
+  });
+  if (data.status !== 0) {
+    console.error('e2e: making the data asset failed');
+    return 1;
+  }
+  await build({ root: appDir, logLevel: 'warn' });
+
+  const port = await freePort();
+  const server = await preview({
+    root: appDir,
+    logLevel: 'warn',
+    preview: { host: '127.0.0.1', port, strictPort: true },
+  });
+  const url = `http://127.0.0.1:${port}/`;
+  console.log(`e2e: serving the build at ${url}`);
+  await rm(resultsDir, { recursive: true, force: true });
+  await mkdir(resultsDir, { recursive: true });
+  try {
+    const { passed, failed } = await runDemoChecks({ url, chromiumPath, resultsDir });
+    console.log(`${passed} passed, ${failed} failed`);
+    return failed === 0 && passed > 0 ? 0 : 1;
+  } finally {
+    await new Promise((resolve) => server.httpServer.close(resolve));
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error('e2e: crashed:', error);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  },
+);
