@@ -1,3 +1,11 @@
+import {
+  type PlotLossesOptions,
+  type PlotLrOptions,
+  type PlotMetricsOptions,
+  plotLossesSvg,
+  plotLrSvg,
+  plotMetricsSvg,
+} from './recorder-plots.js';
 import type { Callback, HyperName, HyperparamTarget, TrainState } from './types.js';
 
 /**
@@ -237,6 +245,39 @@ export class Recorder implements Callback {
     };
     if (this.stopReason !== undefined) data.stopReason = this.stopReason;
     return data;
+  }
+
+  /**
+   * The learning rate per batch (and the momentum with `showMoms`) as an SVG string.
+   * @example
+   * ```ts
+   * fs.writeFileSync('lr.svg', recorder.plotLr({ showMoms: true }));
+   * ```
+   */
+  plotLr(options: PlotLrOptions = {}): string {
+    return plotLrSvg(this.toJSON(), options);
+  }
+
+  /**
+   * Smoothed (and optionally raw) training losses and the validation losses as an SVG string.
+   * @example
+   * ```ts
+   * fs.writeFileSync('losses.svg', recorder.plotLosses({ showRaw: true }));
+   * ```
+   */
+  plotLosses(options: PlotLossesOptions = {}): string {
+    return plotLossesSvg(this.toJSON(), options);
+  }
+
+  /**
+   * The metrics by epoch, one panel each, as an SVG string.
+   * @example
+   * ```ts
+   * fs.writeFileSync('metrics.svg', recorder.plotMetrics());
+   * ```
+   */
+  plotMetrics(options: PlotMetricsOptions = {}): string {
+    return plotMetricsSvg(this.toJSON(), options);
   }
 
   /**

@@ -108,3 +108,43 @@ describe('Recorder', () => {
     expect(rec.moms[0]).toBeNaN();
   });
 });
+
+describe('Recorder plots', () => {
+  const paths = (svg: string) => svg.match(/<path d="/g)?.length ?? 0;
+  it('plotLr draws one line per group, and the momentum panel when asked', async () => {
+    const { rec } = await recordRun();
+    const svg = rec.plotLr();
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('learning rate');
+    expect(svg).toContain('group 1');
+    expect(paths(svg)).toBe(2);
+    const both = rec.plotLr({ showMoms: true });
+    expect(both).toContain('momentum');
+    expect(paths(both)).toBe(3);
+  });
+  it('plotLosses draws smoothed train, valid and optionally raw losses', async () => {
+    const { rec } = await recordRun();
+    const svg = rec.plotLosses();
+    expect(paths(svg)).toBe(2);
+    expect(svg).toContain('>valid<');
+    expect(svg.match(/<circle/g)).toHaveLength(2);
+    expect(paths(rec.plotLosses({ showRaw: true }))).toBe(3);
+    expect(() => rec.plotLosses({ skipStart: 3, skipEnd: 3 })).toThrow(/leaves none/);
+    expect(() => rec.plotLosses({ skipStart: -1 })).toThrow(/skipStart/);
+  });
+  it('plotMetrics draws one panel per metric', async () => {
+    const { rec } = await recordRun();
+    const svg = rec.plotMetrics();
+    expect(svg).toContain('accuracy');
+    expect(svg).toContain('error_rate');
+    expect(paths(svg)).toBe(2);
+    expect(paths(rec.plotMetrics({ names: ['accuracy'] }))).toBe(1);
+    expect(() => rec.plotMetrics({ names: ['f1'] })).toThrow(/unknown metric "f1"/);
+  });
+  it('refuses to plot an empty record', () => {
+    const rec = new Recorder();
+    expect(() => rec.plotLr()).toThrow(/nothing recorded/);
+    expect(() => rec.plotLosses()).toThrow(/nothing recorded/);
+    expect(() => rec.plotMetrics()).toThrow(/no metrics/);
+  });
+});
