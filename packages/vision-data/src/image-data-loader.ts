@@ -1,0 +1,319 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { applyTransforms, type ImageTransform, type PaddingMode } from './augmentation.js';
+import type { ImageSet } from './image-set.js';
+import { type NormStats, resolveNormStats } from './normalization.js';
+import { mixSeed, permutation, seededRandom } from './seeded-random.js';
+import type { Batch, DataLoader } from './types.js';
+
+/**
+ * Options of an {@link ImageDataLoader}.
+ *
+ * @example
+ * ```ts
+ * const opts: ImageDataLoaderOptions = { batchSize: 64, shuffle: true, dropLast: true, seed: 0 };
+ * ```
+ */
+export interface ImageDataLoaderOptions {
+  /** Items per batch (positive integer). */
+  batchSize: number;
+  /** Shuffle by `(seed, epoch)` (training) or keep the order (validation). */
+  shuffle: boolean;
+  /** Drop the last partial batch (training) or keep it (validation). */
+  dropLast: boolean;
+  /** Seed of the shuffling and of the augmentations. Default 0. */
+  seed?: number;
+  /** Channels of the batches: 3 (default; grayscale repeated, as fastai opens images as RGB) or 1. */
+  channels?: 1 | 3;
+  /** Which items of the set this loader serves (default: all, in order). */
+  indices?: Int32Array;
+  /** Augmentations applied to every item of every batch. */
+  tfms?: readonly ImageTransform[];
+  /** Fill mode of the geometric augmentations. Default `'reflection'` (fastai's). */
+  padding?: PaddingMode;
+  /** Normalisation applied after the augmentations. */
+  normalization?: NormStats | null;
+}
+
+/**
+ * Batches of an {@link ImageSet} as tfjs tensors. Pixels stay compact (uint8, usually 1 channel)
+ * in memory; each batch is filled into one Float32Array (grayscale expanded to 3 channels,
+ * scaled to [0, 1], augmented, normalised) and handed to `tf.tensor4d` without per-pixel tensor ops.
+ *
+ * @example
+ * ```ts
+ * const dl = new ImageDataLoader(set, { batchSize: 64, shuffle: true, dropLast: true, seed: 0 });
+ * for (const { x, y } of dl.batches(0)) { x.dispose(); y.dispose(); }
+ * ```
+ */
+export class ImageDataLoader implements DataLoader {
+  /** The images served. */
+  readonly set: ImageSet;
+  /** Items per batch. */
+  readonly batchSize: number;
+  /** Whether passes are shuffled. */
+  readonly shuffle: boolean;
+  /** Whether the last partial batch is dropped. */
+  readonly dropLast: boolean;
+  /** Seed of shuffling and augmentation. */
+  readonly seed: number;
+  /** Channels of the batches. */
+  readonly channels: 1 | 3;
+  /** Indices (into `set`) of the items served, in unshuffled order. */
+  readonly indices: Int32Array;
+  /** Augmentations (empty: none). */
+  tfms: readonly ImageTransform[];
+  /** Fill mode of geometric augmentations. */
+  padding: PaddingMode;
+  private norm: NormStats | null = null;
+  private nextEpoch = 0;
+
+  constructor(set: ImageSet, options: ImageDataLoaderOptions) {
+    const {
+      batchSize,
+      shuffle,
+      dropLast,
+      seed = 0,
+      channels = 3,
+      tfms = [],
+      padding = 'reflection',
+    } = options;
+    if (!Number.isInteger(batchSize) || batchSize < 1) {
+      throw new RangeError(`bs (batch size) must be a positive integer, got ${batchSize}`);
+    }
+    if (!Number.isInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
+    if (channels !== 1 && channels !== 3) throw new RangeError(`channels must be 1 or 3, got ${channels}`);
+    if (!['reflection', 'zeros', 'border'].includes(padding)) {
+      throw new RangeError(`padding must be 'reflection', 'zeros' or 'border', got ${String(padding)}`);
+    }
+    this.set = set;
+    this.batchSize = batchSize;
+    this.shuffle = shuffle;
+    this.dropLast = dropLast;
+    this.seed = seed;
+    this.channels = channels;
+    this.tfms = tfms;
+    this.padding = padding;
+    if (options.indices) {
+      for (const i of options.indices) {
+        if (!(i >= 0 && i < set.n)) throw new RangeError(`indices: ${i} is outside [0, ${set.n - 1}]`);
+      }
+      this.indices = options.indices;
+    } else {
+      this.indices = new Int32Array(set.n);
+      for (let i = 0; i < set.n; i++) this.indices[i] = i;
+    }
+    this.normalization = options.normalization ?? null;
+  }
+
+  /** Items served per pass. */
+  get size(): number {
+    return this.indices.length;
+  }
+
+  /** Batches per pass. */
+  get length(): number {
+    return this.dropLast ? Math.floor(this.size / this.batchSize) : Math.ceil(this.size / this.batchSize);
+  }
+
+  /** Image height. */
+  get height(): number {
+    return this.set.height;
+  }
+
+  /** Image width. */
+  get width(): number {
+    return this.set.width;
+  }
+
+  /** Normalisation stats applied to batches (null: none). Setting checks them against `channels`. */
+  get normalization(): NormStats | null {
+    return this.norm;
+  }
+
+  set normalization(stats: NormStats | null) {
+    this.norm = stats ? resolveNormStats(stats, this.channels) : null;
+  }
+
+  /**
+   * Indices (into `set`) of the items of one pass, in the order they are served.
+   *
+   * @example
+   * ```ts
+   * const firstItem = data.train.order(0)[0];
+   * ```
+   */
+  order(epoch = 0): Int32Array {
+    if (!this.shuffle) return this.indices;
+    const perm = permutation(this.size, seededRandom(mixSeed(this.seed, epoch, 1)));
+    const out = new Int32Array(this.size);
+    for (let i = 0; i < out.length; i++) out[i] = this.indices[perm[i]!]!;
+    return out;
+  }
+
+  /**
+   * The batches of one pass. Without `epoch`, successive calls use epochs 0, 1, 2, …
+   * Tensors are created lazily as the iterator advances; the caller disposes them.
+   *
+   * @example
+   * ```ts
+   * for (const { x, y } of data.train.batches(epoch)) { ...; x.dispose(); y.dispose(); }
+   * ```
+   */
+  batches(epoch?: number): Iterable<Batch> {
+    const e = epoch ?? this.nextEpoch;
+    if (!Number.isInteger(e) || e < 0)
+      throw new RangeError(`epoch must be a non-negative integer, got ${epoch}`);
+    this.nextEpoch = e + 1;
+    const order = this.order(e);
+    const n = this.length;
+    const bs = this.batchSize;
+    const self = this;
+    return {
+      *[Symbol.iterator]() {
+        for (let b = 0; b < n; b++) {
+          const items = order.subarray(b * bs, Math.min((b + 1) * bs, order.length));
+          yield self.makeBatch(items, mixSeed(self.seed, e, 2, b));
+        }
+      },
+    };
+  }
+
+  /**
+   * The first batch of a pass (e.g. for a look at the data); the caller disposes it.
+   *
+   * @example
+   * ```ts
+   * const { x, y } = data.valid.oneBatch();
+   * ```
+   */
+  oneBatch(epoch = 0): Batch {
+    for (const b of this.batches(epoch)) return b;
+    throw new RangeError(
+      `oneBatch: the loader has no complete batch (${this.size} items, batch size ${this.batchSize})`,
+    );
+  }
+
+  /**
+   * Builds the float32 NHWC data of the given items (no tensors): what a batch holds.
+   *
+   * @example
+   * ```ts
+   * const { data, labels } = data.valid.fill(new Int32Array([0, 1, 2]));
+   * ```
+   */
+  fill(items: Int32Array, augmentSeed = 0): { data: Float32Array; labels: Int32Array } {
+    const { height: h, width: w, channels: sc, pixels } = this.set;
+    const oc = this.channels;
+    const hw = h * w;
+    const imgIn = hw * sc;
+    const imgOut = hw * oc;
+    const data = new Float32Array(items.length * imgOut);
+    const labels = new Int32Array(items.length);
+    const luts = this.luts();
+    const byteInput = pixels instanceof Uint8Array;
+    for (let k = 0; k < items.length; k++) {
+      const idx = items[k]!;
+      labels[k] = this.set.labels[idx]!;
+      const src = idx * imgIn;
+      const dst = k * imgOut;
+      if (byteInput && this.tfms.length === 0) {
+        fillBytes(pixels, src, sc, data, dst, oc, hw, luts);
+      } else {
+        fillBytes(pixels, src, sc, data, dst, oc, hw, null);
+      }
+    }
+    if (this.tfms.length > 0 || !byteInput) {
+      const rand = seededRandom(augmentSeed);
+      const scratch = new Float32Array(imgOut);
+      for (let k = 0; k < items.length; k++) {
+        const img = data.subarray(k * imgOut, (k + 1) * imgOut);
+        if (this.tfms.length > 0) applyTransforms(img, h, w, oc, this.tfms, rand, this.padding, scratch);
+        const norm = this.norm;
+        if (norm) {
+          for (let p = 0; p < imgOut; p++) {
+            const c = p % oc;
+            img[p] = (img[p]! - norm.mean[c]!) / norm.std[c]!;
+          }
+        }
+      }
+    }
+    return { data, labels };
+  }
+
+  private makeBatch(items: Int32Array, augmentSeed: number): Batch {
+    const { data, labels } = this.fill(items, augmentSeed);
+    return {
+      x: tf.tensor4d(data, [items.length, this.set.height, this.set.width, this.channels], 'float32'),
+      y: tf.tensor1d(labels, 'int32'),
+    };
+  }
+
+  /** One 256-entry table per output channel: byte → normalised float. */
+  private luts(): Float32Array[] {
+    const out: Float32Array[] = [];
+    for (let c = 0; c < this.channels; c++) {
+      const lut = new Float32Array(256);
+      const mean = this.norm ? this.norm.mean[c]! : 0;
+      const std = this.norm ? this.norm.std[c]! : 1;
+      for (let v = 0; v < 256; v++) lut[v] = (v / 255 - mean) / std;
+      out.push(lut);
+    }
+    return out;
+  }
+}
+
+const plain = new Float32Array(256).map((_, v) => v / 255);
+
+/**
+ * Copies one image from the store into the batch buffer, converting channels (1→3 repeats,
+ * 3→1 takes ITU-R 601 luma) and scaling bytes through `luts` (or by 1/255 when `luts` is null;
+ * float input is copied as is).
+ */
+function fillBytes(
+  src: Uint8Array | Float32Array,
+  srcOff: number,
+  sc: number,
+  dst: Float32Array,
+  dstOff: number,
+  oc: number,
+  hw: number,
+  luts: Float32Array[] | null,
+): void {
+  const isByte = src instanceof Uint8Array;
+  if (sc === 1 && oc === 3) {
+    if (isByte) {
+      const l0 = luts ? luts[0]! : plain;
+      const l1 = luts ? luts[1]! : plain;
+      const l2 = luts ? luts[2]! : plain;
+      for (let p = 0, o = dstOff; p < hw; p++, o += 3) {
+        const v = src[srcOff + p]!;
+        dst[o] = l0[v]!;
+        dst[o + 1] = l1[v]!;
+        dst[o + 2] = l2[v]!;
+      }
+    } else {
+      for (let p = 0, o = dstOff; p < hw; p++, o += 3) {
+        const v = src[srcOff + p]!;
+        dst[o] = v;
+        dst[o + 1] = v;
+        dst[o + 2] = v;
+      }
+    }
+  } else if (sc === oc) {
+    const n = hw * sc;
+    if (isByte) {
+      for (let p = 0; p < n; p++) dst[dstOff + p] = (luts ? luts[p % sc]! : plain)[src[srcOff + p]!]!;
+    } else {
+      dst.set(src.subarray(srcOff, srcOff + n), dstOff);
+    }
+  } else {
+    // 3 → 1: luma (as PIL's convert('L')).
+    const scale = isByte ? 1 / 255 : 1;
+    const l0 = luts ? luts[0]! : null;
+    for (let p = 0; p < hw; p++) {
+      const s = srcOff + p * 3;
+      const y = 0.299 * src[s]! + 0.587 * src[s + 1]! + 0.114 * src[s + 2]!;
+      dst[dstOff + p] = l0 && isByte ? l0[Math.round(y)]! : y * scale;
+    }
+  }
+}
