@@ -1,1 +1,19 @@
-export {};
+import { registerWasmTrainingKernels } from './kernels/register-wasm-training-kernels.js';
+import { registerAllGradients } from './register-gradients.js';
+
+export {
+  registerWasmTrainingKernels,
+  WASM_TRAINING_KERNELS,
+} from './kernels/register-wasm-training-kernels.js';
+export { gradientKernelNames, registerAllGradients } from './register-gradients.js';
+export {
+  BACKEND_KINDS,
+  type BackendChoice,
+  type BackendKind,
+  type SetupBackendOptions,
+  setupBackend,
+} from './setup-backend.js';
+
+// Importing the package makes every gradient and the WASM training kernels available.
+registerAllGradients();
+registerWasmTrainingKernels();

@@ -1,0 +1,67 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/** A tfjs backend as kernel functions see it: enough to free intermediate results. */
+export interface KernelBackend {
+  disposeData(dataId: object, force?: boolean): boolean;
+}
+
+/**
+ * Runs another kernel of the same backend directly (as tfjs's own backends compose kernels), bypassing the
+ * engine: no tape, no tensor bookkeeping. The caller owns the returned TensorInfo and must free it with
+ * {@link releaseInfo} unless it is the kernel's output.
+ */
+export function callKernel(
+  kernelName: string,
+  backendName: string,
+  backend: KernelBackend,
+  inputs: Record<string, tf.TensorInfo>,
+  attrs: Record<string, unknown> = {},
+): tf.TensorInfo {
+  const config = tf.getKernel(kernelName, backendName);
+  if (config == null) {
+    throw new Error(`kernel '${kernelName}' is not registered for backend '${backendName}'`);
+  }
+  const out = config.kernelFunc({
+    inputs: inputs as tf.NamedTensorInfoMap,
+    attrs: attrs as tf.NamedAttrMap,
+    backend: backend as unknown as tf.KernelBackend,
+  });
+  if (Array.isArray(out)) throw new Error(`kernel '${kernelName}' returned several outputs`);
+  return out as tf.TensorInfo;
+}
+
+/** Frees a TensorInfo produced by {@link callKernel} (decrements its data's reference count). */
+export function releaseInfo(backend: KernelBackend, info: tf.TensorInfo): void {
+  backend.disposeData(info.dataId);
+}
+
+/**
+ * Runs `body` with a `keep`/`call` pair: every TensorInfo made by `call` is freed when `body` returns,
+ * except the one `body` returns.
+ */
+export function withScratch(
+  backendName: string,
+  backend: KernelBackend,
+  body: (
+    call: (
+      kernelName: string,
+      inputs: Record<string, tf.TensorInfo>,
+      attrs?: Record<string, unknown>,
+    ) => tf.TensorInfo,
+  ) => tf.TensorInfo,
+): tf.TensorInfo {
+  const made: tf.TensorInfo[] = [];
+  let result: tf.TensorInfo | undefined;
+  try {
+    result = body((kernelName, inputs, attrs) => {
+      const out = callKernel(kernelName, backendName, backend, inputs, attrs);
+      made.push(out);
+      return out;
+    });
+    return result;
+  } finally {
+    for (const info of made) {
+      if (info !== result) releaseInfo(backend, info);
+    }
+  }
+}

@@ -1,0 +1,219 @@
+import '@tensorflow/tfjs-backend-cpu';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs-core';
+import { registerWasmTrainingKernels } from './kernels/register-wasm-training-kernels.js';
+import { registerAllGradients } from './register-gradients.js';
+
+/** Which backend {@link setupBackend} should make active. */
+export type BackendKind = 'auto' | 'node' | 'wasm' | 'cpu';
+
+/** The kinds {@link setupBackend} accepts. */
+export const BACKEND_KINDS: readonly BackendKind[] = ['auto', 'node', 'wasm', 'cpu'];
+
+/** Options of {@link setupBackend}. */
+export interface SetupBackendOptions {
+  /**
+   * Where the WASM binaries are served from: a directory prefix ending in `/`, or a map from each binary's
+   * file name (`tfjs-backend-wasm.wasm`, `tfjs-backend-wasm-simd.wasm`, `tfjs-backend-wasm-threaded-simd.wasm`)
+   * to its URL. Under Node the default is the `dist/` folder of the installed `@tensorflow/tfjs-backend-wasm`.
+   * A browser app passes the URL its bundler serves the files at.
+   */
+  wasmPaths?: string | Record<string, string>;
+  /** Threads for the WASM backend's thread pool (browser pages that are cross-origin isolated). ≥ 1. */
+  threads?: number;
+}
+
+/** What {@link setupBackend} chose: the active backend's name and a sentence saying why. */
+export interface BackendChoice {
+  /** The active tfjs backend name: `'tensorflow'` (tfjs-node), `'wasm'` or `'cpu'`. */
+  backend: string;
+  /** Why this backend was chosen (and why better ones were not). */
+  reason: string;
+}
+
+const TFJS_NODE = '@tensorflow/tfjs-node';
+const TFJS_NODE_BACKEND = 'tensorflow';
+const INSTALL_HINT = `install it with \`npm install ${TFJS_NODE}\` (it downloads libtensorflow, so it needs internet access)`;
+
+/** True when running under Node.js (not a browser or a web worker). */
+function isNode(): boolean {
+  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  return typeof proc?.versions?.node === 'string';
+}
+
+/** Imports a module by a computed name, hidden from bundlers and from TypeScript's resolution. */
+async function importOptional(specifier: string): Promise<unknown> {
+  return import(/* @vite-ignore */ /* webpackIgnore: true */ specifier);
+}
+
+function isModuleNotFound(error: unknown, specifier: string): boolean {
+  const e = error as { code?: string; message?: string };
+  const missing = e?.code === 'ERR_MODULE_NOT_FOUND' || e?.code === 'MODULE_NOT_FOUND';
+  return missing && typeof e.message === 'string' && e.message.includes(`'${specifier}'`);
+}
+
+type NodeLoad = { ok: true } | { ok: false; missing: boolean; message: string };
+
+/** Loads tfjs-node (an optional peer) if it is installed; it registers the 'tensorflow' backend. */
+async function loadTfjsNode(): Promise<NodeLoad> {
+  if (!isNode()) return { ok: false, missing: true, message: `${TFJS_NODE} runs only under Node.js` };
+  if (tf.findBackendFactory(TFJS_NODE_BACKEND) != null) return { ok: true };
+  try {
+    await importOptional(TFJS_NODE);
+  } catch (error) {
+    const missing = isModuleNotFound(error, TFJS_NODE);
+    const message = missing
+      ? `${TFJS_NODE} is not installed`
+      : `${TFJS_NODE} is installed but failed to load: ${(error as Error)?.message ?? String(error)}`;
+    return { ok: false, missing, message };
+  }
+  if (tf.findBackendFactory(TFJS_NODE_BACKEND) == null) {
+    return {
+      ok: false,
+      missing: false,
+      message: `${TFJS_NODE} loaded but registered no '${TFJS_NODE_BACKEND}' backend with this copy of @tensorflow/tfjs-core (are two versions installed?)`,
+    };
+  }
+  return { ok: true };
+}
+
+/** The installed @tensorflow/tfjs-backend-wasm's dist/ folder (holds the .wasm files), under Node. */
+async function nodeWasmDirectory(): Promise<string> {
+  const { createRequire } = (await importOptional('node:module')) as typeof import('node:module');
+  const path = (await importOptional('node:path')) as typeof import('node:path');
+  const require = createRequire(import.meta.url);
+  return path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + path.sep;
+}
+
+function validateOptions(options: SetupBackendOptions): void {
+  if (options == null || typeof options !== 'object') {
+    throw new TypeError(`setupBackend: options must be an object, got ${String(options)}`);
+  }
+  const { threads, wasmPaths } = options;
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
+    throw new RangeError(`setupBackend: options.threads must be an integer >= 1, got ${String(threads)}`);
+  }
+  if (
+    wasmPaths !== undefined &&
+    typeof wasmPaths !== 'string' &&
+    (wasmPaths === null || typeof wasmPaths !== 'object')
+  ) {
+    throw new TypeError(
+      'setupBackend: options.wasmPaths must be a directory prefix string or a file-name → URL map',
+    );
+  }
+}
+
+/** Prepares and activates the WASM backend; returns a description of it or throws. */
+async function activateWasm(options: SetupBackendOptions): Promise<string> {
+  const initialized = tf.findBackend('wasm') != null;
+  if (!initialized) {
+    if (options.threads !== undefined) setThreadsCount(options.threads);
+    const paths = options.wasmPaths ?? (isNode() ? await nodeWasmDirectory() : undefined);
+    if (paths !== undefined) setWasmPaths(paths);
+  }
+  let ok: boolean;
+  try {
+    ok = await tf.setBackend('wasm');
+  } catch (error) {
+    throw new Error(`the WASM backend failed to initialise: ${(error as Error)?.message ?? String(error)}`);
+  }
+  if (!ok) {
+    throw new Error(
+      'the WASM backend failed to initialise (are the .wasm files served at options.wasmPaths? ' +
+        'in a browser, pass the URL prefix of tfjs-backend-wasm.wasm, tfjs-backend-wasm-simd.wasm and tfjs-backend-wasm-threaded-simd.wasm)',
+    );
+  }
+  await tf.ready();
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  return `WASM (${simd ? 'SIMD' : 'no SIMD'}, ${getThreadsCount()} thread${getThreadsCount() === 1 ? '' : 's'})`;
+}
+
+async function activateCpu(): Promise<void> {
+  const ok = await tf.setBackend('cpu');
+  if (!ok) throw new Error('the CPU backend failed to initialise');
+  await tf.ready();
+}
+
+/**
+ * Makes a trainable tfjs backend active and says which one and why.
+ *
+ * - `'auto'` (default): `@tensorflow/tfjs-node` when it is installed (fastest; an optional peer, never a
+ *   dependency), else WASM (XNNPACK, SIMD), else the pure-JS CPU backend.
+ * - `'node'`: tfjs-node or a clear error telling how to install it.
+ * - `'wasm'`: the WASM backend; under Node its `.wasm` files are found next to the installed
+ *   `@tensorflow/tfjs-backend-wasm`, whatever the working directory; in a browser pass `options.wasmPaths`.
+ * - `'cpu'`: the CPU backend (slow; for tiny tests and reference results).
+ *
+ * Also registers every gradient and the WASM training kernels (both are already done on import).
+ *
+ * @param kind which backend to use.
+ * @param options WASM binary location and thread count.
+ * @returns the active backend's name and the reason it was chosen.
+ * @throws Error when the requested backend cannot be used; RangeError/TypeError for bad arguments.
+ * @example
+ * ```ts
+ * import { setupBackend } from '@onecycle/backends';
+ * const { backend, reason } = await setupBackend(); // e.g. 'wasm', 'tfjs-node is not installed; …'
+ * await setupBackend('cpu'); // tests
+ * await setupBackend('wasm', { wasmPaths: '/assets/tfjs-wasm/' }); // browser app
+ * ```
+ */
+export async function setupBackend(
+  kind: BackendKind = 'auto',
+  options: SetupBackendOptions = {},
+): Promise<BackendChoice> {
+  if (!BACKEND_KINDS.includes(kind)) {
+    throw new RangeError(
+      `setupBackend: kind must be one of ${BACKEND_KINDS.map((k) => `'${k}'`).join(', ')}, got ${JSON.stringify(kind)}`,
+    );
+  }
+  validateOptions(options);
+  registerAllGradients();
+  registerWasmTrainingKernels();
+
+  if (kind === 'node') {
+    const load = await loadTfjsNode();
+    if (!load.ok) {
+      throw new Error(
+        `setupBackend('node'): ${load.message}; ${load.missing ? INSTALL_HINT : 'reinstall it or use setupBackend("wasm")'}`,
+      );
+    }
+    if (!(await tf.setBackend(TFJS_NODE_BACKEND))) {
+      throw new Error(
+        `setupBackend('node'): the '${TFJS_NODE_BACKEND}' backend of ${TFJS_NODE} failed to initialise`,
+      );
+    }
+    await tf.ready();
+    return { backend: tf.getBackend(), reason: `requested 'node': using ${TFJS_NODE} (native TensorFlow)` };
+  }
+  if (kind === 'wasm') {
+    try {
+      const what = await activateWasm(options);
+      return { backend: tf.getBackend(), reason: `requested 'wasm': using ${what}` };
+    } catch (error) {
+      throw new Error(`setupBackend('wasm'): ${(error as Error).message}`);
+    }
+  }
+  if (kind === 'cpu') {
+    await activateCpu();
+    return { backend: tf.getBackend(), reason: "requested 'cpu': using the pure-JavaScript CPU backend" };
+  }
+
+  const load = await loadTfjsNode();
+  if (load.ok && (await tf.setBackend(TFJS_NODE_BACKEND))) {
+    await tf.ready();
+    return { backend: tf.getBackend(), reason: `auto: ${TFJS_NODE} is installed; using native TensorFlow` };
+  }
+  const whyNotNode = load.ok ? `${TFJS_NODE} failed to initialise` : load.message;
+  try {
+    const what = await activateWasm(options);
+    return { backend: tf.getBackend(), reason: `auto: ${whyNotNode}; using ${what}` };
+  } catch (error) {
+    await activateCpu();
+    return {
+      backend: tf.getBackend(),
+      reason: `auto: ${whyNotNode}; ${(error as Error).message}; using the pure-JavaScript CPU backend (slow)`,
+    };
+  }
+}
