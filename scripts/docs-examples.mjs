@@ -1,0 +1,99 @@
+// The guides' code examples cannot rot: this typechecks every docs/examples/*.ts against the
+// packages' sources (docs/tsconfig.json), then runs the cheap ones — those whose first line says
+// "runs in CI" — against the built packages and records what they print in
+// docs/generated/examples/<name>.txt, which the guides show under the code with {@includeCode}.
+// usage: node scripts/docs-examples.mjs [--check] [name …]
+//   --check  fail if a recorded output differs from the committed file (CI) instead of rewriting it
+// Build the packages first (pnpm build): the examples import their dist/.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
+import ts from 'typescript';
+
+const root = resolve(import.meta.dirname, '..');
+const examplesDir = join(root, 'docs', 'examples');
+const outputDir = join(root, 'docs', 'generated', 'examples');
+const cacheDir = join(root, 'node_modules', '.cache', 'onecycle-docs-examples');
+const args = process.argv.slice(2);
+const check = args.includes('--check');
+const only = new Set(args.filter((a) => !a.startsWith('--')));
+const RUNS = /^\/\/.*\bruns in CI\b/i;
+const TIMEOUT_MS = 120_000;
+
+// 1. typecheck all examples together
+try {
+  execFileSync(
+    process.execPath,
+    [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'docs/tsconfig.json'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
+} catch {
+  console.error('docs-examples: the examples do not typecheck (tsc -p docs/tsconfig.json)');
+  process.exit(1);
+}
+const all = readdirSync(examplesDir).filter((f) => f.endsWith('.ts'));
+console.log(`docs-examples: ${all.length} examples typecheck`);
+
+// 2. transpile every example (they may import each other) into the cache folder
+rmSync(cacheDir, { recursive: true, force: true });
+mkdirSync(cacheDir, { recursive: true });
+for (const file of all) {
+  const source = readFileSync(join(examplesDir, file), 'utf8');
+  const { outputText } = ts.transpileModule(source, {
+    fileName: file,
+    compilerOptions: {
+      module: ts.ModuleKind.ESNext,
+      target: ts.ScriptTarget.ES2022,
+      verbatimModuleSyntax: true,
+    },
+  });
+  writeFileSync(join(cacheDir, file.replace(/\.ts$/, '.js')), outputText);
+}
+writeFileSync(join(cacheDir, 'package.json'), '{ "type": "module" }\n');
+
+// 3. run the cheap ones and record their output
+const runnable = all.filter(
+  (f) =>
+    RUNS.test(readFileSync(join(examplesDir, f), 'utf8').split('\n', 1)[0] ?? '') &&
+    (only.size === 0 || only.has(basename(f, '.ts'))),
+);
+mkdirSync(outputDir, { recursive: true });
+const problems = [];
+for (const file of runnable) {
+  const name = basename(file, '.ts');
+  const started = Date.now();
+  const res = spawnSync(
+    process.execPath,
+    ['--import', join(root, 'scripts', 'docs-resolve-hooks.mjs'), join(cacheDir, `${name}.js`)],
+    { cwd: root, encoding: 'utf8', timeout: TIMEOUT_MS, env: { ...process.env, NO_COLOR: '1' } },
+  );
+  const secs = ((Date.now() - started) / 1000).toFixed(1);
+  if (res.status !== 0) {
+    problems.push(
+      `${file} failed (${res.error?.message ?? `exit ${res.status}`})\n${res.stdout}${res.stderr}`,
+    );
+    continue;
+  }
+  const target = join(outputDir, `${name}.txt`);
+  const output = res.stdout.replace(/\s+$/, '\n');
+  const before = existsSync(target) ? readFileSync(target, 'utf8') : undefined;
+  if (check) {
+    if (before !== output) {
+      problems.push(
+        `${relative(root, target)} is out of date: run node scripts/docs-examples.mjs ${name} and commit it\n--- committed\n${before ?? '(missing)'}--- now\n${output}`,
+      );
+    }
+  } else if (before !== output) {
+    writeFileSync(target, output);
+    console.log(`  wrote ${relative(root, target)}`);
+  }
+  console.log(`  ran ${file} (${secs} s)`);
+}
+if (problems.length > 0) {
+  console.error(problems.join('\n'));
+  process.exit(1);
+}
+console.log(`docs-examples: ${runnable.length} examples ran${check ? ', outputs match' : ''}`);
