@@ -1,1 +1,10 @@
-export {};
+export * from './adam.js';
+export * from './data-contract.js';
+export * from './loss.js';
+export * from './lr-range.js';
+export * from './metrics.js';
+export * from './model-contract.js';
+export * from './opt-func.js';
+export * from './optimizer.js';
+export * from './rmsprop.js';
+export * from './sgd.js';

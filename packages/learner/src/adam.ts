@@ -1,0 +1,115 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { OptFunc } from './opt-func.js';
+import {
+  type Hyperparams,
+  Optimizer,
+  type OptimizerOptions,
+  type OptParam,
+  type ParamState,
+} from './optimizer.js';
+
+/**
+ * Options of {@link Adam}.
+ *
+ * @example
+ * ```ts
+ * const o: AdamOptions = { lr: 1e-3, betas: [0.9, 0.99], eps: 1e-8, wd: 1e-2 };
+ * ```
+ */
+export interface AdamOptions extends OptimizerOptions {
+  /** `[beta1, beta2]`; beta1 is the `mom` hyperparameter, beta2 `beta` (default [0.9, 0.999]). */
+  betas?: readonly [number, number];
+  /** Added to the denominator (default 1e-8, as PyTorch). */
+  eps?: number;
+}
+
+interface AdamScalars {
+  oneMinusB1: tf.Scalar;
+  b1: tf.Scalar;
+  b2: tf.Scalar;
+  oneMinusB2: tf.Scalar;
+  invSqrtBc2: tf.Scalar;
+  eps: tf.Scalar;
+  stepSize: tf.Scalar;
+}
+
+/**
+ * Adam as PyTorch computes it (bias-corrected moments, `eps` outside the square root), with
+ * beta1 exposed as `mom` and beta2 as `beta` so a schedule can change them every step. With
+ * `trueWd` (the default) weight decay is decoupled — `p ← p·(1 − lr·wd)` before the update — which
+ * makes it AdamW, fastai v1's default; with `trueWd: false`, `wd·p` is added to the gradient.
+ *
+ * @example
+ * ```ts
+ * const opt = new Adam([params], { lr: 1e-3, betas: [0.9, 0.99], wd: 1e-2 });
+ * opt.step(grads);
+ * ```
+ */
+export class Adam extends Optimizer {
+  /** 'adam'. */
+  readonly kind = 'adam';
+  /** The epsilon of the denominator. */
+  readonly eps: number;
+
+  /**
+   * @param groups - Parameter groups.
+   * @param options - lr, betas, eps, wd, trueWd.
+   * @example
+   * ```ts
+   * new Adam([[{ name: 'w', variable: w, decay: true }]], { lr: 3e-3 });
+   * ```
+   */
+  constructor(groups: readonly (readonly OptParam[])[], options: AdamOptions = {}) {
+    const [b1, b2] = options.betas ?? [0.9, 0.999];
+    super(groups, { mom: b1, beta: b2 }, options);
+    const eps = options.eps ?? 1e-8;
+    if (!(eps > 0 && Number.isFinite(eps)))
+      throw new RangeError(`Adam: eps must be a positive number, got ${eps}`);
+    this.eps = eps;
+  }
+
+  protected stepScalars(h: Hyperparams, step: number): AdamScalars {
+    const bc1 = 1 - h.mom ** step;
+    const bc2 = 1 - h.beta ** step;
+    return {
+      b1: tf.scalar(h.mom),
+      oneMinusB1: tf.scalar(1 - h.mom),
+      b2: tf.scalar(h.beta),
+      oneMinusB2: tf.scalar(1 - h.beta),
+      invSqrtBc2: tf.scalar(1 / Math.sqrt(bc2)),
+      eps: tf.scalar(this.eps),
+      stepSize: tf.scalar(h.lr / bc1),
+    };
+  }
+
+  protected update(
+    param: tf.Tensor,
+    grad: tf.Tensor,
+    state: ParamState,
+    scalars: unknown,
+  ): { param: tf.Tensor; tensors: Record<string, tf.Tensor> } {
+    const s = scalars as AdamScalars;
+    const m0 = state.tensors.expAvg;
+    const v0 = state.tensors.expAvgSq;
+    const gm = tf.mul(grad, s.oneMinusB1);
+    const expAvg = m0 === undefined ? gm : tf.add(tf.mul(m0, s.b1), gm);
+    const gv = tf.mul(tf.square(grad), s.oneMinusB2);
+    const expAvgSq = v0 === undefined ? gv : tf.add(tf.mul(v0, s.b2), gv);
+    const denom = tf.add(tf.mul(tf.sqrt(expAvgSq), s.invSqrtBc2), s.eps);
+    const next = tf.sub(param, tf.mul(tf.div(expAvg, denom), s.stepSize));
+    return { param: next, tensors: { expAvg, expAvgSq } };
+  }
+}
+
+/**
+ * An {@link OptFunc} that builds {@link Adam}; the learner's default is
+ * `adam({ betas: [0.9, 0.99] })`, as fastai v1.
+ *
+ * @example
+ * ```ts
+ * const learn = new Learner(data, model, { optFunc: adam({ betas: [0.9, 0.99], eps: 1e-8 }) });
+ * ```
+ */
+export function adam(options: Omit<AdamOptions, 'lr' | 'wd' | 'trueWd'> = {}): OptFunc {
+  return (groups, common) => new Adam(groups, { ...options, ...common });
+}

@@ -1,0 +1,413 @@
+import type { HyperName, HyperparamTarget } from '@onecycle/callbacks';
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * One trainable tensor as the optimizer sees it: its variable and whether weight decay applies to it
+ * (fastai's `bn_wd=False` exempts batch-norm parameters and biases).
+ *
+ * @example
+ * ```ts
+ * const p: OptParam = { name: '0.0.weight', variable: tf.variable(tf.zeros([3, 3])), decay: true };
+ * ```
+ */
+export interface OptParam {
+  /** A stable name (the module's dotted name); optimizer state is saved under it. */
+  readonly name: string;
+  /** The variable updated in place by {@link Optimizer.step}. */
+  readonly variable: tf.Variable;
+  /** Whether weight decay applies to this parameter. */
+  readonly decay: boolean;
+}
+
+/**
+ * The hyperparameters of one parameter group.
+ *
+ * @example
+ * ```ts
+ * const h: Hyperparams = { lr: 1e-3, mom: 0.9, beta: 0.99, wd: 1e-2 };
+ * ```
+ */
+export interface Hyperparams {
+  /** Learning rate. */
+  lr: number;
+  /** SGD/RMSProp momentum or Adam's beta1. */
+  mom: number;
+  /** Adam's beta2 or RMSProp's alpha (unused by SGD). */
+  beta: number;
+  /** Weight decay. */
+  wd: number;
+}
+
+/**
+ * Settings common to every optimizer.
+ *
+ * @example
+ * ```ts
+ * const o: OptimizerOptions = { lr: 1e-3, wd: 1e-2, trueWd: true };
+ * ```
+ */
+export interface OptimizerOptions {
+  /** Initial learning rate for every group (default 1e-3), or one per group. */
+  lr?: number | readonly number[];
+  /** Weight decay for every group (default 0), or one per group. */
+  wd?: number | readonly number[];
+  /**
+   * Decoupled ("true") weight decay, `p ← p·(1 − lr·wd)` before the update, as fastai v1 and AdamW
+   * do (default true). When false, `wd·p` is added to the gradient (L2 regularisation).
+   */
+  trueWd?: boolean;
+}
+
+/**
+ * The saved state of one parameter: its step count and named state tensors (moments).
+ *
+ * @example
+ * ```ts
+ * const s: ParamState = { step: 3, tensors: { expAvg: m, expAvgSq: v } };
+ * ```
+ */
+export interface ParamState {
+  /** Optimizer steps applied to this parameter. */
+  step: number;
+  /** State tensors (owned by the optimizer). */
+  tensors: Record<string, tf.Tensor>;
+}
+
+/**
+ * The whole state of an optimizer as plain data: hyperparameters per group and, per parameter
+ * name, the step count and state tensors. Produced by {@link Optimizer.stateDict} (tensors are
+ * copies owned by the caller) and read by {@link Optimizer.loadStateDict}.
+ *
+ * @example
+ * ```ts
+ * const sd = opt.stateDict();
+ * other.loadStateDict(sd);
+ * disposeOptimizerState(sd);
+ * ```
+ */
+export interface OptimizerState {
+  /** The optimizer's kind ('adam', 'sgd', 'rmsprop'). */
+  kind: string;
+  /** Hyperparameters per group. */
+  hypers: Hyperparams[];
+  /** Per parameter name. */
+  params: Record<string, ParamState>;
+}
+
+/**
+ * Disposes the tensors of an {@link OptimizerState}.
+ *
+ * @example
+ * ```ts
+ * const sd = opt.stateDict();
+ * disposeOptimizerState(sd);
+ * ```
+ */
+export function disposeOptimizerState(state: OptimizerState): void {
+  for (const p of Object.values(state.params)) for (const t of Object.values(p.tensors)) t.dispose();
+}
+
+const HYPER_NAMES: readonly HyperName[] = ['lr', 'mom', 'beta', 'wd'];
+
+/**
+ * Scalars shared by every parameter of a group for one step (created once per step and group).
+ * @internal
+ */
+export interface StepScalars {
+  /** `1 − lr·wd` when decoupled weight decay applies, else undefined. */
+  decay?: tf.Scalar;
+  /** `wd` when L2 weight decay applies, else undefined. */
+  l2?: tf.Scalar;
+}
+
+/**
+ * Base class of onecycle's optimizers: parameter groups whose hyperparameters (`lr`, `mom`,
+ * `beta`, `wd`) can change every step (it implements the callbacks' {@link HyperparamTarget}),
+ * decoupled or L2 weight decay, and per-parameter state that can be saved, loaded and cloned.
+ * One {@link Optimizer.step} runs inside a single `tf.tidy` with a few scalar tensors per group.
+ *
+ * @example
+ * ```ts
+ * const opt = new Adam([[{ name: 'w', variable: w, decay: true }]], { lr: 1e-3, wd: 1e-2 });
+ * const { value, grads } = tf.variableGrads(() => loss(), [w]);
+ * opt.step(grads);
+ * opt.set('lr', 5e-3);
+ * ```
+ */
+export abstract class Optimizer implements HyperparamTarget {
+  /** The optimizer's kind, saved with its state ('adam', 'sgd', 'rmsprop'). */
+  abstract readonly kind: string;
+  /** Decoupled weight decay (true) or L2 added to the gradient (false). */
+  readonly trueWd: boolean;
+  /** The parameter groups. */
+  readonly groups: readonly (readonly OptParam[])[];
+  protected readonly hypers: Hyperparams[];
+  protected readonly state = new Map<string, ParamState>();
+
+  /**
+   * @param groups - Parameter groups (≥ 1, each non-empty; names unique).
+   * @param defaults - Initial `mom` and `beta` of the concrete optimizer.
+   * @param options - Learning rate, weight decay, decoupled or L2 decay.
+   */
+  protected constructor(
+    groups: readonly (readonly OptParam[])[],
+    defaults: { mom: number; beta: number },
+    options: OptimizerOptions = {},
+  ) {
+    if (!Array.isArray(groups) || groups.length === 0) {
+      throw new RangeError('Optimizer: groups must be a non-empty array of parameter groups');
+    }
+    const seen = new Set<string>();
+    groups.forEach((g, i) => {
+      if (!Array.isArray(g)) throw new TypeError(`Optimizer: groups[${i}] must be an array of parameters`);
+      for (const p of g) {
+        if (p == null || typeof p.name !== 'string' || !(p.variable instanceof tf.Variable)) {
+          throw new TypeError(`Optimizer: groups[${i}] holds an entry without a name and a tf.Variable`);
+        }
+        if (seen.has(p.name)) throw new RangeError(`Optimizer: parameter name ${p.name} appears twice`);
+        seen.add(p.name);
+      }
+    });
+    this.groups = groups.map((g) => [...g]);
+    this.trueWd = options.trueWd ?? true;
+    const n = groups.length;
+    const lr = perGroup('lr', options.lr ?? 1e-3, n);
+    const wd = perGroup('wd', options.wd ?? 0, n);
+    this.hypers = lr.map((l, i) => ({ lr: l, mom: defaults.mom, beta: defaults.beta, wd: wd[i]! }));
+    for (const h of this.hypers) for (const name of HYPER_NAMES) checkHyper(name, h[name]);
+  }
+
+  /**
+   * Number of parameter groups.
+   * @example
+   * ```ts
+   * opt.nGroups; // 1
+   * ```
+   */
+  get nGroups(): number {
+    return this.groups.length;
+  }
+
+  /**
+   * The current value of a hyperparameter for every group.
+   * @example
+   * ```ts
+   * opt.get('lr'); // [0.001]
+   * ```
+   */
+  get(name: HyperName): number[] {
+    if (!HYPER_NAMES.includes(name)) {
+      throw new RangeError(
+        `Optimizer.get: unknown hyperparameter ${String(name)}; allowed: ${HYPER_NAMES.join(', ')}`,
+      );
+    }
+    return this.hypers.map((h) => h[name]);
+  }
+
+  /**
+   * Sets a hyperparameter for every group (one number) or per group (an array of `nGroups`).
+   * @example
+   * ```ts
+   * opt.set('mom', 0.85);
+   * opt.set('lr', [1e-4, 1e-3]);
+   * ```
+   */
+  set(name: HyperName, value: number | readonly number[]): void {
+    if (!HYPER_NAMES.includes(name)) {
+      throw new RangeError(
+        `Optimizer.set: unknown hyperparameter ${String(name)}; allowed: ${HYPER_NAMES.join(', ')}`,
+      );
+    }
+    const values = perGroup(name, value, this.hypers.length);
+    for (const v of values) checkHyper(name, v);
+    values.forEach((v, i) => {
+      this.hypers[i]![name] = v;
+    });
+  }
+
+  /**
+   * Applies one update to every parameter that has a gradient in `grads` (keyed by
+   * `variable.name`, as `tf.variableGrads` returns them). Parameters without a gradient (frozen)
+   * are left alone, weight decay included. Does not dispose `grads`.
+   *
+   * @example
+   * ```ts
+   * const { value, grads } = tf.variableGrads(f, vars);
+   * opt.step(grads);
+   * value.dispose(); tf.dispose(grads);
+   * ```
+   */
+  step(grads: tf.NamedTensorMap): void {
+    const replaced: tf.Tensor[] = [];
+    tf.tidy(() => {
+      this.groups.forEach((group, gi) => {
+        const h = this.hypers[gi]!;
+        const common: StepScalars = {};
+        if (h.wd !== 0) {
+          if (this.trueWd) {
+            if (h.lr * h.wd !== 0) common.decay = tf.scalar(1 - h.lr * h.wd);
+          } else common.l2 = tf.scalar(h.wd);
+        }
+        const cache = new Map<number, unknown>();
+        for (const p of group) {
+          const g0 = grads[p.variable.name];
+          if (g0 === undefined) continue;
+          let st = this.state.get(p.name);
+          if (st === undefined) {
+            st = { step: 0, tensors: {} };
+            this.state.set(p.name, st);
+          }
+          st.step += 1;
+          const wd = p.decay ? common : {};
+          const g = wd.l2 ? tf.add(g0, tf.mul(p.variable, wd.l2)) : g0;
+          const base: tf.Tensor = wd.decay ? tf.mul(p.variable, wd.decay) : p.variable;
+          let scalars = cache.get(st.step);
+          if (scalars === undefined) {
+            scalars = this.stepScalars(h, st.step);
+            cache.set(st.step, scalars);
+          }
+          const { param, tensors } = this.update(base, g, st, scalars);
+          p.variable.assign(param);
+          for (const [k, t] of Object.entries(tensors)) {
+            const old = st.tensors[k];
+            if (old !== undefined) replaced.push(old);
+            st.tensors[k] = tf.keep(t);
+          }
+        }
+      });
+    });
+    for (const t of replaced) t.dispose();
+  }
+
+  /**
+   * Scalars of one group for one step count (called inside the step's `tf.tidy`).
+   * @internal
+   */
+  protected abstract stepScalars(h: Hyperparams, step: number): unknown;
+
+  /**
+   * The update of one parameter: the new value of `param` (already decayed) and its new state
+   * tensors (called inside the step's `tf.tidy`; `state.step` is already incremented).
+   * @internal
+   */
+  protected abstract update(
+    param: tf.Tensor,
+    grad: tf.Tensor,
+    state: ParamState,
+    scalars: unknown,
+  ): { param: tf.Tensor; tensors: Record<string, tf.Tensor> };
+
+  /**
+   * A copy of the optimizer's state (hyperparameters, step counts, moments). The caller owns the
+   * tensors: free them with {@link disposeOptimizerState}.
+   * @example
+   * ```ts
+   * const sd = opt.stateDict();
+   * ```
+   */
+  stateDict(): OptimizerState {
+    const params: Record<string, ParamState> = {};
+    for (const [name, st] of this.state) {
+      const tensors: Record<string, tf.Tensor> = {};
+      for (const [k, t] of Object.entries(st.tensors)) tensors[k] = tf.clone(t);
+      params[name] = { step: st.step, tensors };
+    }
+    return { kind: this.kind, hypers: this.hypers.map((h) => ({ ...h })), params };
+  }
+
+  /**
+   * Replaces the optimizer's state with a copy of `sd` (its tensors stay the caller's). Checks the
+   * kind, the number of groups, parameter names and tensor shapes.
+   * @example
+   * ```ts
+   * opt.loadStateDict(saved);
+   * ```
+   */
+  loadStateDict(sd: OptimizerState): void {
+    if (sd.kind !== this.kind) {
+      throw new TypeError(
+        `Optimizer.loadStateDict: state is for a ${sd.kind} optimizer, this one is ${this.kind}`,
+      );
+    }
+    if (sd.hypers.length !== this.hypers.length) {
+      throw new RangeError(
+        `Optimizer.loadStateDict: state has ${sd.hypers.length} parameter groups, this optimizer ${this.hypers.length}`,
+      );
+    }
+    const byName = new Map<string, OptParam>();
+    for (const g of this.groups) for (const p of g) byName.set(p.name, p);
+    for (const [name, st] of Object.entries(sd.params)) {
+      const p = byName.get(name);
+      if (p === undefined) throw new RangeError(`Optimizer.loadStateDict: unknown parameter ${name}`);
+      for (const [k, t] of Object.entries(st.tensors)) {
+        if (!tf.util.arraysEqual(t.shape, p.variable.shape)) {
+          throw new RangeError(
+            `Optimizer.loadStateDict: ${name}.${k} has shape [${t.shape}], the parameter [${p.variable.shape}]`,
+          );
+        }
+      }
+    }
+    this.clearState();
+    for (const [name, st] of Object.entries(sd.params)) {
+      const tensors: Record<string, tf.Tensor> = {};
+      for (const [k, t] of Object.entries(st.tensors)) tensors[k] = tf.clone(t);
+      this.state.set(name, { step: st.step, tensors });
+    }
+    sd.hypers.forEach((h, i) => {
+      for (const name of HYPER_NAMES) checkHyper(name, h[name]);
+      this.hypers[i] = { ...h };
+    });
+  }
+
+  /**
+   * Forgets every moment and step count (hyperparameters are kept).
+   * @example
+   * ```ts
+   * opt.clearState();
+   * ```
+   */
+  clearState(): void {
+    for (const st of this.state.values()) for (const t of Object.values(st.tensors)) t.dispose();
+    this.state.clear();
+  }
+
+  /**
+   * Frees the optimizer's state tensors (the parameters stay the model's).
+   * @example
+   * ```ts
+   * opt.dispose();
+   * ```
+   */
+  dispose(): void {
+    this.clearState();
+  }
+}
+
+/**
+ * Expands a hyperparameter given for every group or per group into one value per group.
+ * @example
+ * ```ts
+ * perGroup('lr', 0.1, 2);        // [0.1, 0.1]
+ * perGroup('lr', [0.1, 0.2], 2); // [0.1, 0.2]
+ * ```
+ */
+export function perGroup(name: string, value: number | readonly number[], nGroups: number): number[] {
+  if (typeof value === 'number') return new Array<number>(nGroups).fill(value);
+  if (!Array.isArray(value) || value.length !== nGroups) {
+    throw new RangeError(
+      `${name} must be a number or an array of ${nGroups} numbers (one per parameter group), got ${JSON.stringify(value)}`,
+    );
+  }
+  return [...value];
+}
+
+function checkHyper(name: HyperName, v: number): void {
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    throw new RangeError(`Optimizer: ${name} must be a finite number, got ${String(v)}`);
+  }
+  if ((name === 'mom' || name === 'beta') && !(v >= 0 && v < 1)) {
+    throw new RangeError(`Optimizer: ${name} must be in [0, 1), got ${v}`);
+  }
+  if ((name === 'lr' || name === 'wd') && v < 0)
+    throw new RangeError(`Optimizer: ${name} must be ≥ 0, got ${v}`);
+}

@@ -1,0 +1,83 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { OptFunc } from './opt-func.js';
+import {
+  type Hyperparams,
+  Optimizer,
+  type OptimizerOptions,
+  type OptParam,
+  type ParamState,
+} from './optimizer.js';
+
+/**
+ * Options of {@link SGD}.
+ *
+ * @example
+ * ```ts
+ * const o: SGDOptions = { lr: 0.1, mom: 0.9 };
+ * ```
+ */
+export interface SGDOptions extends OptimizerOptions {
+  /** Momentum (the `mom` hyperparameter; default 0 = plain SGD). */
+  mom?: number;
+}
+
+interface SGDScalars {
+  lr: tf.Scalar;
+  mom?: tf.Scalar;
+}
+
+/**
+ * Stochastic gradient descent with momentum as PyTorch computes it: `buf ← mom·buf + g`
+ * (the first buffer is the gradient itself), `p ← p − lr·buf`. No buffer is kept while `mom` is 0.
+ *
+ * @example
+ * ```ts
+ * const opt = new SGD([params], { lr: 0.1, mom: 0.9 });
+ * opt.step(grads);
+ * ```
+ */
+export class SGD extends Optimizer {
+  /** 'sgd'. */
+  readonly kind = 'sgd';
+
+  /**
+   * @param groups - Parameter groups.
+   * @param options - lr, mom, wd, trueWd.
+   * @example
+   * ```ts
+   * new SGD([[{ name: 'w', variable: w, decay: true }]], { lr: 0.1, mom: 0.9 });
+   * ```
+   */
+  constructor(groups: readonly (readonly OptParam[])[], options: SGDOptions = {}) {
+    super(groups, { mom: options.mom ?? 0, beta: 0 }, options);
+  }
+
+  protected stepScalars(h: Hyperparams): SGDScalars {
+    return h.mom === 0 ? { lr: tf.scalar(h.lr) } : { lr: tf.scalar(h.lr), mom: tf.scalar(h.mom) };
+  }
+
+  protected update(
+    param: tf.Tensor,
+    grad: tf.Tensor,
+    state: ParamState,
+    scalars: unknown,
+  ): { param: tf.Tensor; tensors: Record<string, tf.Tensor> } {
+    const s = scalars as SGDScalars;
+    if (s.mom === undefined) return { param: tf.sub(param, tf.mul(grad, s.lr)), tensors: {} };
+    const b0 = state.tensors.momentumBuffer;
+    const buf = b0 === undefined ? tf.clone(grad) : tf.add(tf.mul(b0, s.mom), grad);
+    return { param: tf.sub(param, tf.mul(buf, s.lr)), tensors: { momentumBuffer: buf } };
+  }
+}
+
+/**
+ * An {@link OptFunc} that builds {@link SGD} — fastai's `partial(optim.SGD, momentum=0.9)`.
+ *
+ * @example
+ * ```ts
+ * const learn = new Learner(data, model, { optFunc: sgd({ mom: 0.9 }) });
+ * ```
+ */
+export function sgd(options: Omit<SGDOptions, 'lr' | 'wd' | 'trueWd'> = {}): OptFunc {
+  return (groups, common) => new SGD(groups, { ...options, ...common });
+}
