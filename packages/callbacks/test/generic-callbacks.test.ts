@@ -205,7 +205,14 @@ describe('ProgressReporter', () => {
   it('prints the header and one row per epoch (plain stream)', async () => {
     let t = 0;
     const out: string[] = [];
-    const rep = new ProgressReporter({ write: (s) => out.push(s), isTTY: false, now: () => (t += 1000) });
+    const rep = new ProgressReporter({
+      write: (s) => out.push(s),
+      isTTY: false,
+      now: () => {
+        t += 1000;
+        return t;
+      },
+    });
     await runWithValidation(
       [
         { loss: 0.5, metrics: { accuracy: 0.9 } },
@@ -228,7 +235,10 @@ describe('ProgressReporter', () => {
       isTTY: true,
       minIntervalMs: 0,
       barWidth: 10,
-      now: () => (t += 500),
+      now: () => {
+        t += 500;
+        return t;
+      },
     });
     const host = new QuadraticHost();
     await runTrainingLoop({
