@@ -1,11 +1,12 @@
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { makeConv2DBackpropFilterKernel } from './conv2d-backprop-filter.js';
+import { makeConv2DBackpropInputKernel } from './conv2d-backprop-input.js';
 
 const WASM = 'wasm';
 
 /** Kernels this package adds to (or replaces in) the WASM backend so that it can train convnets. */
-export const WASM_TRAINING_KERNELS: readonly string[] = [tf.Conv2DBackpropFilter];
+export const WASM_TRAINING_KERNELS: readonly string[] = [tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput];
 
 let registered = false;
 
@@ -22,7 +23,7 @@ let registered = false;
  */
 export function registerWasmTrainingKernels(): boolean {
   if (registered) return false;
-  const kernels = [makeConv2DBackpropFilterKernel(WASM)];
+  const kernels = [makeConv2DBackpropFilterKernel(WASM), makeConv2DBackpropInputKernel(WASM)];
   for (const kernel of kernels) {
     if (tf.getKernel(kernel.kernelName, WASM) != null) tf.unregisterKernel(kernel.kernelName, WASM);
     tf.registerKernel(kernel);

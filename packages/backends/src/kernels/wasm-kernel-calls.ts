@@ -35,20 +35,21 @@ export function releaseInfo(backend: KernelBackend, info: tf.TensorInfo): void {
   backend.disposeData(info.dataId);
 }
 
+/** Runs a kernel of the current backend; what it returns is freed by {@link withScratch} unless returned. */
+export type KernelCall = (
+  kernelName: string,
+  inputs: Record<string, tf.TensorInfo>,
+  attrs?: Record<string, unknown>,
+) => tf.TensorInfo;
+
 /**
- * Runs `body` with a `keep`/`call` pair: every TensorInfo made by `call` is freed when `body` returns,
- * except the one `body` returns.
+ * Runs `body` with a `call` function: every TensorInfo made by `call` is freed when `body` returns (or
+ * throws), except the one `body` returns.
  */
 export function withScratch(
   backendName: string,
   backend: KernelBackend,
-  body: (
-    call: (
-      kernelName: string,
-      inputs: Record<string, tf.TensorInfo>,
-      attrs?: Record<string, unknown>,
-    ) => tf.TensorInfo,
-  ) => tf.TensorInfo,
+  body: (call: KernelCall) => tf.TensorInfo,
 ): tf.TensorInfo {
   const made: tf.TensorInfo[] = [];
   let result: tf.TensorInfo | undefined;
