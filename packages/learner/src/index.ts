@@ -1,5 +1,6 @@
 export * from './adam.js';
 export * from './data-contract.js';
+export * from './learner.js';
 export * from './loss.js';
 export * from './lr-range.js';
 export * from './metrics.js';
@@ -7,4 +8,5 @@ export * from './model-contract.js';
 export * from './opt-func.js';
 export * from './optimizer.js';
 export * from './rmsprop.js';
+export type { RunConfig, RunPosition } from './run-tracker.js';
 export * from './sgd.js';
