@@ -2,6 +2,9 @@
 // packages' sources (docs/tsconfig.json), then runs the cheap ones — those whose first line says
 // "runs in CI" — against the built packages and records what they print in
 // docs/generated/examples/<name>.txt, which the guides show under the code with {@includeCode}.
+// The guides include examples with typedoc's {@includeCode}; pages where typedoc does not expand
+// it (the site's front page, docs/index.md) mark a fenced block with
+// `<!-- include: examples/<name>.ts -->` on the line before it, and this script copies the file in.
 // usage: node scripts/docs-examples.mjs [--check] [name …]
 //   --check  fail if a recorded output differs from the committed file (CI) instead of rewriting it
 // Build the packages first (pnpm build): the examples import their dist/.
@@ -92,6 +95,30 @@ for (const file of runnable) {
   }
   console.log(`  ran ${file} (${secs} s)`);
 }
+// 4. copy examples and outputs into the marked blocks of Markdown pages
+const pages = [join(root, 'docs', 'index.md')];
+for (const page of pages) {
+  const text = readFileSync(page, 'utf8');
+  const synced = text.replace(
+    /(<!-- include: ([^\s]+) -->\n```([a-z]*)\n)[\s\S]*?(```)/g,
+    (_all, head, file, _lang, fence) => {
+      const src = join(root, 'docs', file);
+      if (!existsSync(src)) {
+        problems.push(`${relative(root, page)}: include ${file} does not exist`);
+        return _all;
+      }
+      return `${head}${readFileSync(src, 'utf8').replace(/\s+$/, '')}\n${fence}`;
+    },
+  );
+  if (synced === text) continue;
+  if (check)
+    problems.push(`${relative(root, page)} is out of date: run node scripts/docs-examples.mjs and commit it`);
+  else {
+    writeFileSync(page, synced);
+    console.log(`  wrote ${relative(root, page)}`);
+  }
+}
+
 if (problems.length > 0) {
   console.error(problems.join('\n'));
   process.exit(1);
