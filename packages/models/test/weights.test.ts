@@ -206,7 +206,13 @@ describe('PyTorch interop (fixtures written by PyTorch, see fixtures/make-torch-
   ] as const)('%s: loads PyTorch weights and reproduces its eval and train outputs and running stats', async (key, make) => {
     const ref = decodeSafetensors(await readFixture('torch-reference.safetensors')).tensors;
     const model = make();
+    const torchBytes = await readFixture(`torch-${key}.safetensors`);
     await loadWeights(model, new URL(`torch-${key}.safetensors`, fixtures).pathname);
+    // Writing back gives PyTorch's own state dict: same names, dtypes, shapes (layouts) and values.
+    const written = decodeSafetensors(serializeWeights(model)).tensors;
+    const original = decodeSafetensors(torchBytes).tensors;
+    expect([...written.keys()].sort()).toEqual([...original.keys()].sort());
+    for (const [name, t] of original) expect(written.get(name), name).toEqual(t);
     const x = ref.get(`${key}/input_nhwc`)!;
     const input = tf.tensor(x.data as Float32Array, x.shape as number[]);
     model.eval();
