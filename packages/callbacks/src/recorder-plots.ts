@@ -172,7 +172,7 @@ export function plotMetricsSvg(data: RecorderData, options: PlotMetricsOptions =
       xLabel: 'epoch',
       yLabel: name,
       series: [{ x: epochs, y }],
-      markers: epochs.map((x, i) => ({ x, y: y[i]! })),
+      markers: epochs.map((x, i) => ({ x, y: y[i]!, color: '#1f77b4' })),
     };
   });
   return lineChartSvg(panels, options.chart);

@@ -160,18 +160,36 @@ export class Recorder implements Callback {
     this.stopReason = undefined;
   }
 
-  /** @internal Starts a new record. */
+  /**
+   * Starts a new record (clears the previous run).
+   * @example
+   * ```ts
+   * recorder.onTrainBegin();
+   * ```
+   */
   onTrainBegin(): void {
     this.reset();
   }
 
-  /** @internal Starts the epoch's clock. */
+  /**
+   * Starts the epoch's clock.
+   * @example
+   * ```ts
+   * recorder.onEpochBegin();
+   * ```
+   */
   onEpochBegin(): void {
     this.epochStart = this.now();
     this.epochBatches = 0;
   }
 
-  /** @internal Records the batch's hyperparameters and losses. */
+  /**
+   * Records a training batch's hyperparameters and losses.
+   * @example
+   * ```ts
+   * recorder.onBatchEnd(state);
+   * ```
+   */
   onBatchEnd(state: TrainState): void {
     if (!state.train) return;
     const lrs = readGroup(state.host.opt, 'lr');
@@ -183,7 +201,13 @@ export class Recorder implements Callback {
     this.epochBatches += 1;
   }
 
-  /** @internal Records the epoch. */
+  /**
+   * Records the epoch: losses, metrics, seconds.
+   * @example
+   * ```ts
+   * recorder.onEpochEnd(state);
+   * ```
+   */
   onEpochEnd(state: TrainState): void {
     const metrics = state.skipValidate ? {} : { ...state.metrics };
     for (const k of Object.keys(metrics)) if (!this.metricNames.includes(k)) this.metricNames.push(k);
@@ -199,7 +223,13 @@ export class Recorder implements Callback {
     });
   }
 
-  /** @internal Keeps the stop reason. */
+  /**
+   * Keeps the reason a callback stopped the run.
+   * @example
+   * ```ts
+   * recorder.onTrainEnd(state);
+   * ```
+   */
   onTrainEnd(state: TrainState): void {
     this.stopReason = state.stopReason;
   }

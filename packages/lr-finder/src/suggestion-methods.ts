@@ -127,7 +127,15 @@ export function valley(lrs: readonly number[], losses: readonly number[]): Sugge
   return { lr: lrs[idx]!, loss: losses[idx]!, index: idx, pointLr: lrs[idx]! };
 }
 
-/** numpy's `gradient` with unit spacing: central differences inside, one-sided at the ends. */
+/**
+ * numpy's `gradient` with unit spacing: central differences inside, one-sided at the ends (used by
+ * {@link slide}).
+ *
+ * @example
+ * ```ts
+ * numericGradient([0, 1, 4, 9]); // [1, 2, 4, 5]
+ * ```
+ */
 export function numericGradient(ys: readonly number[]): number[] {
   const n = ys.length;
   if (n < 2) throw new RangeError(`numericGradient: needs at least 2 values, got ${n}`);
