@@ -66,7 +66,7 @@ export function scheduleSvg(schedule: HyperSchedule, options: ScheduleSvgOptions
       title: 'momentum',
       xLabel: 'iteration',
       yLabel: 'momentum',
-      series: [{ x: steps, y: values.map((v) => v.mom ?? Number.NaN), color: '#ff7f0e' }],
+      series: [{ x: steps, y: values.map((v) => v.mom ?? Number.NaN) }],
     });
   }
   const { maxPoints: _m, logLr: _l, groupNames: _g, ...chart } = options;

@@ -55,8 +55,10 @@ export function fastaiSequence(lrPhases: Phase[], momPhases: Phase[], count: num
 export function fastaiOneCycle(
   n: number,
   lrMax: number,
-  { moms = [0.95, 0.85], div = 25, pct = 0.3, finalDiv = div * 1e4, count = n + 1 } = {},
+  opts: { moms?: number[]; div?: number; pct?: number; finalDiv?: number; count?: number } = {},
 ): [number, number][] {
+  const { moms = [0.95, 0.85], div = 25, pct = 0.3, count = n + 1 } = opts;
+  const finalDiv = opts.finalDiv ?? div * 1e4;
   const a1 = Math.trunc(n * pct);
   const a2 = n - a1;
   const low = lrMax / div;
