@@ -1,5 +1,40 @@
 import { type LrFindPlotOptions, lrFindPlotSvg } from './lr-find-plot.js';
 import type { Suggestions } from './suggest-lrs.js';
+import type { Suggestion } from './suggestion-methods.js';
+
+/** The name of one of the four suggestion methods. */
+export type SuggestionName = keyof Suggestions;
+
+/**
+ * What each suggestion method looks for, in one sentence (for UIs and reports).
+ *
+ * @example
+ * ```ts
+ * SUGGESTION_DESCRIPTIONS.valley; // 'about halfway down the longest valley of decreasing loss (fastai's default)'
+ * ```
+ */
+export const SUGGESTION_DESCRIPTIONS: Readonly<Record<SuggestionName, string>> = {
+  valley: "about halfway down the longest valley of decreasing loss (fastai's default)",
+  slide: 'left end of the last interval of the curve whose loss gradients differ by more than a threshold',
+  steep: 'where the loss falls fastest against log(lr)',
+  minimum: 'a tenth of the learning rate with the lowest loss',
+};
+
+/**
+ * A suggestion with its method's name and description.
+ *
+ * @example
+ * ```ts
+ * const s: NamedSuggestion = result.suggestionList()[0]!;
+ * console.log(s.name, s.lr, s.description);
+ * ```
+ */
+export interface NamedSuggestion extends Suggestion {
+  /** The method. */
+  name: SuggestionName;
+  /** What the method looks for. */
+  description: string;
+}
 
 /** Why the range test ended. */
 export type LrFindStop = 'numIt' | 'diverged' | 'nan' | 'stopped' | 'error';
@@ -29,6 +64,8 @@ export interface LRFindData {
   numIt: number;
   /** Why the test ended. */
   stoppedBy: LrFindStop;
+  /** True when the test ended before numIt iterations (divergence, NaN, an error or a stop). */
+  stoppedEarly: boolean;
   /** The window of the suggestions: points left out at the start. */
   skipStart: number;
   /** The window of the suggestions: points left out at the end. */
@@ -54,6 +91,7 @@ export class LRFindResult implements LRFindData {
   suggestedLr: number | undefined;
   numIt: number;
   stoppedBy: LrFindStop;
+  stoppedEarly: boolean;
   skipStart: number;
   skipEnd: number;
 
@@ -74,6 +112,7 @@ export class LRFindResult implements LRFindData {
     this.suggestedLr = data.suggestedLr;
     this.numIt = data.numIt;
     this.stoppedBy = data.stoppedBy;
+    this.stoppedEarly = data.stoppedEarly;
     this.skipStart = data.skipStart;
     this.skipEnd = data.skipEnd;
   }
@@ -87,6 +126,22 @@ export class LRFindResult implements LRFindData {
    */
   plot(options: LrFindPlotOptions = {}): string {
     return lrFindPlotSvg(this, options);
+  }
+
+  /**
+   * The suggestions that exist, valley first (fastai's default), then slide, steep, minimum, each
+   * with its name and description.
+   * @example
+   * ```ts
+   * for (const s of res.suggestionList()) console.log(`${s.name}: ${s.lr.toExponential(2)}`);
+   * ```
+   */
+  suggestionList(): NamedSuggestion[] {
+    const names: SuggestionName[] = ['valley', 'slide', 'steep', 'minimum'];
+    return names.flatMap((name) => {
+      const s = this.suggestions[name];
+      return s ? [{ ...s, name, description: SUGGESTION_DESCRIPTIONS[name] }] : [];
+    });
   }
 
   /**
@@ -105,6 +160,7 @@ export class LRFindResult implements LRFindData {
       suggestedLr: this.suggestedLr,
       numIt: this.numIt,
       stoppedBy: this.stoppedBy,
+      stoppedEarly: this.stoppedEarly,
       skipStart: this.skipStart,
       skipEnd: this.skipEnd,
     };

@@ -244,6 +244,7 @@ export class LRFinder implements Callback {
       suggestedLr: suggestions.valley?.lr,
       numIt: this.sweep.numIt,
       stoppedBy: this.stoppedBy,
+      stoppedEarly: this.stoppedBy !== 'numIt',
       skipStart: this.suggestOptions.skipStart!,
       skipEnd: this.suggestOptions.skipEnd!,
     });

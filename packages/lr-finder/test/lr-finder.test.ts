@@ -55,6 +55,7 @@ describe('LRFinder', () => {
       numIt: 30,
     });
     expect(result.stoppedBy).toBe('numIt');
+    expect(result.stoppedEarly).toBe(false);
     expect(res.iterations).toBe(30);
     expect(validations).toBe(0);
     expect(result.lrs).toEqual(finder.sweep.lrs());
@@ -167,6 +168,10 @@ describe('LRFinder', () => {
     expect(svg.match(/<circle/g)).toHaveLength(4);
     expect(svg).toContain(`valley ${valley!.lr.toExponential(2)}`);
     expect(JSON.parse(JSON.stringify(result)).suggestions.valley.lr).toBe(valley!.lr);
+    expect(result.stoppedEarly).toBe(result.stoppedBy !== 'numIt');
+    const list = result.suggestionList();
+    expect(list.map((s) => s.name)).toEqual(['valley', 'slide', 'steep', 'minimum']);
+    expect(list[0]).toMatchObject({ lr: valley!.lr, description: expect.stringContaining('valley') });
   });
 
   it('rejects bad options and a result before a run', () => {
