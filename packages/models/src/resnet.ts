@@ -127,7 +127,7 @@ export interface ResNetOptions {
  * import { resnet } from '@onecycle/models';
  * const model = resnet({ depth: 20, nClasses: 10, inChannels: 1, seed: 0 });
  * tf.tidy(() => model.forward(tf.zeros([4, 28, 28, 1]))).shape; // [4, 10]
- * model.numParameters(); // 272474 (ResNet-20)
+ * model.numParameters(); // 272186 (ResNet-20 on 1 channel; 272474 on 3)
  * ```
  */
 export function resnet(options: ResNetOptions = {}): Sequential {
