@@ -1,4 +1,10 @@
 export * from './adam.js';
+export {
+  CHECKPOINT_METADATA_KEY,
+  type CheckpointMeta,
+  packCheckpoint,
+  unpackCheckpoint,
+} from './checkpoint.js';
 export * from './data-contract.js';
 export * from './learner.js';
 export * from './loss.js';

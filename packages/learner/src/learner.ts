@@ -10,6 +10,7 @@ import {
 import { type OneCycleVariant, oneCycle } from '@onecycle/one-cycle';
 import * as tf from '@tensorflow/tfjs-core';
 import { adam } from './adam.js';
+import { packCheckpoint, unpackCheckpoint } from './checkpoint.js';
 import type { LearnerBatch, LearnerData, LearnerDataLoader } from './data-contract.js';
 import { crossEntropy, type LossFunc } from './loss.js';
 import { type LrSpec, lrRange } from './lr-range.js';
@@ -718,6 +719,82 @@ export class Learner {
         disposeOptimizerState(optState);
       },
     };
+  }
+
+  /**
+   * The learner's whole training state as the bytes of one safetensors file: the weights
+   * (PyTorch names and layout for a `Module`), the optimizer state (moments, step counts,
+   * hyperparameters) and the position of an unfinished run. Browser-safe; {@link Learner.save}
+   * writes it to a file.
+   *
+   * @example
+   * ```ts
+   * const bytes = learn.saveState();
+   * other.loadState(bytes);
+   * ```
+   */
+  saveState(): Uint8Array {
+    const optState = this.optimizer.stateDict();
+    try {
+      return packCheckpoint(this.model, optState, {
+        run: this.position ? (JSON.parse(JSON.stringify(this.position)) as RunPosition) : null,
+        seed: this.seed ?? null,
+      });
+    } finally {
+      disposeOptimizerState(optState);
+    }
+  }
+
+  /**
+   * Restores what {@link Learner.saveState} stored. If the checkpoint holds an unfinished run, the
+   * next `fit`/`fitOneCycle` with the same arguments continues it where it stopped (same batches,
+   * same schedule step, same losses as an uninterrupted run).
+   *
+   * @param bytes - The checkpoint.
+   * @param source - Names the checkpoint in error messages.
+   * @example
+   * ```ts
+   * learn.loadState(bytes);
+   * await learn.fitOneCycle(2, 5e-2); // resumes mid-cycle
+   * ```
+   */
+  loadState(bytes: Uint8Array, source = 'checkpoint'): void {
+    if (!(bytes instanceof Uint8Array)) throw new TypeError('loadState: bytes must be a Uint8Array');
+    const { optState, meta } = unpackCheckpoint(bytes, this.model, source);
+    try {
+      this.optimizer.loadStateDict(optState);
+    } finally {
+      disposeOptimizerState(optState);
+    }
+    this.position = meta.run ?? undefined;
+    this.loadedRun = meta.run != null && !meta.run.finished;
+  }
+
+  /**
+   * Saves {@link Learner.saveState} to `path` atomically (temporary file, then rename). Node only.
+   *
+   * @example
+   * ```ts
+   * await learn.save('models/stage-1.safetensors');
+   * ```
+   */
+  async save(path: string): Promise<void> {
+    const bytes = this.saveState();
+    const { writeFileAtomic } = await import('./checkpoint-file.js');
+    await writeFileAtomic(path, bytes);
+  }
+
+  /**
+   * Loads a checkpoint written by {@link Learner.save} (see {@link Learner.loadState}). Node only.
+   *
+   * @example
+   * ```ts
+   * await learn.load('models/stage-1.safetensors');
+   * ```
+   */
+  async load(path: string): Promise<void> {
+    const { readFileBytes } = await import('./checkpoint-file.js');
+    this.loadState(await readFileBytes(path), path);
   }
 
   private async validationBatchLoss(): Promise<number> {
