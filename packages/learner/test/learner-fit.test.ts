@@ -156,7 +156,14 @@ describe('the training loop', () => {
     const learn = new Learner(data, model);
     const log = eventLog();
     const r = await learn.fit(2, 1e-3, {
-      callbacks: [log.cb, { onBatchEnd: (s) => void (s.iteration === 2 && (s.stopTraining = true)) }],
+      callbacks: [
+        log.cb,
+        {
+          onBatchEnd: (s) => {
+            if (s.iteration === 2) s.stopTraining = true;
+          },
+        },
+      ],
     });
     expect(r.stoppedEarly).toBe(true);
     expect(r.iterations).toBe(3);
@@ -172,8 +179,16 @@ describe('the training loop', () => {
     const learn = new Learner(data, model, { metrics: [accuracy] });
     await learn.fit(2, 1e-3, {
       callbacks: [
-        { onBatchEnd: (s) => void (s.numBatch === 1 && (s.stopEpoch = true)) },
-        { onEpochBegin: (s) => void (s.skipValidate = s.epoch === 0) },
+        {
+          onBatchEnd: (s) => {
+            if (s.numBatch === 1) s.stopEpoch = true;
+          },
+        },
+        {
+          onEpochBegin: (s) => {
+            s.skipValidate = s.epoch === 0;
+          },
+        },
       ],
     });
     expect(learn.recorder.epochs.map((e) => e.batches)).toEqual([2, 2]);
@@ -187,7 +202,15 @@ describe('the training loop', () => {
     const model = seedModel(0);
     const learn = new Learner(data, model);
     const before = model.parameters().map((p) => Array.from(p.variable.dataSync()));
-    await learn.fit(1, 1e-2, { callbacks: [{ onBackwardEnd: (s) => void (s.skipStep = true) }] });
+    await learn.fit(1, 1e-2, {
+      callbacks: [
+        {
+          onBackwardEnd: (s) => {
+            s.skipStep = true;
+          },
+        },
+      ],
+    });
     expect(model.parameters().map((p) => Array.from(p.variable.dataSync()))).toEqual(before);
     expect(learn.recorder.losses).toHaveLength(data.train.length);
     await learn.fit(1, 1e-2);
@@ -229,7 +252,11 @@ describe('the training loop', () => {
             if (s.iteration === 1) throw new Error('boom');
           },
         },
-        { onTrainEnd: (s) => void (seenError = s.error) },
+        {
+          onTrainEnd: (s) => {
+            seenError = s.error;
+          },
+        },
       ],
     });
     const before = tf.memory().numTensors;
