@@ -3,6 +3,7 @@ import { registerAllGradients } from './register-gradients.js';
 
 export {
   registerWasmTrainingKernels,
+  unregisterWasmTrainingKernels,
   WASM_TRAINING_KERNELS,
 } from './kernels/register-wasm-training-kernels.js';
 export { gradientKernelNames, registerAllGradients } from './register-gradients.js';

@@ -5,9 +5,15 @@ import { makeConv2DBackpropInputKernel } from './conv2d-backprop-input.js';
 
 const WASM = 'wasm';
 
-/** Kernels this package adds to (or replaces in) the WASM backend so that it can train convnets. */
+/** Kernels this package adds to (or replaces in) the WASM backend so that it can train convnets fast. */
 export const WASM_TRAINING_KERNELS: readonly string[] = [tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput];
 
+function makeKernels(): tf.KernelConfig[] {
+  return [makeConv2DBackpropFilterKernel(WASM), makeConv2DBackpropInputKernel(WASM)];
+}
+
+/** WASM's own kernels that ours replaced, to restore them on request. */
+const replaced = new Map<string, tf.KernelConfig>();
 let registered = false;
 
 /**
@@ -23,11 +29,44 @@ let registered = false;
  */
 export function registerWasmTrainingKernels(): boolean {
   if (registered) return false;
-  const kernels = [makeConv2DBackpropFilterKernel(WASM), makeConv2DBackpropInputKernel(WASM)];
-  for (const kernel of kernels) {
-    if (tf.getKernel(kernel.kernelName, WASM) != null) tf.unregisterKernel(kernel.kernelName, WASM);
+  for (const kernel of makeKernels()) {
+    const existing = tf.getKernel(kernel.kernelName, WASM);
+    if (existing != null) {
+      replaced.set(kernel.kernelName, existing);
+      tf.unregisterKernel(kernel.kernelName, WASM);
+    }
     tf.registerKernel(kernel);
   }
   registered = true;
+  return true;
+}
+
+/**
+ * Removes the WASM training kernels and restores WASM's own ones where it had them (its slow
+ * `Conv2DBackpropInput`; it has no `Conv2DBackpropFilter`, so convnets cannot train afterwards).
+ * For benchmarks and for comparing against the stock backend.
+ *
+ * @returns whether this call removed them (false when they were not registered).
+ * @example
+ * ```ts
+ * import { registerWasmTrainingKernels, unregisterWasmTrainingKernels } from '@onecycle/backends';
+ * unregisterWasmTrainingKernels(); // stock WASM kernels
+ * registerWasmTrainingKernels(); // back to the fast ones
+ * ```
+ */
+export function unregisterWasmTrainingKernels(): boolean {
+  if (!registered) return false;
+  const backend = tf.findBackend(WASM);
+  for (const name of WASM_TRAINING_KERNELS) {
+    if (tf.getKernel(name, WASM) != null) tf.unregisterKernel(name, WASM);
+    const original = replaced.get(name);
+    if (original != null) {
+      tf.registerKernel(original);
+      // Its setup (binding the WASM function) runs at backend start; run it now if the backend is up.
+      if (backend != null) original.setupFunc?.(backend);
+    }
+  }
+  replaced.clear();
+  registered = false;
   return true;
 }

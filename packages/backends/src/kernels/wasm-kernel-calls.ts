@@ -3,6 +3,8 @@ import * as tf from '@tensorflow/tfjs-core';
 /** A tfjs backend as kernel functions see it: enough to free intermediate results. */
 export interface KernelBackend {
   disposeData(dataId: object, force?: boolean): boolean;
+  readSync(dataId: object): ArrayLike<number> | unknown;
+  write(values: Float32Array, shape: number[], dtype: 'float32'): object;
 }
 
 /**
@@ -42,23 +44,36 @@ export type KernelCall = (
   attrs?: Record<string, unknown>,
 ) => tf.TensorInfo;
 
+/** Writes float32 values to the backend as a new TensorInfo; freed by {@link withScratch} unless returned. */
+export type KernelWrite = (values: Float32Array, shape: number[]) => tf.TensorInfo;
+
 /**
- * Runs `body` with a `call` function: every TensorInfo made by `call` is freed when `body` returns (or
- * throws), except the one `body` returns.
+ * Runs `body` with `call` and `write` functions: every TensorInfo they make is freed when `body` returns
+ * (or throws), except the one `body` returns.
  */
 export function withScratch(
   backendName: string,
   backend: KernelBackend,
-  body: (call: KernelCall) => tf.TensorInfo,
+  body: (call: KernelCall, write: KernelWrite) => tf.TensorInfo,
 ): tf.TensorInfo {
   const made: tf.TensorInfo[] = [];
   let result: tf.TensorInfo | undefined;
   try {
-    result = body((kernelName, inputs, attrs) => {
+    const call: KernelCall = (kernelName, inputs, attrs) => {
       const out = callKernel(kernelName, backendName, backend, inputs, attrs);
       made.push(out);
       return out;
-    });
+    };
+    const write: KernelWrite = (values, shape) => {
+      const info: tf.TensorInfo = {
+        dataId: backend.write(values, shape, 'float32'),
+        shape,
+        dtype: 'float32',
+      };
+      made.push(info);
+      return info;
+    };
+    result = body(call, write);
     return result;
   } finally {
     for (const info of made) {
