@@ -6,16 +6,22 @@
  */
 export * from './augmentation.js';
 export { BaseImageDataBunch, type BunchOptions, randomSplit } from './base-image-data-bunch.js';
+export * from './checksum.js';
 export * from './csv-labels.js';
+export * from './data-dir.js';
 export * from './decode-cache.js';
 export * from './decode-files.js';
 export * from './decode-image.js';
+export * from './download.js';
 export { type FolderOptions, ImageDataBunch, type LoadInfo } from './image-data-bunch.js';
 export * from './image-data-loader.js';
 export * from './image-folder.js';
 export * from './image-set.js';
 export * from './image-set-binary.js';
 export * from './normalization.js';
+export * from './progress-bar.js';
 export * from './seeded-random.js';
 export * from './slice-image-set.js';
 export type * from './types.js';
+export * from './untar-data.js';
+export * from './urls.js';
