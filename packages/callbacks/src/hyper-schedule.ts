@@ -1,10 +1,24 @@
 import type { Stepper } from '@onecycle/annealing';
 import type { HyperName } from './types.js';
 
-/** A hyperparameter value: one number for every parameter group, or one per group. */
+/**
+ * A hyperparameter value: one number for every parameter group, or one per group.
+ *
+ * @example
+ * ```ts
+ * const v: HyperValue = [1e-4, 1e-3];
+ * ```
+ */
 export type HyperValue = number | readonly number[];
 
-/** The hyperparameter values of one step of a schedule. */
+/**
+ * The hyperparameter values of one step of a schedule.
+ *
+ * @example
+ * ```ts
+ * const v: HyperValues = { lr: 1e-3, mom: 0.9 };
+ * ```
+ */
 export type HyperValues = Partial<Record<HyperName, HyperValue>>;
 
 /**
@@ -24,10 +38,24 @@ export interface HyperSchedule {
   at(step: number): HyperValues;
 }
 
-/** One Stepper, or phases: a list of Steppers run one after the other. */
+/**
+ * One Stepper, or phases: a list of Steppers run one after the other.
+ *
+ * @example
+ * ```ts
+ * const p: StepperPhases = [new Scheduler(1e-4, 1e-2, 30, annealCos), new Scheduler(1e-2, 1e-6, 70, annealCos)];
+ * ```
+ */
 export type StepperPhases = Stepper | readonly Stepper[];
 
-/** Different Steppers (or phases) for each parameter group. */
+/**
+ * Different Steppers (or phases) for each parameter group.
+ *
+ * @example
+ * ```ts
+ * const g: PerGroupSteppers = { perGroup: [new Scheduler(1e-5, 1e-4, 100), new Scheduler(1e-4, 1e-3, 100)] };
+ * ```
+ */
 export interface PerGroupSteppers {
   /** One entry per parameter group. */
   readonly perGroup: readonly StepperPhases[];

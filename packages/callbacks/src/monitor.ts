@@ -1,9 +1,23 @@
 import type { TrainState } from './types.js';
 
-/** What to watch: a loss of the state or a metric name. */
+/**
+ * What to watch: a loss of the state or a metric name.
+ *
+ * @example
+ * ```ts
+ * const m: MonitorName = 'accuracy';
+ * ```
+ */
 export type MonitorName = 'validLoss' | 'trainLoss' | 'smoothLoss' | (string & {});
 
-/** Whether a smaller (`'min'`) or larger (`'max'`) value is better; `'auto'` guesses from the name. */
+/**
+ * Whether a smaller (`'min'`) or larger (`'max'`) value is better; `'auto'` guesses from the name.
+ *
+ * @example
+ * ```ts
+ * const mode: MonitorMode = 'max';
+ * ```
+ */
 export type MonitorMode = 'auto' | 'min' | 'max';
 
 /**

@@ -3,7 +3,14 @@ import { SmoothLoss } from './smooth-loss.js';
 import { createTrainState } from './train-state.js';
 import type { Callback, TrainingHost, TrainState } from './types.js';
 
-/** The result of one validation pass: the mean loss and the metrics by name. */
+/**
+ * The result of one validation pass: the mean loss and the metrics by name.
+ *
+ * @example
+ * ```ts
+ * const r: ValidationResult = { loss: 0.08, metrics: { accuracy: 0.98 } };
+ * ```
+ */
 export interface ValidationResult {
   /** Mean validation loss. */
   loss: number;

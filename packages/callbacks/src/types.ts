@@ -12,7 +12,14 @@
  * ```
  */
 
-/** The hyperparameters an optimizer exposes to callbacks, one value per parameter group. */
+/**
+ * The hyperparameters an optimizer exposes to callbacks, one value per parameter group.
+ *
+ * @example
+ * ```ts
+ * const name: HyperName = 'lr';
+ * ```
+ */
 export type HyperName = 'lr' | 'mom' | 'beta' | 'wd';
 
 /**
@@ -122,7 +129,14 @@ export interface TrainState {
   stopReason?: string;
 }
 
-/** The events of the training loop, in the order they fire. */
+/**
+ * The events of the training loop, in the order they fire.
+ *
+ * @example
+ * ```ts
+ * for (const e of CALLBACK_EVENTS) console.log(e); // onTrainBegin … onTrainEnd
+ * ```
+ */
 export const CALLBACK_EVENTS = [
   'onTrainBegin',
   'onEpochBegin',
@@ -136,10 +150,24 @@ export const CALLBACK_EVENTS = [
   'onTrainEnd',
 ] as const;
 
-/** The name of one event of the training loop. */
+/**
+ * The name of one event of the training loop.
+ *
+ * @example
+ * ```ts
+ * await handler.fire('onEpochEnd' satisfies CallbackEvent, state);
+ * ```
+ */
 export type CallbackEvent = (typeof CALLBACK_EVENTS)[number];
 
-/** A handler for one event; it may be async. */
+/**
+ * A handler for one event; it may be async.
+ *
+ * @example
+ * ```ts
+ * const h: EventHandler = async (s) => { if (s.lastLoss > 10) s.stopTraining = true; };
+ * ```
+ */
 export type EventHandler = (state: TrainState) => void | Promise<void>;
 
 /**

@@ -28,7 +28,14 @@ export interface LrFindPlotOptions {
   chart?: LineChartOptions;
 }
 
-/** The data {@link lrFindPlotSvg} draws. */
+/**
+ * The data {@link lrFindPlotSvg} draws (an `LRFindResult` is one).
+ *
+ * @example
+ * ```ts
+ * const c: LrFindCurve = { lrs: [1e-4, 1e-3, 1e-2], losses: [0.7, 0.5, 0.9] };
+ * ```
+ */
 export interface LrFindCurve {
   /** Learning rate per iteration. */
   lrs: readonly number[];

@@ -2,7 +2,14 @@ import { type LrFindPlotOptions, lrFindPlotSvg } from './lr-find-plot.js';
 import type { Suggestions } from './suggest-lrs.js';
 import type { Suggestion } from './suggestion-methods.js';
 
-/** The name of one of the four suggestion methods. */
+/**
+ * The name of one of the four suggestion methods.
+ *
+ * @example
+ * ```ts
+ * const n: SuggestionName = 'valley';
+ * ```
+ */
 export type SuggestionName = keyof Suggestions;
 
 /**
@@ -36,7 +43,15 @@ export interface NamedSuggestion extends Suggestion {
   description: string;
 }
 
-/** Why the range test ended. */
+/**
+ * Why the range test ended: after numIt iterations, on divergence, on a NaN loss, stopped by
+ * another callback or the loop running out of epochs, or by an error.
+ *
+ * @example
+ * ```ts
+ * if (res.stoppedBy === 'diverged') console.log('diverged at', res.lrs.at(-1));
+ * ```
+ */
 export type LrFindStop = 'numIt' | 'diverged' | 'nan' | 'stopped' | 'error';
 
 /**

@@ -1,6 +1,13 @@
 import { annealExp, annealLinear, Scheduler } from '@onecycle/annealing';
 
-/** How the learning rate grows during the range test. */
+/**
+ * How the learning rate grows during the range test.
+ *
+ * @example
+ * ```ts
+ * const mode: SweepMode = 'linear';
+ * ```
+ */
 export type SweepMode = 'exp' | 'linear';
 
 /**

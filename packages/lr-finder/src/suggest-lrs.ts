@@ -1,6 +1,13 @@
 import { minimum, type SlideOptions, type Suggestion, slide, steep, valley } from './suggestion-methods.js';
 
-/** The four suggestions of fastai 2.4, each null when the curve is too short for it. */
+/**
+ * The four suggestions of fastai 2.4, each null when the curve is too short for it.
+ *
+ * @example
+ * ```ts
+ * const { valley, steep }: Suggestions = suggestLrs(lrs, losses);
+ * ```
+ */
 export interface Suggestions {
   /** Steepest descent of the loss against log(lr). */
   steep: Suggestion | null;
