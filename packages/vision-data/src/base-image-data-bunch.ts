@@ -1,4 +1,5 @@
 import type { ImageTransform, PaddingMode } from './augmentation.js';
+import { encodeRgbPng, type GridOptions, renderImageGrid } from './batch-grid.js';
 import { ImageDataLoader } from './image-data-loader.js';
 import { type ImageSet, validateImageSet } from './image-set.js';
 import { decodeImageSets } from './image-set-binary.js';
@@ -30,6 +31,23 @@ export interface BunchOptions {
   padding?: PaddingMode;
   /** Normalise batches with these stats, or `true` for stats computed from the training images. */
   normalize?: NormStats | true;
+}
+
+/**
+ * Options of `showBatch` / `batchGridPng`.
+ *
+ * @example
+ * ```ts
+ * const opts: ShowBatchOptions = { split: 'valid', rows: 4 };
+ * ```
+ */
+export interface ShowBatchOptions extends Pick<GridOptions, 'scale'> {
+  /** Which loader (default `'train'`). */
+  split?: 'train' | 'valid';
+  /** The grid is `rows`×`rows` images (default 3; at most one batch). */
+  rows?: number;
+  /** Which pass (training order and augmentations depend on it; default 0). */
+  epoch?: number;
 }
 
 /** The constructor signature shared by the bunch classes (used by the static factories). */
@@ -146,6 +164,44 @@ export class BaseImageDataBunch implements DataBunch {
     }
     const std = mean.map((m, c) => Math.sqrt(Math.max(sqMean[c]! - m * m, 0)) || 1);
     return { mean, std };
+  }
+
+  /**
+   * The images of the first batch of a pass as a PNG grid (`rows`×`rows` images, fastai's
+   * `show_batch`), each captioned with its class name; augmentations are applied as in training,
+   * normalisation undone. Runs anywhere (no file system); Node's `showBatch` writes it to a file.
+   *
+   * @example
+   * ```ts
+   * const png = data.batchGridPng({ rows: 3 });
+   * document.querySelector('img')!.src = URL.createObjectURL(new Blob([png], { type: 'image/png' }));
+   * ```
+   */
+  batchGridPng(options: ShowBatchOptions = {}): Uint8Array {
+    const { split = 'train', rows = 3, epoch = 0 } = options;
+    if (split !== 'train' && split !== 'valid') {
+      throw new RangeError(`showBatch: split must be 'train' or 'valid', got ${String(split)}`);
+    }
+    if (!(Number.isInteger(rows) && rows >= 1 && rows <= 32)) {
+      throw new RangeError(`showBatch: rows must be an integer in [1, 32], got ${rows}`);
+    }
+    const dl = split === 'train' ? this.train : this.valid;
+    const count = Math.min(rows * rows, dl.batchSize, dl.size);
+    if (count === 0) throw new RangeError(`showBatch: the ${split} loader has no items`);
+    const items = dl.order(epoch).subarray(0, count);
+    const { data, labels } = dl.fill(items, mixSeed(dl.seed, epoch, 2, 0));
+    const norm = dl.normalization;
+    if (norm) {
+      const c = dl.channels;
+      for (let i = 0; i < data.length; i++) data[i] = data[i]! * norm.std[i % c]! + norm.mean[i % c]!;
+    }
+    const grid = renderImageGrid(
+      data,
+      [count, dl.height, dl.width, dl.channels],
+      Array.from(labels, (l) => this.classes[l] ?? String(l)),
+      { cols: Math.min(rows, count), ...(options.scale ? { scale: options.scale } : {}) },
+    );
+    return encodeRgbPng(grid.width, grid.height, grid.data);
   }
 
   /**

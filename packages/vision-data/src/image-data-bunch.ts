@@ -1,6 +1,14 @@
-import { BaseImageDataBunch, type BunchOptions, randomSplit, splitAt } from './base-image-data-bunch.js';
+import { writeFileSync } from 'node:fs';
+import {
+  BaseImageDataBunch,
+  type BunchOptions,
+  randomSplit,
+  type ShowBatchOptions,
+  splitAt,
+} from './base-image-data-bunch.js';
 import { decodeCachePath, listingFingerprint, readDecodeCache, writeDecodeCache } from './decode-cache.js';
 import { type DecodeOptions, decodeFiles, resolveSize, type SkippedFile } from './decode-files.js';
+import { findIdxFile, type IdxArray, loadIdx } from './idx-format.js';
 import { ImageDataLoader } from './image-data-loader.js';
 import { type LabelledFile, listImageFolder, requireDirectory } from './image-folder.js';
 import type { ImageSet } from './image-set.js';
@@ -217,6 +225,69 @@ export class ImageDataBunch extends BaseImageDataBunch {
     const bunch = ImageDataBunch.withRandomSplit(loaded.set, classes, options, path);
     bunch.loadInfo = loaded.info;
     return bunch;
+  }
+
+  /**
+   * The whole MNIST database from its idx files in `dir` (`train-images-idx3-ubyte[.gz]`,
+   * `train-labels-idx1-ubyte[.gz]`, `t10k-…`): 60,000 training and 10,000 validation images,
+   * classes `'0'`…`'9'`. Pixels stay uint8, 1 channel in memory (47 MB), expanded per batch.
+   *
+   * @example
+   * ```ts
+   * const data = await ImageDataBunch.fromMnistIdx('../shared/data/mnist', { bs: 128 });
+   * ```
+   */
+  static async fromMnistIdx(dir: string, options: BunchOptions = {}): Promise<ImageDataBunch> {
+    requireDirectory(dir, 'fromMnistIdx: dir');
+    const read = (split: 'train' | 't10k'): { x: Uint8Array; y: Int32Array; shape: number[] } => {
+      const imagesFile = findIdxFile(dir, split, 'images');
+      const labelsFile = findIdxFile(dir, split, 'labels');
+      const images: IdxArray = loadIdx(imagesFile);
+      const labels: IdxArray = loadIdx(labelsFile);
+      if (images.dtype !== 'uint8' || images.shape.length !== 3) {
+        throw new Error(
+          `fromMnistIdx: ${imagesFile} must hold uint8 images [n, height, width], has ${images.dtype} [${images.shape.join(', ')}]`,
+        );
+      }
+      if (labels.shape.length !== 1 || labels.shape[0] !== images.shape[0]) {
+        throw new Error(
+          `fromMnistIdx: ${labelsFile} has ${labels.shape.join('×')} labels for ${images.shape[0]} images in ${imagesFile}`,
+        );
+      }
+      return { x: images.data as Uint8Array, y: Int32Array.from(labels.data), shape: images.shape };
+    };
+    const train = read('train');
+    const valid = read('t10k');
+    const [n, h, w] = train.shape as [number, number, number];
+    if (valid.shape[1] !== h || valid.shape[2] !== w) {
+      throw new Error(
+        `fromMnistIdx: training images are ${h}×${w}, test images ${valid.shape[1]}×${valid.shape[2]}`,
+      );
+    }
+    let max = 0;
+    for (const l of train.y) max = Math.max(max, l);
+    for (const l of valid.y) max = Math.max(max, l);
+    const classes = Array.from({ length: max + 1 }, (_, i) => String(i));
+    return ImageDataBunch.fromArrays(train.x, train.y, [n, h, w, 1], classes, {
+      ...options,
+      valid: { x: valid.x, labels: valid.y },
+    });
+  }
+
+  /**
+   * Writes a PNG grid of the first batch's images with their class names (fastai's `show_batch`)
+   * and returns the file path.
+   *
+   * @example
+   * ```ts
+   * await data.showBatch('batch.png', { rows: 3 });
+   * ```
+   */
+  async showBatch(file: string, options: ShowBatchOptions = {}): Promise<string> {
+    if (typeof file !== 'string' || file === '')
+      throw new TypeError('showBatch: file must be a non-empty path');
+    writeFileSync(file, this.batchGridPng(options));
+    return file;
   }
 
   private static fromSplitSet(

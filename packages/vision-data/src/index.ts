@@ -5,7 +5,15 @@
  * @packageDocumentation
  */
 export * from './augmentation.js';
-export { BaseImageDataBunch, type BunchOptions, randomSplit } from './base-image-data-bunch.js';
+export {
+  BaseImageDataBunch,
+  type BunchOptions,
+  randomSplit,
+  type ShowBatchOptions,
+  splitAt,
+} from './base-image-data-bunch.js';
+export * from './batch-grid.js';
+export * from './bitmap-font.js';
 export * from './checksum.js';
 export * from './csv-labels.js';
 export * from './data-dir.js';
@@ -13,6 +21,7 @@ export * from './decode-cache.js';
 export * from './decode-files.js';
 export * from './decode-image.js';
 export * from './download.js';
+export * from './idx-format.js';
 export { type FolderOptions, ImageDataBunch, type LoadInfo } from './image-data-bunch.js';
 export * from './image-data-loader.js';
 export * from './image-folder.js';
