@@ -13,7 +13,13 @@ const warmup = 5;
 const { reason } = await setupBackend(backend);
 const model = simpleCnn([3, 16, 16, 2], undefined, undefined, false, { seed: 0 });
 const x = tf.randomUniform([batchSize, 28, 28, 3], 0, 1, 'float32', 1);
-const y = tf.oneHot(tf.tensor1d(Array.from({ length: batchSize }, (_, i) => i % 2), 'int32'), 2);
+const y = tf.oneHot(
+  tf.tensor1d(
+    Array.from({ length: batchSize }, (_, i) => i % 2),
+    'int32',
+  ),
+  2,
+);
 const vars = model.parameters().map((p) => p.variable);
 
 const loss = () => tf.losses.softmaxCrossEntropy(y, model.forward(x));
@@ -51,7 +57,9 @@ const leaked = tf.memory().numTensors - before;
 
 console.log(`backend: ${tf.getBackend()} (${reason})`);
 console.log(`simpleCnn([3,16,16,2]), batch ${batchSize}, 28×28×3, ${steps} steps after ${warmup} warm-up`);
-console.log(`training step (forward + backward + SGD): ${train.median.toFixed(2)} ms median, ${train.min.toFixed(2)} ms min`);
+console.log(
+  `training step (forward + backward + SGD): ${train.median.toFixed(2)} ms median, ${train.min.toFixed(2)} ms min`,
+);
 console.log(`forward only (train mode):               ${fwdTrainMode.median.toFixed(2)} ms median`);
 console.log(`forward only (eval mode):                ${fwdEval.median.toFixed(2)} ms median`);
 console.log(`tensors leaked: ${leaked}`);
