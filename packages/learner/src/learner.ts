@@ -7,6 +7,7 @@ import {
   type TrainingHost,
   type TrainingLoopResult,
 } from '@onecycle/callbacks';
+import { LRFinder, type LRFinderOptions, type LRFindResult, lrFindEpochs } from '@onecycle/lr-finder';
 import { type OneCycleVariant, oneCycle } from '@onecycle/one-cycle';
 import * as tf from '@tensorflow/tfjs-core';
 import { adam } from './adam.js';
@@ -118,6 +119,22 @@ export interface FitResult {
   validLoss: number;
   /** Metrics after the last epoch. */
   metrics: Record<string, number>;
+}
+
+/**
+ * Options of {@link Learner.lrFind}: the {@link LRFinderOptions} of @onecycle/lr-finder plus the
+ * run's weight decay and extra callbacks.
+ *
+ * @example
+ * ```ts
+ * const res = await learn.lrFind({ startLr: 1e-7, endLr: 10, numIt: 100, wd: 1e-2 });
+ * ```
+ */
+export interface LrFindOptions extends LRFinderOptions {
+  /** Weight decay during the test (default: the learner's `wd`). */
+  wd?: number | readonly number[];
+  /** Extra callbacks for the test only. */
+  callbacks?: readonly Callback[];
 }
 
 /**
@@ -395,6 +412,43 @@ export class Learner {
       variant,
     };
     return this.run(config, lrs, wd, [new ParamScheduler(schedule)], options);
+  }
+
+  /**
+   * The learning-rate range test (fastai v1's `lr_find`): trains with a learning rate growing from
+   * `startLr` to `endLr` over `numIt` batches (stopping early when the loss diverges), then puts the
+   * weights, batch-norm statistics and optimizer state back bit-for-bit. Resolves to the curve and
+   * its suggestions; `learn.recorder` holds the test's batches afterwards.
+   *
+   * @example
+   * ```ts
+   * const res = await learn.lrFind();
+   * console.log(res.suggestedLr);
+   * writeFileSync('lr-find.svg', res.plot());
+   * ```
+   */
+  async lrFind(options: LrFindOptions = {}): Promise<LRFindResult> {
+    const { wd: wdOption, callbacks, ...finderOptions } = options;
+    const finder = new LRFinder(finderOptions);
+    const n = this.layerGroups().length;
+    const wd = perGroup('wd', wdOption ?? this.wd, n);
+    const epochs = lrFindEpochs(finder.numIt, this.data.train.length);
+    const startLr = lrRange(finderOptions.startLr ?? 1e-7, n);
+    const position = this.position;
+    const loaded = this.loadedRun;
+    const opt = this.optimizer;
+    const hypers = (['lr', 'mom', 'beta', 'wd'] as const).map((h) => [h, opt.get(h)] as const);
+    try {
+      await this.run({ kind: 'lrFind', nEpochs: epochs }, startLr, wd, [finder], {
+        callbacks: callbacks ?? [],
+        resume: false,
+      });
+    } finally {
+      this.position = position;
+      this.loadedRun = loaded;
+      for (const [h, v] of hypers) opt.set(h, v);
+    }
+    return finder.result();
   }
 
   private resumePosition(config: RunConfig, resume: boolean | undefined): RunPosition | undefined {
