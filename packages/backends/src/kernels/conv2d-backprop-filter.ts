@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { padOrCrop } from './pad-or-crop.js';
 import { type KernelBackend, withScratch } from './wasm-kernel-calls.js';
 
 /** Attributes tfjs passes to the `Conv2DBackpropFilter` kernel. */
@@ -51,30 +52,13 @@ export function makeConv2DBackpropFilterKernel(backendName: string): tf.KernelCo
       const bottom = kh + (oh - 1) * sh - inH - top;
       const right = kw + (ow - 1) * sw - inW - left;
       return withScratch(backendName, backend as unknown as KernelBackend, (call) => {
-        let xT = call(tf.Transpose, { x }, { perm: [3, 1, 2, 0] }); // [Cin, H, W, N]
-        if (bottom < 0 || right < 0) {
-          const [c, h, w, n] = xT.shape as [number, number, number, number];
-          xT = call(
-            tf.Slice,
-            { x: xT },
-            { begin: [0, 0, 0, 0], size: [c, h + Math.min(bottom, 0), w + Math.min(right, 0), n] },
-          );
-        }
+        const xT = call(tf.Transpose, { x }, { perm: [3, 1, 2, 0] }); // [Cin, H, W, N]
+        const { x: xIn, pad: padding } = padOrCrop(call, xT, top, bottom, left, right);
         const dyT = call(tf.Transpose, { x: dy }, { perm: [1, 2, 0, 3] }); // [OH, OW, N, Cout]
         const dwT = call(
           tf.Conv2D,
-          { x: xT, filter: dyT },
-          {
-            strides: [1, 1],
-            dilations: [sh, sw],
-            pad: [
-              [0, 0],
-              [top, Math.max(bottom, 0)],
-              [left, Math.max(right, 0)],
-              [0, 0],
-            ],
-            dataFormat: 'NHWC',
-          },
+          { x: xIn, filter: dyT },
+          { strides: [1, 1], dilations: [sh, sw], pad: padding, dataFormat: 'NHWC' },
         ); // [Cin, KH, KW, Cout]
         return call(tf.Transpose, { x: dwT }, { perm: [1, 2, 0, 3] }); // [KH, KW, Cin, Cout]
       });

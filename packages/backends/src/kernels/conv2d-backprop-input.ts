@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { padOrCrop } from './pad-or-crop.js';
 import { subPixelAxis, subPixelFilter } from './sub-pixel-filter.js';
 import { type KernelBackend, type KernelCall, type KernelWrite, withScratch } from './wasm-kernel-calls.js';
 import { zeroInsert } from './zero-insert.js';
@@ -10,32 +11,6 @@ interface BackpropInputAttrs {
   dataFormat: 'NHWC' | 'NCHW';
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
   inputShape: [number, number, number, number];
-}
-
-/** Explicit NHWC padding, cropping `x`'s rows/columns first where the wanted padding is negative. */
-function padOrCrop(
-  call: KernelCall,
-  x: tf.TensorInfo,
-  top: number,
-  bottom: number,
-  left: number,
-  right: number,
-): { x: tf.TensorInfo; pad: tf.backend_util.ExplicitPadding } {
-  let out = x;
-  if (top < 0 || bottom < 0 || left < 0 || right < 0) {
-    const [n, h, w, c] = x.shape as [number, number, number, number];
-    const r0 = Math.max(0, -top);
-    const c0 = Math.max(0, -left);
-    const size = [n, h - r0 - Math.max(0, -bottom), w - c0 - Math.max(0, -right), c];
-    out = call(tf.Slice, { x }, { begin: [0, r0, c0, 0], size });
-  }
-  const pad: tf.backend_util.ExplicitPadding = [
-    [0, 0],
-    [Math.max(top, 0), Math.max(bottom, 0)],
-    [Math.max(left, 0), Math.max(right, 0)],
-    [0, 0],
-  ];
-  return { x: out, pad };
 }
 
 function conv(

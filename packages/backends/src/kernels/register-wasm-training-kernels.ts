@@ -2,14 +2,31 @@ import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { makeConv2DBackpropFilterKernel } from './conv2d-backprop-filter.js';
 import { makeConv2DBackpropInputKernel } from './conv2d-backprop-input.js';
+import {
+  makeDepthwiseBackpropFilterKernel,
+  makeDepthwiseBackpropInputKernel,
+} from './depthwise-conv2d-backprop.js';
+import { makeUnsortedSegmentSumKernel } from './unsorted-segment-sum.js';
 
 const WASM = 'wasm';
 
 /** Kernels this package adds to (or replaces in) the WASM backend so that it can train convnets fast. */
-export const WASM_TRAINING_KERNELS: readonly string[] = [tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput];
+export const WASM_TRAINING_KERNELS: readonly string[] = [
+  tf.Conv2DBackpropFilter,
+  tf.Conv2DBackpropInput,
+  tf.DepthwiseConv2dNativeBackpropFilter,
+  tf.DepthwiseConv2dNativeBackpropInput,
+  tf.UnsortedSegmentSum,
+];
 
 function makeKernels(): tf.KernelConfig[] {
-  return [makeConv2DBackpropFilterKernel(WASM), makeConv2DBackpropInputKernel(WASM)];
+  return [
+    makeConv2DBackpropFilterKernel(WASM),
+    makeConv2DBackpropInputKernel(WASM),
+    makeDepthwiseBackpropFilterKernel(WASM),
+    makeDepthwiseBackpropInputKernel(WASM),
+    makeUnsortedSegmentSumKernel(WASM),
+  ];
 }
 
 /** WASM's own kernels that ours replaced, to restore them on request. */

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 export interface KernelBackend {
   disposeData(dataId: object, force?: boolean): boolean;
   readSync(dataId: object): ArrayLike<number> | unknown;
-  write(values: Float32Array, shape: number[], dtype: 'float32'): object;
+  write(values: Float32Array | Int32Array, shape: number[], dtype: 'float32' | 'int32'): object;
 }
 
 /**
