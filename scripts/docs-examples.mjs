@@ -2,6 +2,8 @@
 // packages' sources (docs/tsconfig.json), then runs the cheap ones — those whose first line says
 // "runs in CI" — against the built packages and records what they print in
 // docs/generated/examples/<name>.txt, which the guides show under the code with {@includeCode}.
+// Each example runs in an empty working directory; the files it writes there (an SVG plot, say)
+// are copied to docs/assets/examples/<name>/ for the guides to show.
 // The guides include examples with typedoc's {@includeCode}; pages where typedoc does not expand
 // it (the site's front page, docs/index.md) mark a fenced block with
 // `<!-- include: examples/<name>.ts -->` on the line before it, and this script copies the file in.
@@ -9,13 +11,24 @@
 //   --check  fail if a recorded output differs from the committed file (CI) instead of rewriting it
 // Build the packages first (pnpm build): the examples import their dist/.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 
 const root = resolve(import.meta.dirname, '..');
 const examplesDir = join(root, 'docs', 'examples');
 const outputDir = join(root, 'docs', 'generated', 'examples');
+const assetsDir = join(root, 'docs', 'assets', 'examples');
 const cacheDir = join(root, 'node_modules', '.cache', 'onecycle-docs-examples');
 const args = process.argv.slice(2);
 const check = args.includes('--check');
@@ -68,11 +81,20 @@ const problems = [];
 for (const file of runnable) {
   const name = basename(file, '.ts');
   const started = Date.now();
+  const workDir = mkdtempSync(join(tmpdir(), `onecycle-example-${name}-`));
   const res = spawnSync(
     process.execPath,
     ['--import', join(root, 'scripts', 'docs-resolve-hooks.mjs'), join(cacheDir, `${name}.js`)],
-    { cwd: root, encoding: 'utf8', timeout: TIMEOUT_MS, env: { ...process.env, NO_COLOR: '1' } },
+    { cwd: workDir, encoding: 'utf8', timeout: TIMEOUT_MS, env: { ...process.env, NO_COLOR: '1' } },
   );
+  const produced = readdirSync(workDir);
+  if (res.status === 0 && produced.length > 0) {
+    rmSync(join(assetsDir, name), { recursive: true, force: true });
+    mkdirSync(join(assetsDir, name), { recursive: true });
+    for (const f of produced) cpSync(join(workDir, f), join(assetsDir, name, f), { recursive: true });
+    console.log(`  kept ${produced.map((f) => relative(root, join(assetsDir, name, f))).join(', ')}`);
+  }
+  rmSync(workDir, { recursive: true, force: true });
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   if (res.status !== 0) {
     problems.push(
