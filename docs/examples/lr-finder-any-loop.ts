@@ -5,8 +5,11 @@ import { LRFinder, lrFindEpochs } from '@onecycle/lr-finder';
 
 // A model with two weights trained by SGD on y = 2·x0 − 3·x1 (mean squared error), written out
 // so that the range test's mechanics are visible. The Learner does the same with tfjs.
-let seed = 1;
-const rand = () => ((seed = (seed * 48271) % 2147483647) / 2147483647) * 2 - 1;
+let seed = 1; // a tiny deterministic random number generator
+const rand = () => {
+  seed = (seed * 48271) % 2147483647;
+  return (seed / 2147483647) * 2 - 1;
+};
 const data = Array.from({ length: 512 }, () => {
   const x = [3 * rand(), 3 * rand()] as const;
   return { x, y: 2 * x[0] - 3 * x[1] + 0.1 * rand() };
@@ -30,7 +33,12 @@ const host = {
   // the finder trains the model to destruction, then puts the weights back
   snapshot: () => {
     const saved = [...w];
-    return { restore: () => void (w = [...saved]), dispose: () => {} };
+    return {
+      restore: () => {
+        w = [...saved];
+      },
+      dispose: () => {},
+    };
   },
 };
 

@@ -43,8 +43,8 @@ const history = await model.fit(x, y, {
 });
 
 console.log(`trained ${step} of ${schedule.totalSteps} steps`);
-history.history.loss?.forEach((loss, epoch) =>
-  console.log(`epoch ${epoch + 1}: loss ${Number(loss).toFixed(4)}`),
-);
+for (const [epoch, loss] of (history.history.loss ?? []).entries()) {
+  console.log(`epoch ${epoch + 1}: loss ${Number(loss).toFixed(4)}`);
+}
 tf.dispose([x, y]);
 model.dispose();
