@@ -4,13 +4,41 @@ import * as tf from '@tensorflow/tfjs-core';
 import { registerWasmTrainingKernels } from './kernels/register-wasm-training-kernels.js';
 import { registerAllGradients } from './register-gradients.js';
 
-/** Which backend {@link setupBackend} should make active. */
+/**
+ * Which backend {@link setupBackend} should make active.
+ *
+ * @example
+ * ```ts
+ * import { type BackendKind, setupBackend } from '@onecycle/backends';
+ * const kind: BackendKind = process.env.CI ? 'wasm' : 'auto';
+ * await setupBackend(kind);
+ * ```
+ */
 export type BackendKind = 'auto' | 'node' | 'wasm' | 'cpu';
 
-/** The kinds {@link setupBackend} accepts. */
+/**
+ * The kinds {@link setupBackend} accepts, in the order `'auto'` prefers the real ones.
+ *
+ * @example
+ * ```ts
+ * import { BACKEND_KINDS } from '@onecycle/backends';
+ * const kind = process.argv[2] ?? 'auto';
+ * if (!BACKEND_KINDS.includes(kind as never)) throw new RangeError(`backend must be one of ${BACKEND_KINDS}`);
+ * ```
+ */
 export const BACKEND_KINDS: readonly BackendKind[] = ['auto', 'node', 'wasm', 'cpu'];
 
-/** Options of {@link setupBackend}. */
+/**
+ * Options of {@link setupBackend}.
+ *
+ * @example
+ * ```ts
+ * import { type SetupBackendOptions, setupBackend } from '@onecycle/backends';
+ * // In a browser app whose bundler copies the .wasm files to /assets/:
+ * const options: SetupBackendOptions = { wasmPaths: '/assets/', threads: navigator.hardwareConcurrency };
+ * await setupBackend('wasm', options);
+ * ```
+ */
 export interface SetupBackendOptions {
   /**
    * Where the WASM binaries are served from: a directory prefix ending in `/`, or a map from each binary's
@@ -23,7 +51,16 @@ export interface SetupBackendOptions {
   threads?: number;
 }
 
-/** What {@link setupBackend} chose: the active backend's name and a sentence saying why. */
+/**
+ * What {@link setupBackend} chose: the active backend's name and a sentence saying why.
+ *
+ * @example
+ * ```ts
+ * import { type BackendChoice, setupBackend } from '@onecycle/backends';
+ * const choice: BackendChoice = await setupBackend();
+ * console.log(`backend ${choice.backend}: ${choice.reason}`);
+ * ```
+ */
 export interface BackendChoice {
   /** The active tfjs backend name: `'tensorflow'` (tfjs-node), `'wasm'` or `'cpu'`. */
   backend: string;

@@ -10,7 +10,18 @@ import { makeUnsortedSegmentSumKernel } from './unsorted-segment-sum.js';
 
 const WASM = 'wasm';
 
-/** Kernels this package adds to (or replaces in) the WASM backend so that it can train convnets fast. */
+/**
+ * Kernels this package adds to (or replaces in) the WASM backend so that it can train convnets fast:
+ * `Conv2DBackpropFilter`, `DepthwiseConv2dNativeBackpropFilter`, `DepthwiseConv2dNativeBackpropInput` and
+ * `UnsortedSegmentSum` (missing from WASM) and `Conv2DBackpropInput` (WASM's own is a slow loop).
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { WASM_TRAINING_KERNELS } from '@onecycle/backends';
+ * for (const name of WASM_TRAINING_KERNELS) console.log(name, tf.getKernel(name, 'wasm') != null);
+ * ```
+ */
 export const WASM_TRAINING_KERNELS: readonly string[] = [
   tf.Conv2DBackpropFilter,
   tf.Conv2DBackpropInput,
