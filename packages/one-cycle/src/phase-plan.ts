@@ -5,6 +5,7 @@
 // (p − offset_i) / n_i. Every phase lasts at least one step (fastai's `max(1, n_iter)`).
 
 import type { AnnealFunc } from '@onecycle/annealing';
+import { type KernelKind, kernelConstant, kernelFactor, kernelKind, kernelValue } from './anneal-kernel.js';
 import { checkStep } from './check-options.js';
 
 /** One phase: its length and the learning-rate (per group) and momentum end points. */
@@ -38,9 +39,14 @@ export class PhasePlan<L extends number | number[]> {
   readonly #lrStart: Float64Array; // [phase * groups + group]
   readonly #lrEnd: Float64Array;
   readonly #lrFunc: AnnealFunc[];
+  readonly #lrKind: KernelKind[];
+  readonly #lrConst: Float64Array;
+  readonly #momKind: KernelKind[];
+  readonly #momConst: Float64Array;
   readonly #momStart: Float64Array;
   readonly #momEnd: Float64Array;
   readonly #momFunc: AnnealFunc[];
+  readonly #template: number[];
   readonly #lr0: number;
   readonly #mom0: number;
   readonly #lrLast: number;
@@ -62,6 +68,10 @@ export class PhasePlan<L extends number | number[]> {
     this.#momEnd = new Float64Array(count);
     this.#lrFunc = [];
     this.#momFunc = [];
+    this.#lrKind = [];
+    this.#momKind = [];
+    this.#lrConst = new Float64Array(count * groups);
+    this.#momConst = new Float64Array(count);
     let offset = 0;
     phases.forEach((phase, i) => {
       const n = Math.max(1, phase.n);
@@ -69,16 +79,23 @@ export class PhasePlan<L extends number | number[]> {
       this.#lengths[i] = n;
       offset += n;
       this.#ends[i] = offset;
+      const lrKind = kernelKind(phase.lrFunc);
+      const momKind = kernelKind(phase.momFunc);
       for (let g = 0; g < groups; g++) {
         this.#lrStart[i * groups + g] = phase.lrStart[g]!;
         this.#lrEnd[i * groups + g] = phase.lrEnd[g]!;
+        this.#lrConst[i * groups + g] = kernelConstant(lrKind, phase.lrStart[g]!, phase.lrEnd[g]!);
       }
       this.#lrFunc.push(phase.lrFunc);
+      this.#lrKind.push(lrKind);
       this.#momStart[i] = phase.momStart;
       this.#momEnd[i] = phase.momEnd;
+      this.#momConst[i] = kernelConstant(momKind, phase.momStart, phase.momEnd);
       this.#momFunc.push(phase.momFunc);
+      this.#momKind.push(momKind);
     });
     this.end = offset;
+    this.#template = Array.from({ length: groups }, () => 0.5);
     this.#lr0 = this.#lrStart[0]!;
     this.#mom0 = this.#momStart[0]!;
     this.#lrLast = this.#lrEnd[(count - 1) * groups]!;
@@ -90,13 +107,46 @@ export class PhasePlan<L extends number | number[]> {
       let i = 0;
       while (step > this.#ends[i]!) i++;
       const pct = (step - this.#offsets[i]!) / this.#lengths[i]!;
-      const mom = this.#momFunc[i]!(this.#momStart[i]!, this.#momEnd[i]!, pct);
+      const lrKind = this.#lrKind[i]!;
+      const momKind = this.#momKind[i]!;
+      const lrFactor = kernelFactor(lrKind, pct);
+      const momFactor = momKind === lrKind ? lrFactor : kernelFactor(momKind, pct);
+      const mom = kernelValue(
+        momKind,
+        this.#momFunc[i]!,
+        this.#momStart[i]!,
+        this.#momEnd[i]!,
+        this.#momConst[i]!,
+        momFactor,
+        pct,
+      );
       const lrFunc = this.#lrFunc[i]!;
-      if (this.#scalar) return { lr: lrFunc(this.#lrStart[i]!, this.#lrEnd[i]!, pct) as L, mom };
+      if (this.#scalar) {
+        const lr = kernelValue(
+          lrKind,
+          lrFunc,
+          this.#lrStart[i]!,
+          this.#lrEnd[i]!,
+          this.#lrConst[i]!,
+          lrFactor,
+          pct,
+        );
+        return { lr: lr as L, mom };
+      }
       const groups = this.#groups;
       const base = i * groups;
-      const lr = new Array<number>(groups);
-      for (let g = 0; g < groups; g++) lr[g] = lrFunc(this.#lrStart[base + g]!, this.#lrEnd[base + g]!, pct);
+      const lrStart = this.#lrStart;
+      const lrEnd = this.#lrEnd;
+      const lrConst = this.#lrConst;
+      const lr = this.#template.slice(); // a packed array of doubles, cheaper than new Array(n)
+      if (lrKind === 1) {
+        for (let g = 0; g < groups; g++) lr[g] = lrEnd[base + g]! + lrConst[base + g]! * lrFactor;
+      } else {
+        for (let g = 0; g < groups; g++) {
+          const k = base + g;
+          lr[g] = kernelValue(lrKind, lrFunc, lrStart[k]!, lrEnd[k]!, lrConst[k]!, lrFactor, pct);
+        }
+      }
       return { lr: lr as L, mom };
     }
     if (step === 0) {

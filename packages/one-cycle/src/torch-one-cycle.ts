@@ -1,4 +1,5 @@
 import { type AnnealFunc, annealCos, annealLinear } from '@onecycle/annealing';
+import { kernelConstant, kernelFactor, kernelKind, kernelValue } from './anneal-kernel.js';
 import {
   checkBoolean,
   checkChoice,
@@ -184,35 +185,62 @@ export function torchOneCycle<L extends number | readonly number[]>(
     ? [maxMomentum, baseMomentum, maxMomentum, maxMomentum]
     : [maxMomentum, baseMomentum, maxMomentum];
   const func: AnnealFunc = strategy === 'cos' ? annealCos : annealLinear;
+  const kind = kernelKind(func);
   const scalar = !Array.isArray(options.maxLr);
   const groups = maxLr.length;
   const phaseCount = ends.length;
+  // per phase: where it starts, its span, and the constants of the lr (per group) and momentum
+  const starts = new Float64Array(phaseCount);
+  const spans = new Float64Array(phaseCount);
+  const lrFrom = new Float64Array(phaseCount * groups);
+  const lrTo = new Float64Array(phaseCount * groups);
+  const lrConst = new Float64Array(phaseCount * groups);
+  const momFrom = new Float64Array(phaseCount);
+  const momTo = new Float64Array(phaseCount);
+  const momConst = new Float64Array(phaseCount);
+  for (let i = 0; i < phaseCount; i++) {
+    starts[i] = i === 0 ? 0 : ends[i - 1]!;
+    spans[i] = ends[i]! - starts[i]!;
+    for (let g = 0; g < groups; g++) {
+      const k = i * groups + g;
+      lrFrom[k] = lrPoints[i]![g]!;
+      lrTo[k] = lrPoints[i + 1]![g]!;
+      lrConst[k] = kernelConstant(kind, lrFrom[k]!, lrTo[k]!);
+    }
+    momFrom[i] = momPoints[i]!;
+    momTo[i] = momPoints[i + 1]!;
+    momConst[i] = kernelConstant(kind, momFrom[i]!, momTo[i]!);
+  }
+  const phaseEnds = Float64Array.from(ends);
+  const lastPhase = phaseCount - 1;
   const lastLr = lrPoints[phaseCount]!;
   const lastMom = momPoints[phaseCount]!;
 
   const at = (step: number): TorchOneCycleValues<LrOf<L>> => {
-    if (!(step < totalSteps)) {
-      checkStep(`${where}.at`, step);
-      const lr = (scalar ? lastLr[0]! : [...lastLr]) as LrOf<L>;
-      return cycleMomentum ? { lr, mom: lastMom } : { lr };
+    if (step >= 0 && step < totalSteps) {
+      let i = 0;
+      while (i < lastPhase && step > phaseEnds[i]!) i++;
+      const span = spans[i]!;
+      const pct = span === 0 ? 0 : (step - starts[i]!) / span;
+      const factor = kernelFactor(kind, pct);
+      let lr: LrOf<L>;
+      if (scalar) {
+        lr = kernelValue(kind, func, lrFrom[i]!, lrTo[i]!, lrConst[i]!, factor, pct) as LrOf<L>;
+      } else {
+        const values = new Array<number>(groups);
+        for (let g = 0; g < groups; g++) {
+          const k = i * groups + g;
+          values[g] = kernelValue(kind, func, lrFrom[k]!, lrTo[k]!, lrConst[k]!, factor, pct);
+        }
+        lr = values as LrOf<L>;
+      }
+      if (!cycleMomentum) return { lr };
+      return { lr, mom: kernelValue(kind, func, momFrom[i]!, momTo[i]!, momConst[i]!, factor, pct) };
     }
     checkStep(`${where}.at`, step);
-    let start = 0;
-    let i = 0;
-    while (i < phaseCount - 1 && step > ends[i]!) start = ends[i++]!;
-    const span = ends[i]! - start;
-    const pct = span === 0 ? 0 : (step - start) / span;
-    const from = lrPoints[i]!;
-    const to = lrPoints[i + 1]!;
-    let lr: LrOf<L>;
-    if (scalar) {
-      lr = func(from[0]!, to[0]!, pct) as LrOf<L>;
-    } else {
-      const values = new Array<number>(groups);
-      for (let g = 0; g < groups; g++) values[g] = func(from[g]!, to[g]!, pct);
-      lr = values as LrOf<L>;
-    }
-    return cycleMomentum ? { lr, mom: func(momPoints[i]!, momPoints[i + 1]!, pct) } : { lr };
+    // at or past the end: the final values
+    const lr = (scalar ? lastLr[0]! : [...lastLr]) as LrOf<L>;
+    return cycleMomentum ? { lr, mom: lastMom } : { lr };
   };
 
   const spec: ScheduleSpec = { kind: 'torchOneCycle', options: copyOptions(options), extensions: [] };
