@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type BasicBlock, type BatchNorm2d, Conv2d, Linear, resnet, type Sequential } from '../src/index.js';
 import { loadMnistSample } from './helpers/mnist-sample.js';
-import { evalLoss, sgdStep } from './helpers/train-step.js';
+import { evalLoss, lossAndGrads, sgdStep } from './helpers/train-step.js';
 
 beforeAll(async () => {
   await setupBackend('wasm');
@@ -98,5 +98,33 @@ describe('resnet', () => {
     expect(Number.isFinite(evalLoss(model, x, y))).toBe(true);
     for (const t of [x, y]) t.dispose();
     model.dispose();
+  });
+
+  it('gradients on WASM match the CPU backend (batch norm, projection shortcuts, bias-free fused convs)', async () => {
+    const grads: Record<string, Map<string, Float32Array>> = {};
+    for (const backend of ['wasm', 'cpu'] as const) {
+      await setupBackend(backend);
+      const model = resnet({ depth: 8, widths: [4, 8, 16], nClasses: 3, inChannels: 2, seed: 3 });
+      const x = tf.randomUniform([6, 12, 12, 2], 0, 1, 'float32', 4);
+      const y = tf.tensor1d([0, 1, 2, 0, 1, 2], 'int32');
+      const r = lossAndGrads(model, x, y);
+      grads[backend] = new Map([...r.grads].map(([k, g]) => [k, g.dataSync() as Float32Array]));
+      for (const g of r.grads.values()) g.dispose();
+      for (const t of [x, y]) t.dispose();
+      model.dispose();
+    }
+    await setupBackend('wasm');
+    expect(grads.wasm!.size).toBe(grads.cpu!.size);
+    for (const [name, g] of grads.wasm!) {
+      const ref = grads.cpu!.get(name)!;
+      let num = 0;
+      let den = 0;
+      for (let i = 0; i < g.length; i++) {
+        num += (g[i]! - ref[i]!) ** 2;
+        den += ref[i]! ** 2;
+      }
+      expect(den, name).toBeGreaterThan(0);
+      expect(Math.sqrt(num / den), name).toBeLessThan(1e-4);
+    }
   });
 });

@@ -84,11 +84,8 @@ export class Linear extends Module {
         `Linear(${this.inFeatures}→${this.outFeatures}): input must be [N, ${this.inFeatures}], got [${x.shape.join(', ')}]`,
       );
     }
-    return tf.fused.matMul({
-      a: x as tf.Tensor2D,
-      b: this.weight as tf.Tensor2D,
-      transposeB: true,
-      bias: this.bias ?? undefined,
-    });
+    // Not tf.fused.matMul: the WASM backend (4.22) adds the bias wrongly when transposeB is set.
+    const y = tf.matMul(x as tf.Tensor2D, this.weight as tf.Tensor2D, false, true);
+    return this.bias ? tf.add(y, this.bias) : y;
   }
 }
