@@ -67,7 +67,12 @@ const results = { date: new Date().toISOString(), machine: machineInfo(), cases:
 
 function machineInfo() {
   const cpus = os.cpus();
-  return { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version };
+  return {
+    cpu: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+  };
 }
 
 // --- MNIST_SAMPLE: the seed's walk-through --------------------------------------------------------
@@ -123,14 +128,35 @@ try {
 for (const c of results.cases) {
   const o = c.ours;
   const p = c.peer;
-  const ratio = (a, b) => (p && Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : '—');
+  const ratio = (a, b) =>
+    p && Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : '—';
   const oEpoch = mean(o.epochSeconds);
   const pEpoch = p ? mean(p.epochSeconds) : Number.NaN;
   rows.push(['seconds per epoch (mean)', fmt(oEpoch, 2), fmt(pEpoch, 2), ratio(oEpoch, pEpoch)]);
-  rows.push(['images per second', fmt(o.imagesPerSecond, 0), fmt(p?.imagesPerSecond ?? NaN, 0), ratio(p?.imagesPerSecond ?? NaN, o.imagesPerSecond)]);
-  rows.push(['load, cold (s)', fmt(o.loadColdSeconds, 2), fmt(p?.loadColdSeconds ?? NaN, 2), ratio(o.loadColdSeconds, p?.loadColdSeconds ?? NaN)]);
-  rows.push(['load, warm (s)', fmt(o.loadWarmSeconds, 2), fmt(p?.loadColdSeconds ?? NaN, 2), ratio(o.loadWarmSeconds, p?.loadColdSeconds ?? NaN)]);
-  rows.push(['peak RSS (MB)', fmt(o.maxRssMb, 0), fmt(p?.maxRssMb ?? NaN, 0), ratio(o.maxRssMb, p?.maxRssMb ?? NaN)]);
+  rows.push([
+    'images per second',
+    fmt(o.imagesPerSecond, 0),
+    fmt(p?.imagesPerSecond ?? NaN, 0),
+    ratio(p?.imagesPerSecond ?? NaN, o.imagesPerSecond),
+  ]);
+  rows.push([
+    'load, cold (s)',
+    fmt(o.loadColdSeconds, 2),
+    fmt(p?.loadColdSeconds ?? NaN, 2),
+    ratio(o.loadColdSeconds, p?.loadColdSeconds ?? NaN),
+  ]);
+  rows.push([
+    'load, warm (s)',
+    fmt(o.loadWarmSeconds, 2),
+    fmt(p?.loadColdSeconds ?? NaN, 2),
+    ratio(o.loadWarmSeconds, p?.loadColdSeconds ?? NaN),
+  ]);
+  rows.push([
+    'peak RSS (MB)',
+    fmt(o.maxRssMb, 0),
+    fmt(p?.maxRssMb ?? NaN, 0),
+    ratio(o.maxRssMb, p?.maxRssMb ?? NaN),
+  ]);
   rows.push(['accuracy', fmt(o.accuracy, 4), fmt(p?.accuracy ?? NaN, 4), '']);
   rows.push(['validation loss', fmt(o.validLoss, 4), fmt(p?.validLoss ?? NaN, 4), '']);
   console.log(`\n${c.name} (ours: ${o.backend}; peer: ${p?.version ?? 'not run'})`);

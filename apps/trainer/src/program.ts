@@ -1,22 +1,36 @@
 import { Command, CommanderError, Option } from 'commander';
-import { integerIn, learningRate, numberBetween, numberPair, oneOf, positiveNumber } from './parse-options.js';
 import { runDemo, runFit, runLrFind } from './commands.js';
 import { createOutput } from './output.js';
+import {
+  integerIn,
+  learningRate,
+  numberBetween,
+  numberPair,
+  oneOf,
+  positiveNumber,
+} from './parse-options.js';
 
 const BACKENDS = ['auto', 'node', 'wasm', 'cpu'] as const;
 const MODELS = ['simple_cnn', 'resnet'] as const;
-const VARIANTS = ['fastai', 'seed', 'smith', 'torch'] as const;
+const VARIANTS = ['fastai', 'seed', 'smith'] as const;
 
 /** Options shared by every command. */
 function withCommon(cmd: Command): Command {
   return cmd
-    .option('--data <dir>', 'an image folder in fastai layout (train/<class>/*.png, valid/<class>/*.png); default: MNIST_SAMPLE')
+    .option(
+      '--data <dir>',
+      'an image folder in fastai layout (train/<class>/*.png, valid/<class>/*.png); default: MNIST_SAMPLE',
+    )
     .option('--bs <n>', 'batch size', integerIn(1, 65536), 64)
     .option('--seed <n>', 'random seed (model init and shuffling)', integerIn(0, 2 ** 31 - 1), 0)
     .addOption(new Option('--model <name>', 'model').argParser(oneOf(MODELS)).default('simple_cnn'))
     .addOption(new Option('--backend <name>', 'tfjs backend').argParser(oneOf(BACKENDS)).default('auto'))
     .option('--out <dir>', 'folder for plots and results', 'out')
-    .option('--json', 'print one JSON object as the last line of standard output; human output goes to standard error', false);
+    .option(
+      '--json',
+      'print one JSON object as the last line of standard output; human output goes to standard error',
+      false,
+    );
 }
 
 export function buildProgram(): Command {
@@ -29,23 +43,36 @@ export function buildProgram(): Command {
     program
       .command('demo')
       .description(
-        "the 1cycle walk-through on MNIST_SAMPLE: lr_find, fit(2, 5e-2), fit(2, 5e-3), fitOneCycle(2, 5e-2), each from a fresh simpleCnn([3,16,16,2])",
+        'the 1cycle walk-through on MNIST_SAMPLE: lr_find, fit(2, 5e-2), fit(2, 5e-3), fitOneCycle(2, 5e-2), each from a fresh simpleCnn([3,16,16,2])',
       ),
   )
     .option('--epochs <n>', 'epochs of each run', integerIn(1, 10000), 2)
-    .option('--seeds <list>', 'comma-separated seeds: repeat the three runs for each and report the means', (v) =>
-      v.split(',').map((s) => integerIn(0, 2 ** 31 - 1)(s)),
+    .option(
+      '--seeds <list>',
+      'comma-separated seeds: repeat the three runs for each and report the means',
+      (v) => v.split(',').map((s) => integerIn(0, 2 ** 31 - 1)(s)),
     )
     .action(async (opts) => runDemo(opts, createOutput(opts)));
 
-  withCommon(program.command('lr-find').description('the learning-rate range test; prints the suggestions and writes the plot'))
+  withCommon(
+    program
+      .command('lr-find')
+      .description('the learning-rate range test; prints the suggestions and writes the plot'),
+  )
     .option('--start-lr <lr>', 'first learning rate', positiveNumber, 1e-7)
     .option('--end-lr <lr>', 'last learning rate', positiveNumber, 10)
     .option('--num-it <n>', 'iterations of the sweep', integerIn(2, 100000), 100)
     .action(async (opts) => runLrFind(opts, createOutput(opts)));
 
-  withCommon(program.command('fit').description('train a model at a constant learning rate or with the 1cycle policy'))
-    .option('--lr <lr>', "learning rate (the maximum with --one-cycle), or 'auto' for the LR finder's suggestion", learningRate, 5e-2)
+  withCommon(
+    program.command('fit').description('train a model at a constant learning rate or with the 1cycle policy'),
+  )
+    .option(
+      '--lr <lr>',
+      "learning rate (the maximum with --one-cycle), or 'auto' for the LR finder's suggestion",
+      learningRate,
+      5e-2,
+    )
     .option('--epochs <n>', 'number of epochs', integerIn(1, 10000), 2)
     .option('--one-cycle', 'use the 1cycle policy (fitOneCycle)', false)
     .addOption(new Option('--variant <name>', '1cycle variant').argParser(oneOf(VARIANTS)).default('fastai'))

@@ -1,0 +1,385 @@
+import { join, resolve } from 'node:path';
+import { setupBackend } from '@onecycle/backends';
+import { type EpochRecord, ProgressReporter, type RecorderData } from '@onecycle/callbacks';
+import { accuracy, Learner } from '@onecycle/learner';
+import type { LRFindResult } from '@onecycle/lr-finder';
+import { type Module, resnet, simpleCnn } from '@onecycle/models';
+import type { OneCycleVariant } from '@onecycle/one-cycle';
+import { ImageDataBunch, URLs, untarData } from '@onecycle/vision-data';
+import type { Output } from './output.js';
+import { svgToPng } from './render-png.js';
+import { writeFileAtomic } from './write-file-atomic.js';
+
+/** Options every command takes. */
+export interface CommonOptions {
+  data?: string;
+  bs: number;
+  seed: number;
+  model: 'simple_cnn' | 'resnet';
+  backend: 'auto' | 'node' | 'wasm' | 'cpu';
+  out: string;
+  json: boolean;
+}
+
+/** Options of `onecycle fit`. */
+export interface FitCommandOptions extends CommonOptions {
+  lr: number | 'auto';
+  epochs: number;
+  oneCycle: boolean;
+  variant: OneCycleVariant;
+  pctStart: number;
+  divFactor: number;
+  moms: [number, number];
+  wd: number;
+  save?: string;
+}
+
+/** Options of `onecycle lr-find`. */
+export interface LrFindCommandOptions extends CommonOptions {
+  startLr: number;
+  endLr: number;
+  numIt: number;
+}
+
+/** Options of `onecycle demo`. */
+export interface DemoCommandOptions extends CommonOptions {
+  epochs: number;
+  seeds?: number[];
+}
+
+/** One epoch of a run, as printed in `--json`. */
+export interface EpochSummary {
+  epoch: number;
+  trainLoss: number;
+  validLoss: number;
+  accuracy: number;
+  seconds: number;
+}
+
+/** The JSON result of one training run. */
+export interface FitSummary {
+  name: string;
+  backend: string;
+  model: string;
+  seed: number;
+  schedule: 'constant' | 'one-cycle';
+  lr: number;
+  accuracy: number;
+  validLoss: number;
+  trainLoss: number;
+  epochs: EpochSummary[];
+  totalSeconds: number;
+  loadSeconds: number;
+  trainItems: number;
+  validItems: number;
+  stopReason?: string;
+}
+
+interface Prepared {
+  backend: string;
+  data: ImageDataBunch;
+  loadSeconds: number;
+}
+
+async function prepare(opts: CommonOptions, out: Output): Promise<Prepared> {
+  const choice = await setupBackend(opts.backend);
+  out.info(`backend: ${choice.backend} (${choice.reason})`);
+  let path: string;
+  if (opts.data) {
+    path = resolve(opts.data);
+  } else {
+    path = await untarData(URLs.MNIST_SAMPLE, { onNotice: (m: string) => out.info(m) });
+  }
+  const t0 = performance.now();
+  const data = await ImageDataBunch.fromFolder(path, {
+    bs: opts.bs,
+    seed: opts.seed,
+    onWarning: (m: string) => out.info(`warning: ${m}`),
+  });
+  const loadSeconds = (performance.now() - t0) / 1000;
+  const how = data.loadInfo?.fromCache ? 'from the decode cache' : 'decoded';
+  out.info(
+    `data: ${path} — classes [${data.classes.join(', ')}], ${data.train.size} training and ${data.valid.size} validation images (${how} in ${loadSeconds.toFixed(2)} s)`,
+  );
+  if (data.train.length === 0) {
+    throw new RangeError(
+      `--bs ${opts.bs} is larger than the ${data.train.size} training images of ${path}: no full training batch; use a smaller --bs`,
+    );
+  }
+  return { backend: choice.backend, data, loadSeconds };
+}
+
+function createModel(kind: CommonOptions['model'], nClasses: number, seed: number): Module {
+  if (kind === 'resnet') return resnet({ depth: 20, nClasses, inChannels: 3, seed });
+  return simpleCnn([3, 16, 16, nClasses], undefined, undefined, false, { seed });
+}
+
+function modelName(kind: CommonOptions['model'], nClasses: number): string {
+  return kind === 'resnet'
+    ? `resnet({ depth: 20, nClasses: ${nClasses} })`
+    : `simpleCnn([3,16,16,${nClasses}])`;
+}
+
+async function writePlot(outDir: string, name: string, svg: string, out: Output): Promise<void> {
+  const svgPath = join(outDir, `${name}.svg`);
+  await writeFileAtomic(svgPath, svg);
+  await writeFileAtomic(join(outDir, `${name}.png`), svgToPng(svg));
+  out.info(`wrote ${svgPath} (and .png)`);
+}
+
+function epochSummaries(records: readonly EpochRecord[]): EpochSummary[] {
+  return records.map((e) => ({
+    epoch: e.epoch + 1,
+    trainLoss: e.smoothLoss,
+    validLoss: e.validLoss,
+    accuracy: e.metrics.accuracy ?? Number.NaN,
+    seconds: e.seconds,
+  }));
+}
+
+function formatLr(lr: number): string {
+  return lr.toExponential(2);
+}
+
+interface RunSpec {
+  name: string;
+  schedule: 'constant' | 'one-cycle';
+  lr: number;
+  epochs: number;
+  variant?: OneCycleVariant;
+  pctStart?: number;
+  divFactor?: number;
+  moms?: [number, number];
+  wd?: number;
+  save?: string;
+  seed: number;
+}
+
+async function trainRun(
+  prepared: Prepared,
+  opts: CommonOptions,
+  spec: RunSpec,
+  out: Output,
+): Promise<{ summary: FitSummary; recorder: RecorderData }> {
+  const { data } = prepared;
+  const model = createModel(opts.model, data.c, spec.seed);
+  const learn = new Learner(data, model, {
+    metrics: [accuracy],
+    seed: spec.seed,
+    ...(spec.wd === undefined ? {} : { wd: spec.wd }),
+  });
+  try {
+    out.info(`\n${spec.name}  (${modelName(opts.model, data.c)}, seed ${spec.seed})`);
+    const progress = new ProgressReporter({ write: out.write, isTTY: out.isTTY });
+    const t0 = performance.now();
+    const result =
+      spec.schedule === 'one-cycle'
+        ? await learn.fitOneCycle(spec.epochs, spec.lr, {
+            callbacks: [progress],
+            ...(spec.variant ? { variant: spec.variant } : {}),
+            ...(spec.pctStart ? { pctStart: spec.pctStart } : {}),
+            ...(spec.divFactor ? { divFactor: spec.divFactor } : {}),
+            ...(spec.moms ? { moms: spec.moms } : {}),
+          })
+        : await learn.fit(spec.epochs, spec.lr, { callbacks: [progress] });
+    const totalSeconds = (performance.now() - t0) / 1000;
+    out.info(`Total time: ${totalSeconds.toFixed(1)} s`);
+    if (result.stopReason) out.info(`stopped: ${result.stopReason}`);
+    if (spec.save) {
+      await learn.save(spec.save);
+      out.info(`saved ${spec.save}`);
+    }
+    const recorder = learn.recorder.toJSON();
+    const epochs = epochSummaries(recorder.epochs);
+    const last = epochs[epochs.length - 1];
+    const summary: FitSummary = {
+      name: spec.name,
+      backend: prepared.backend,
+      model: modelName(opts.model, data.c),
+      seed: spec.seed,
+      schedule: spec.schedule,
+      lr: spec.lr,
+      accuracy: last?.accuracy ?? Number.NaN,
+      validLoss: last?.validLoss ?? Number.NaN,
+      trainLoss: last?.trainLoss ?? Number.NaN,
+      epochs,
+      totalSeconds,
+      loadSeconds: prepared.loadSeconds,
+      trainItems: data.train.length * data.train.batchSize,
+      validItems: data.valid.size,
+      ...(result.stopReason ? { stopReason: result.stopReason } : {}),
+    };
+    return { summary, recorder };
+  } finally {
+    learn.dispose();
+    model.dispose();
+  }
+}
+
+async function lrFindRun(
+  prepared: Prepared,
+  opts: CommonOptions,
+  seed: number,
+  finder: { startLr?: number; endLr?: number; numIt?: number },
+  out: Output,
+): Promise<LRFindResult> {
+  const model = createModel(opts.model, prepared.data.c, seed);
+  const learn = new Learner(prepared.data, model, { metrics: [accuracy], seed });
+  try {
+    out.info(`\nLR finder (${modelName(opts.model, prepared.data.c)}, seed ${seed})`);
+    const result = await learn.lrFind(finder);
+    for (const s of result.suggestionList()) {
+      out.info(`  ${s.name.padEnd(8)} lr ${formatLr(s.lr)}  loss ${s.loss.toFixed(4)}  — ${s.description}`);
+    }
+    if (result.stoppedEarly) out.info(`  (the sweep stopped early: ${result.stoppedBy})`);
+    return result;
+  } finally {
+    learn.dispose();
+    model.dispose();
+  }
+}
+
+/** The JSON result of an LR range test. */
+export interface LrFindJson {
+  suggestions: { steep: number | null; minimum: number | null; valley: number | null; slide: number | null };
+  lrs: number[];
+  losses: number[];
+}
+
+/** The LR range test of one seed in the demo's JSON. */
+export interface LrFindSummary extends LrFindJson {
+  name: 'lr_find';
+  seed: number;
+}
+
+function lrFindJson(result: LRFindResult): LrFindJson {
+  const s = result.suggestions;
+  const lr = (x: { lr: number } | null | undefined) => x?.lr ?? null;
+  return {
+    suggestions: { steep: lr(s.steep), minimum: lr(s.minimum), valley: lr(s.valley), slide: lr(s.slide) },
+    lrs: result.lrs,
+    losses: result.losses,
+  };
+}
+
+/** `onecycle lr-find`. */
+export async function runLrFind(opts: LrFindCommandOptions, out: Output): Promise<void> {
+  if (opts.startLr >= opts.endLr) {
+    throw new RangeError(`--start-lr (${opts.startLr}) must be smaller than --end-lr (${opts.endLr})`);
+  }
+  const prepared = await prepare(opts, out);
+  const result = await lrFindRun(
+    prepared,
+    opts,
+    opts.seed,
+    { startLr: opts.startLr, endLr: opts.endLr, numIt: opts.numIt },
+    out,
+  );
+  await writePlot(opts.out, 'lr_find', result.plot(), out);
+  out.result(lrFindJson(result));
+}
+
+/** `onecycle fit`. */
+export async function runFit(opts: FitCommandOptions, out: Output): Promise<void> {
+  const prepared = await prepare(opts, out);
+  let lr: number;
+  if (opts.lr === 'auto') {
+    const found = await lrFindRun(prepared, opts, opts.seed, {}, out);
+    if (found.suggestedLr === undefined || !Number.isFinite(found.suggestedLr)) {
+      throw new Error(
+        '--lr auto: the LR finder found no suggestion (the loss curve was too short); give --lr',
+      );
+    }
+    lr = found.suggestedLr;
+    out.info(`--lr auto: using the valley suggestion, ${formatLr(lr)}`);
+  } else {
+    lr = opts.lr;
+  }
+  const schedule = opts.oneCycle ? 'one-cycle' : 'constant';
+  const { summary, recorder } = await trainRun(
+    prepared,
+    opts,
+    {
+      name: opts.oneCycle
+        ? `fitOneCycle(${opts.epochs}, ${formatLr(lr)})`
+        : `fit(${opts.epochs}, ${formatLr(lr)})`,
+      schedule,
+      lr,
+      epochs: opts.epochs,
+      variant: opts.variant,
+      pctStart: opts.pctStart,
+      divFactor: opts.divFactor,
+      moms: opts.moms,
+      wd: opts.wd,
+      seed: opts.seed,
+      ...(opts.save ? { save: opts.save } : {}),
+    },
+    out,
+  );
+  await writeRunPlots(opts.out, schedule === 'one-cycle' ? 'fit_one_cycle' : 'fit', recorder, out);
+  out.result(summary);
+}
+
+async function writeRunPlots(
+  outDir: string,
+  prefix: string,
+  recorder: RecorderData,
+  out: Output,
+): Promise<void> {
+  const { plotLossesSvg, plotLrSvg } = await import('@onecycle/callbacks');
+  await writePlot(outDir, `${prefix}_schedule`, plotLrSvg(recorder, { showMoms: true }), out);
+  await writePlot(outDir, `${prefix}_losses`, plotLossesSvg(recorder), out);
+}
+
+/** `onecycle demo`: the seed document's walk-through. */
+export async function runDemo(opts: DemoCommandOptions, out: Output): Promise<void> {
+  const seeds = opts.seeds ?? [opts.seed];
+  const t0 = performance.now();
+  const prepared = await prepare(opts, out);
+  const runs: (FitSummary | LrFindSummary)[] = [];
+  const fits: FitSummary[] = [];
+  const e = opts.epochs;
+  for (const seed of seeds) {
+    const found = await lrFindRun(prepared, opts, seed, {}, out);
+    await writePlot(opts.out, seeds.length > 1 ? `lr_find_seed${seed}` : 'lr_find', found.plot(), out);
+    const specs: RunSpec[] = [
+      { name: `fit(${e}, 5e-2)`, schedule: 'constant', lr: 5e-2, epochs: e, seed },
+      { name: `fit(${e}, 5e-3)`, schedule: 'constant', lr: 5e-3, epochs: e, seed },
+      { name: `fitOneCycle(${e}, 5e-2)`, schedule: 'one-cycle', lr: 5e-2, epochs: e, seed },
+    ];
+    for (const spec of specs) {
+      const { summary, recorder } = await trainRun(prepared, opts, spec, out);
+      runs.push(summary);
+      fits.push(summary);
+      const suffix = seeds.length > 1 ? `_seed${seed}` : '';
+      const prefix =
+        spec.schedule === 'one-cycle' ? 'fit_one_cycle' : `fit_${spec.lr === 5e-2 ? '5e-2' : '5e-3'}`;
+      await writeRunPlots(opts.out, `${prefix}${suffix}`, recorder, out);
+    }
+    runs.splice(runs.length - specs.length, 0, { name: 'lr_find', seed, ...lrFindJson(found) });
+  }
+  out.info(`\n${summaryTable(fits)}`);
+  out.info(`Total time: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  out.result(runs);
+}
+
+/** Means over seeds of the final accuracy and validation loss of each run name. */
+export function summaryTable(runs: readonly FitSummary[]): string {
+  const names = [...new Set(runs.map((r) => r.name))];
+  const lines = ['run                      seeds  accuracy  valid_loss  s/epoch'];
+  for (const name of names) {
+    const rs = runs.filter((r) => r.name === name);
+    const mean = (f: (r: FitSummary) => number) => rs.reduce((a, r) => a + f(r), 0) / rs.length;
+    const perEpoch = mean(
+      (r) => r.epochs.reduce((a, ep) => a + ep.seconds, 0) / Math.max(1, r.epochs.length),
+    );
+    lines.push(
+      `${name.padEnd(24)} ${String(rs.length).padStart(5)}  ${mean((r) => r.accuracy).toFixed(6)}  ${mean(
+        (r) => r.validLoss,
+      )
+        .toFixed(6)
+        .padStart(10)}  ${perEpoch.toFixed(2).padStart(7)}`,
+    );
+  }
+  return lines.join('\n');
+}

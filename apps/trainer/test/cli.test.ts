@@ -1,0 +1,180 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { mnistSubset } from './fixtures.js';
+
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+function run(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 240_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function lastJsonLine(stdout: string): unknown {
+  const lines = stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]!);
+}
+
+let data: { dir: string; cleanup: () => void };
+let out: string;
+
+beforeAll(async () => {
+  expect(existsSync(cli), 'the trainer is built (the test script builds it first)').toBe(true);
+  data = await mnistSubset(160, 64);
+  out = mkdtempSync(join(tmpdir(), 'onecycle-trainer-out-'));
+});
+afterAll(() => {
+  data?.cleanup();
+  rmSync(out, { recursive: true, force: true });
+});
+
+describe('onecycle fit --json', () => {
+  test('prints one JSON object as the last line of stdout, human output on stderr, plots as SVG and PNG', () => {
+    const r = run([
+      'fit',
+      '--one-cycle',
+      '--lr',
+      '5e-2',
+      '--epochs',
+      '2',
+      '--bs',
+      '32',
+      '--seed',
+      '0',
+      '--data',
+      data.dir,
+      '--backend',
+      'wasm',
+      '--out',
+      out,
+      '--json',
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    const stdoutLines = r.stdout.trim().split('\n');
+    expect(stdoutLines).toHaveLength(1);
+    const result = lastJsonLine(r.stdout) as {
+      backend: string;
+      accuracy: number;
+      validLoss: number;
+      trainLoss: number;
+      epochs: { epoch: number; trainLoss: number; validLoss: number; accuracy: number; seconds: number }[];
+    };
+    expect(result.backend).toBe('wasm');
+    expect(result.epochs.map((e) => e.epoch)).toEqual([1, 2]);
+    for (const e of result.epochs) {
+      expect(e.trainLoss).toBeGreaterThan(0);
+      expect(e.validLoss).toBeGreaterThan(0);
+      expect(e.seconds).toBeGreaterThan(0);
+    }
+    expect(result.accuracy).toBe(result.epochs[1]!.accuracy);
+    expect(result.validLoss).toBe(result.epochs[1]!.validLoss);
+    // 320 training images of two easy classes: well above chance after 2 short epochs.
+    expect(result.accuracy).toBeGreaterThan(0.8);
+    expect(r.stderr).toMatch(/epoch\s+train_loss\s+valid_loss\s+accuracy\s+time/);
+    for (const f of ['fit_one_cycle_schedule', 'fit_one_cycle_losses']) {
+      expect(readFileSync(join(out, `${f}.svg`), 'utf8')).toMatch(/^<svg/);
+      const png = readFileSync(join(out, `${f}.png`));
+      expect([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join('')).toBe('PNG');
+    }
+  });
+
+  test('the same seed gives the same losses', () => {
+    const args = [
+      'fit',
+      '--lr',
+      '1e-2',
+      '--epochs',
+      '1',
+      '--bs',
+      '32',
+      '--seed',
+      '3',
+      '--data',
+      data.dir,
+      '--backend',
+      'wasm',
+      '--out',
+      out,
+      '--json',
+    ];
+    const a = lastJsonLine(run(args).stdout) as { epochs: { trainLoss: number; validLoss: number }[] };
+    const b = lastJsonLine(run(args).stdout) as { epochs: { trainLoss: number; validLoss: number }[] };
+    expect(a.epochs[0]!.trainLoss).toBe(b.epochs[0]!.trainLoss);
+    expect(a.epochs[0]!.validLoss).toBe(b.epochs[0]!.validLoss);
+  });
+});
+
+describe('onecycle lr-find --json', () => {
+  test('prints the suggestions, the curve, and writes the plot', () => {
+    const r = run([
+      'lr-find',
+      '--num-it',
+      '30',
+      '--bs',
+      '16',
+      '--data',
+      data.dir,
+      '--backend',
+      'wasm',
+      '--out',
+      out,
+      '--json',
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    const result = lastJsonLine(r.stdout) as {
+      suggestions: Record<'steep' | 'minimum' | 'valley' | 'slide', number | null>;
+      lrs: number[];
+      losses: number[];
+    };
+    expect(Object.keys(result.suggestions).sort()).toEqual(['minimum', 'slide', 'steep', 'valley']);
+    expect(result.lrs.length).toBe(result.losses.length);
+    expect(result.lrs.length).toBeGreaterThan(5);
+    expect(result.lrs[0]).toBeCloseTo(1e-7 * (10 / 1e-7) ** (0 / 30), 12);
+    for (let i = 1; i < result.lrs.length; i++) expect(result.lrs[i]!).toBeGreaterThan(result.lrs[i - 1]!);
+    expect(result.suggestions.valley).toBeGreaterThan(1e-7);
+    expect(r.stderr).toMatch(/valley\s+lr/);
+    expect(readFileSync(join(out, 'lr_find.svg'), 'utf8')).toMatch(/^<svg/);
+  });
+});
+
+describe('errors', () => {
+  test.each([
+    [['fit', '--lr', 'fast'], /--lr.*expected a number > 0 or 'auto', got 'fast'/],
+    [['fit', '--lr', '-1'], /--lr.*got '-1'/],
+    [['fit', '--epochs', '0'], /--epochs.*expected an integer from 1 to 10000, got '0'/],
+    [['fit', '--bs', '2.5'], /--bs.*got '2.5'/],
+    [['fit', '--backend', 'gpu'], /--backend.*expected one of auto, node, wasm, cpu, got 'gpu'/],
+    [['fit', '--model', 'vgg'], /--model.*expected one of simple_cnn, resnet/],
+    [['fit', '--pct-start', '1'], /--pct-start.*\(0, 1\)/],
+    [['fit', '--frobnicate'], /unknown option '--frobnicate'/],
+    [['train'], /unknown command 'train'/],
+  ])('%j fails with a clear message', (args, message) => {
+    const r = run(args as string[]);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(message);
+    expect(r.stdout).toBe('');
+  });
+
+  test('a missing data folder names the folder', () => {
+    const missing = join(out, 'no-such-folder');
+    const r = run(['fit', '--data', missing, '--backend', 'wasm', '--json']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(missing);
+    expect(r.stdout).toBe('');
+  });
+
+  test('a batch size larger than the training set is a clear error', () => {
+    const r = run(['fit', '--data', data.dir, '--bs', '5000', '--backend', 'wasm']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/--bs 5000 is larger than the 320 training images/);
+  });
+
+  test('--backend node without tfjs-node says how to install it', () => {
+    const r = run(['fit', '--data', data.dir, '--backend', 'node']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/@tensorflow\/tfjs-node/);
+  });
+});
