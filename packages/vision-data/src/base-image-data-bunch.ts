@@ -333,8 +333,8 @@ export class BaseImageDataBunch implements DataBunch {
   }
 
   /**
-   * Fetches the compact binary (see `fromBinary`) from a URL and builds a bunch — how the browser
-   * demo loads MNIST_SAMPLE. Throws an Error naming the URL on an HTTP error.
+   * Fetches the compact binary (see `fromBinary`; gzip-compressed or not) from a URL and builds a
+   * bunch — how the browser demo loads MNIST_SAMPLE. Throws an Error naming the URL on an HTTP error.
    *
    * @example
    * ```ts
@@ -409,4 +409,21 @@ function finish<T>(bunch: T, options: BunchOptions): T {
     b.normalize(options.normalize === true ? undefined : options.normalize);
   }
   return bunch;
+}
+
+/**
+ * Decompresses gzip data (detected by its magic bytes) with the platform's `DecompressionStream`
+ * (browsers and Node ≥ 18); other bytes are returned as they are.
+ *
+ * @example
+ * ```ts
+ * const raw = await gunzipIfNeeded(new Uint8Array(await (await fetch(url)).arrayBuffer()));
+ * ```
+ */
+export async function gunzipIfNeeded(bytes: Uint8Array): Promise<Uint8Array> {
+  if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>])
+    .stream()
+    .pipeThrough(new DecompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import {
   decodeImageSets,
   encodeImageSets,
@@ -42,21 +42,21 @@ export function decodeCachePath(root: string, options: Record<string, unknown>):
  * ```
  */
 export function listingFingerprint(root: string, files: readonly string[], extra = ''): string {
-  const hash = createHash('sha1');
-  hash.update(extra);
-  hash.update('\0');
+  const prefix = root.endsWith(sep) ? root : root + sep;
+  const lines: string[] = [extra, '\0'];
   for (const f of files) {
     let size = -1;
     let mtime = -1;
-    try {
-      const st = statSync(join(root, f));
+    const st = statSync(prefix + f, { throwIfNoEntry: false });
+    if (st) {
       size = st.size;
       mtime = st.mtimeMs;
-    } catch {
-      // Missing files fingerprint as such; decoding reports them.
     }
-    hash.update(`${f}\t${size}\t${mtime}\n`);
+    // Missing files fingerprint as such; decoding reports them.
+    lines.push(`${f}\t${size}\t${mtime}\n`);
   }
+  const hash = createHash('sha1');
+  hash.update(lines.join(''));
   return hash.digest('hex');
 }
 
@@ -77,9 +77,8 @@ export function readDecodeCache(file: string, fingerprint: string): ImageSetBund
     return null;
   }
   try {
-    const header = readImageSetHeader(bytes);
-    if (header.meta.fingerprint !== fingerprint) return null;
-    return decodeImageSets(bytes);
+    const bundle = decodeImageSets(bytes);
+    return bundle.meta.fingerprint === fingerprint ? bundle : null;
   } catch {
     return null;
   }
@@ -87,7 +86,7 @@ export function readDecodeCache(file: string, fingerprint: string): ImageSetBund
 
 /**
  * Writes a decode cache atomically (temporary file, then rename), recording `fingerprint` in its
- * metadata. Returns false (and leaves nothing behind) when the folder is not writable.
+ * metadata (file names are not stored: the listing that produced the fingerprint has them). Returns false (and leaves nothing behind) when the folder is not writable.
  *
  * @example
  * ```ts

@@ -84,10 +84,13 @@ function loadItems(
   if (cacheFile) {
     fingerprint = listingFingerprint(root, files, `${extra}\0${classes.join('\0')}\0${nTrain}`);
     const cached = readDecodeCache(cacheFile, fingerprint);
-    const set = cached?.sets.all;
-    if (cached && set) {
+    const stored = cached?.sets.all;
+    if (cached && stored) {
       const skipped = (cached.meta.skipped as SkippedFile[] | undefined) ?? [];
       warnSkipped(skipped, warn);
+      const bad = new Set(skipped.map((s) => s.file));
+      const kept = bad.size ? files.filter((f) => !bad.has(f)) : files;
+      const set: ImageSet = kept.length === stored.n ? { ...stored, files: kept } : stored;
       return {
         set,
         nTrain: cached.meta.nTrain as number,

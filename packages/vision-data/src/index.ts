@@ -8,6 +8,7 @@ export * from './augmentation.js';
 export {
   BaseImageDataBunch,
   type BunchOptions,
+  gunzipIfNeeded,
   randomSplit,
   type ShowBatchOptions,
   splitAt,
@@ -28,6 +29,7 @@ export * from './image-folder.js';
 export * from './image-set.js';
 export * from './image-set-binary.js';
 export * from './normalization.js';
+export * from './pack-image-folder.js';
 export * from './progress-bar.js';
 export * from './seeded-random.js';
 export * from './slice-image-set.js';
