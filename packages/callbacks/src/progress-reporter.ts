@@ -48,8 +48,10 @@ function defaultNow(): number {
  *
  * ```text
  * epoch     train_loss  valid_loss  accuracy  time
- * 0         0.143852    0.085417    0.971541  00:03
+ * 1         0.143852    0.085417    0.971541  00:03
  * ```
+ *
+ * Epochs are numbered from 1, as in fastai v1's table (the state's `epoch` is 0-based).
  *
  * `train_loss` is the smoothed loss at the end of the epoch (as fastai), `#na#` marks a skipped
  * validation. Writes through a `write(text)` function; no Node module is imported, so it runs in
@@ -191,7 +193,7 @@ export class ProgressReporter implements Callback {
     const names = this.table.columns.slice(3, 3 + nMetrics).map((c) => c.trim());
     const valid = !state.skipValidate;
     const row: (number | string)[] = [
-      state.epoch,
+      state.epoch + 1,
       this.trainLoss === 'smooth' ? state.smoothLoss : state.trainLoss,
       valid ? state.validLoss : Number.NaN,
       ...names.map((n) => (valid ? (state.metrics[n] ?? Number.NaN) : Number.NaN)),

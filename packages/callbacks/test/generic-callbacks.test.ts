@@ -223,8 +223,8 @@ describe('ProgressReporter', () => {
     const text = out.join('');
     const lines = text.split('\n');
     expect(lines[0]).toBe('epoch     train_loss  valid_loss  accuracy  time    ');
-    expect(lines[1]).toMatch(/^0 {9}4\.000000 {4}0\.500000 {4}0\.900000 {2}00:01 {5}$/);
-    expect(lines[2]).toMatch(/^1 {9}4\.000000 {4}0\.250000 {4}1\.000000 {2}00:01/);
+    expect(lines[1]).toMatch(/^1 {9}4\.000000 {4}0\.500000 {4}0\.900000 {2}00:01 {5}$/);
+    expect(lines[2]).toMatch(/^2 {9}4\.000000 {4}0\.250000 {4}1\.000000 {2}00:01/);
     expect(text).not.toContain('\r');
   });
   it('draws a bar in place on a TTY, clears it, and prints a stop reason', async () => {
