@@ -9,7 +9,7 @@
  * @example
  * ```ts
  * import { annealExp } from '@onecycle/annealing';
- * annealExp(1e-7, 10, 0.5); // ≈ 3.16e-3
+ * annealExp(1e-7, 10, 0.5); // ≈ 1e-3
  * ```
  */
 export function annealExp(start: number, end: number, pct: number): number {
