@@ -24,7 +24,7 @@ import type { ResumableSchedule, ScheduleValues } from './schedule-types.js';
  * // stopped after 400 batches; resume with 1000 more instead of 600
  * const longer = extendSchedule(planned, 400, 1400);
  * longer.at(400); // same as planned.at(400)
- * longer.at(900); // planned.at(650): the remaining 600 steps spread over 1000
+ * longer.at(900); // planned.at(700): the remaining 600 steps spread over 1000
  * longer.at(1400); // planned's final values
  * ```
  */
