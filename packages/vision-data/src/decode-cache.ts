@@ -1,12 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
-import {
-  decodeImageSets,
-  encodeImageSets,
-  type ImageSetBundle,
-  readImageSetHeader,
-} from './image-set-binary.js';
+import { decodeImageSets, encodeImageSets, type ImageSetBundle } from './image-set-binary.js';
 
 /**
  * Name of the folder, inside a data folder, that holds its decode caches.
@@ -86,7 +81,8 @@ export function readDecodeCache(file: string, fingerprint: string): ImageSetBund
 
 /**
  * Writes a decode cache atomically (temporary file, then rename), recording `fingerprint` in its
- * metadata (file names are not stored: the listing that produced the fingerprint has them). Returns false (and leaves nothing behind) when the folder is not writable.
+ * metadata (file names are not stored: the listing that produced the fingerprint has them).
+ * Returns false (and leaves nothing behind) when the folder is not writable.
  *
  * @example
  * ```ts
