@@ -55,6 +55,20 @@ describe('lrFind', () => {
     model.dispose();
   });
 
+  it('measures a validation batch after every iteration when asked (host.validationBatchLoss)', async () => {
+    const model = seedModel(1);
+    const learn = new Learner(data, model);
+    const before = tf.memory().numTensors;
+    const res = await learn.lrFind({ startLr: 1e-6, endLr: 1e-3, numIt: 6, validLoss: true, stopDiv: false });
+    expect(res.validLosses).toHaveLength(6);
+    // The validation batches cycle (4 per pass): the loss of batch 0 comes back at the 5th call.
+    expect(res.validLosses!.every((l) => Number.isFinite(l) && l > 0.3 && l < 1.5)).toBe(true);
+    expect(model.training).toBe(true);
+    learn.dispose();
+    expect(tf.memory().numTensors).toBeLessThanOrEqual(before);
+    model.dispose();
+  });
+
   it('keeps an unfinished run resumable', async () => {
     const model = seedModel(1);
     const learn = new Learner(data, model);
