@@ -140,6 +140,7 @@ export class PhasePlan<L extends number | number[]> {
       const lrConst = this.#lrConst;
       const lr = this.#template.slice(); // a packed array of doubles, cheaper than new Array(n)
       if (lrKind === 1) {
+        // the cosine branch of kernelValue, unrolled for the common case
         for (let g = 0; g < groups; g++) lr[g] = lrEnd[base + g]! + lrConst[base + g]! * lrFactor;
       } else {
         for (let g = 0; g < groups; g++) {
