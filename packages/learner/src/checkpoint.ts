@@ -94,6 +94,38 @@ function toSafetensor(t: tf.Tensor): SafetensorsTensor {
   return { dtype: 'F32', shape: [...t.shape], data: Float32Array.from(t.dataSync() as Float32Array) };
 }
 
+function parseMeta(metadata: Record<string, string>, source: string): CheckpointMeta {
+  const raw = metadata[CHECKPOINT_METADATA_KEY];
+  if (raw === undefined) {
+    throw new Error(
+      `${source}: not a learner checkpoint (no '${CHECKPOINT_METADATA_KEY}' metadata); for plain weights use loadWeights`,
+    );
+  }
+  let meta: CheckpointMeta;
+  try {
+    meta = JSON.parse(raw) as CheckpointMeta;
+  } catch (e) {
+    throw new Error(`${source}: the checkpoint description is not valid JSON: ${(e as Error).message}`);
+  }
+  if (meta == null || meta.format !== 'onecycle-learner' || meta.version !== 1) {
+    throw new Error(`${source}: unsupported checkpoint format ${meta?.format} version ${meta?.version}`);
+  }
+  return meta;
+}
+
+/**
+ * The description of a learner checkpoint, without touching any model.
+ *
+ * @example
+ * ```ts
+ * const meta = readCheckpointMeta(bytes);
+ * meta.run?.iteration; // where the saved run stopped
+ * ```
+ */
+export function readCheckpointMeta(bytes: Uint8Array, source = 'checkpoint'): CheckpointMeta {
+  return parseMeta(decodeSafetensors(bytes, source).metadata, source);
+}
+
 /**
  * Reads a learner checkpoint: puts the weights into `model` and returns the optimizer state (the
  * caller disposes its tensors) and the description. Errors name `source` and what does not fit.

@@ -3,6 +3,7 @@ export {
   CHECKPOINT_METADATA_KEY,
   type CheckpointMeta,
   packCheckpoint,
+  readCheckpointMeta,
   unpackCheckpoint,
 } from './checkpoint.js';
 export * from './data-contract.js';

@@ -11,7 +11,7 @@ import { LRFinder, type LRFinderOptions, type LRFindResult, lrFindEpochs } from 
 import { type OneCycleVariant, oneCycle } from '@onecycle/one-cycle';
 import * as tf from '@tensorflow/tfjs-core';
 import { adam } from './adam.js';
-import { packCheckpoint, unpackCheckpoint } from './checkpoint.js';
+import { packCheckpoint, readCheckpointMeta, unpackCheckpoint } from './checkpoint.js';
 import type { LearnerBatch, LearnerData, LearnerDataLoader } from './data-contract.js';
 import { crossEntropy, type LossFunc } from './loss.js';
 import { type LrSpec, lrRange } from './lr-range.js';
@@ -532,7 +532,7 @@ export class Learner {
       this.position = tracker.position;
     }
     const out: FitResult = {
-      iterations: result.iterations,
+      iterations: tracker.position.iteration - (resumeFrom?.iteration ?? 0),
       stoppedEarly: result.stoppedEarly,
       validLoss: result.state.validLoss,
       metrics: { ...result.state.metrics },
@@ -814,6 +814,16 @@ export class Learner {
    */
   loadState(bytes: Uint8Array, source = 'checkpoint'): void {
     if (!(bytes instanceof Uint8Array)) throw new TypeError('loadState: bytes must be a Uint8Array');
+    const head = readCheckpointMeta(bytes, source);
+    if (
+      head.optimizer.kind !== this.optimizer.kind ||
+      head.optimizer.hypers.length !== this.optimizer.nGroups
+    ) {
+      throw new Error(
+        `${source}: saved with a ${head.optimizer.kind} optimizer over ${head.optimizer.hypers.length} layer group(s); ` +
+          `this learner has ${this.optimizer.kind} over ${this.optimizer.nGroups}`,
+      );
+    }
     const { optState, meta } = unpackCheckpoint(bytes, this.model, source);
     try {
       this.optimizer.loadStateDict(optState);

@@ -5,7 +5,7 @@ import type { Callback } from '@onecycle/callbacks';
 import { loadWeights } from '@onecycle/models/node';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accuracy, Learner } from '../src/index.js';
+import { accuracy, Learner, readCheckpointMeta, sgd } from '../src/index.js';
 import { seedModel, setup } from './helpers/fixtures.js';
 
 let data: Awaited<ReturnType<typeof setup>>;
@@ -38,7 +38,10 @@ async function resumeFrom(path: string) {
   const model = seedModel(99, true); // different initial weights: everything must come from the file
   const learn = new Learner(data, model, { metrics: [accuracy] });
   await learn.load(path);
-  await learn.fitOneCycle(2, 5e-2);
+  const done = learn.runPosition!.iteration;
+  const result = await learn.fitOneCycle(2, 5e-2);
+  expect(result.iterations).toBe(2 * data.train.length - done);
+  expect(learn.runPosition?.finished).toBe(true);
   const r = learn.recorder;
   const out = { losses: r.losses, smooth: r.smoothLosses, lrs: r.lrs, moms: r.moms, valid: r.validLosses };
   learn.dispose();
@@ -134,10 +137,20 @@ describe('save → load → continue', () => {
     copy.dispose();
   });
 
-  it('loadState checks the optimizer kind and the model', async () => {
+  it('loadState checks the optimizer kind and the model before changing anything', async () => {
     const model = seedModel(5, true);
     const learn = new Learner(data, model);
     const bytes = learn.saveState();
+    expect(readCheckpointMeta(bytes).optimizer.kind).toBe('adam');
+    const same = seedModel(6, true);
+    const sgdLearn = new Learner(data, same, { optFunc: sgd() });
+    const w = same.parameters().map((p) => Array.from(p.variable.dataSync()));
+    expect(() => sgdLearn.loadState(bytes, 'a.safetensors')).toThrow(
+      /a\.safetensors: saved with a adam optimizer over 1 layer group\(s\); this learner has sgd over 1/,
+    );
+    expect(same.parameters().map((p) => Array.from(p.variable.dataSync()))).toEqual(w);
+    sgdLearn.dispose();
+    same.dispose();
     const other = seedModel(5, false);
     const learn2 = new Learner(data, other);
     expect(() => learn2.loadState(bytes, 'x.safetensors')).toThrow(/x\.safetensors/);
