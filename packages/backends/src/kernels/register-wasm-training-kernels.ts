@@ -6,6 +6,7 @@ import {
   makeDepthwiseBackpropFilterKernel,
   makeDepthwiseBackpropInputKernel,
 } from './depthwise-conv2d-backprop.js';
+import { makeFusedMatMulKernel } from './fused-mat-mul.js';
 import { makeUnsortedSegmentSumKernel } from './unsorted-segment-sum.js';
 
 const WASM = 'wasm';
@@ -13,7 +14,8 @@ const WASM = 'wasm';
 /**
  * Kernels this package adds to (or replaces in) the WASM backend so that it can train convnets fast:
  * `Conv2DBackpropFilter`, `DepthwiseConv2dNativeBackpropFilter`, `DepthwiseConv2dNativeBackpropInput` and
- * `UnsortedSegmentSum` (missing from WASM) and `Conv2DBackpropInput` (WASM's own is a slow loop).
+ * `UnsortedSegmentSum` (missing from WASM), `Conv2DBackpropInput` (WASM's own is a slow loop) and
+ * `_FusedMatMul` (WASM's own adds the bias wrongly when an operand is transposed).
  *
  * @example
  * ```ts
@@ -28,10 +30,14 @@ export const WASM_TRAINING_KERNELS: readonly string[] = [
   tf.DepthwiseConv2dNativeBackpropFilter,
   tf.DepthwiseConv2dNativeBackpropInput,
   tf.UnsortedSegmentSum,
+  tf._FusedMatMul,
 ];
 
-function makeKernels(): tf.KernelConfig[] {
+/** Our kernels; `existing(name)` is WASM's own kernel of that name (for the ones that wrap it). */
+function makeKernels(existing: (name: string) => tf.KernelConfig | undefined): tf.KernelConfig[] {
+  const fusedMatMul = existing(tf._FusedMatMul);
   return [
+    ...(fusedMatMul ? [makeFusedMatMulKernel(fusedMatMul)] : []),
     makeConv2DBackpropFilterKernel(WASM),
     makeConv2DBackpropInputKernel(WASM),
     makeDepthwiseBackpropFilterKernel(WASM),
@@ -57,7 +63,7 @@ let registered = false;
  */
 export function registerWasmTrainingKernels(): boolean {
   if (registered) return false;
-  for (const kernel of makeKernels()) {
+  for (const kernel of makeKernels((name) => tf.getKernel(name, WASM))) {
     const existing = tf.getKernel(kernel.kernelName, WASM);
     if (existing != null) {
       replaced.set(kernel.kernelName, existing);

@@ -47,14 +47,17 @@ export type KernelCall = (
 /** Writes float32 values to the backend as a new TensorInfo; freed by {@link withScratch} unless returned. */
 export type KernelWrite = (values: Float32Array, shape: number[]) => tf.TensorInfo;
 
+/** Hands a TensorInfo made elsewhere to {@link withScratch}, to be freed with the others unless returned. */
+export type KernelOwn = (info: tf.TensorInfo) => tf.TensorInfo;
+
 /**
- * Runs `body` with `call` and `write` functions: every TensorInfo they make is freed when `body` returns
- * (or throws), except the one `body` returns.
+ * Runs `body` with `call`, `write` and `own` functions: every TensorInfo they make (or are given) is freed
+ * when `body` returns (or throws), except the one `body` returns.
  */
 export function withScratch(
   backendName: string,
   backend: KernelBackend,
-  body: (call: KernelCall, write: KernelWrite) => tf.TensorInfo,
+  body: (call: KernelCall, write: KernelWrite, own: KernelOwn) => tf.TensorInfo,
 ): tf.TensorInfo {
   const made: tf.TensorInfo[] = [];
   let result: tf.TensorInfo | undefined;
@@ -73,7 +76,11 @@ export function withScratch(
       made.push(info);
       return info;
     };
-    result = body(call, write);
+    const own: KernelOwn = (info) => {
+      made.push(info);
+      return info;
+    };
+    result = body(call, write, own);
     return result;
   } finally {
     for (const info of made) {
