@@ -3,7 +3,8 @@ import { expect, it } from 'vitest';
 
 /** The schedule of ../shared/bench/peer_torch.py (`fastai_onecycle`), transcribed. */
 function peerOneCycle(it: number, total: number, lrMax: number): [number, number] {
-  const cos = (start: number, end: number, pct: number) => end + ((start - end) / 2) * (Math.cos(Math.PI * pct) + 1);
+  const cos = (start: number, end: number, pct: number) =>
+    end + ((start - end) / 2) * (Math.cos(Math.PI * pct) + 1);
   const a1 = Math.floor(total * 0.3);
   const low = lrMax / 25;
   if (it < a1) return [cos(low, lrMax, it / a1), cos(0.95, 0.85, it / a1)];
