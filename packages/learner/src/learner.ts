@@ -844,7 +844,7 @@ export class Learner {
    */
   async save(path: string): Promise<void> {
     const bytes = this.saveState();
-    const { writeFileAtomic } = await import('./checkpoint-file.js');
+    const { writeFileAtomic } = await nodeFiles('save');
     await writeFileAtomic(path, bytes);
   }
 
@@ -857,7 +857,7 @@ export class Learner {
    * ```
    */
   async load(path: string): Promise<void> {
-    const { readFileBytes } = await import('./checkpoint-file.js');
+    const { readFileBytes } = await nodeFiles('load');
     this.loadState(await readFileBytes(path), path);
   }
 
@@ -897,6 +897,19 @@ export class Learner {
     this.validIter?.return?.();
     this.validIter = undefined;
   }
+}
+
+/**
+ * The Node file helpers, loaded on first use under a specifier bundlers do not follow, so that
+ * browser bundles of the learner never pull in `node:fs`.
+ */
+async function nodeFiles(method: string): Promise<typeof import('./checkpoint-file.js')> {
+  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  if (!proc?.versions?.node) {
+    throw new Error(`${method}(path) needs Node.js; in a browser use saveState() / loadState(bytes)`);
+  }
+  const specifier = './checkpoint-file.js';
+  return (await import(/* @vite-ignore */ specifier)) as typeof import('./checkpoint-file.js');
 }
 
 function checkEpochs(method: string, epochs: number): void {
