@@ -1,0 +1,52 @@
+// Builds the documentation site (docs/site) from scratch, in order:
+//   1. the packages and the trainer (turbo, cached);
+//   2. the schedule plots (scripts/docs-plots.mjs);
+//   3. the guides' examples: typechecked, the cheap ones run, their output recorded
+//      (scripts/docs-examples.mjs);
+//   4. the CLI reference from the trainer's --help (scripts/docs-cli.mjs);
+//   5. typedoc (typedoc.json: every package, the guides; warnings are errors);
+//   6. the link check of the built site (scripts/link-check.mjs).
+// usage: node scripts/docs-build.mjs [--check]
+//   --check  (CI) fail if a recorded example output or the CLI reference is out of date instead
+//            of rewriting it
+// The Getting started results are not regenerated here (the demo takes minutes): see
+// scripts/docs-getting-started.mjs.
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const check = process.argv.includes('--check');
+const node = process.execPath;
+
+const steps = [
+  [
+    'build the packages and the trainer',
+    'pnpm',
+    [
+      'exec',
+      'turbo',
+      'run',
+      'build',
+      '--filter=./packages/*',
+      '--filter=@onecycle/trainer',
+      '--output-logs=errors-only',
+    ],
+  ],
+  ['schedule plots', node, [join(root, 'scripts/docs-plots.mjs')]],
+  ['guide examples', node, [join(root, 'scripts/docs-examples.mjs'), ...(check ? ['--check'] : [])]],
+  ['CLI reference', node, [join(root, 'scripts/docs-cli.mjs'), ...(check ? ['--check'] : [])]],
+  ['typedoc', node, [join(root, 'node_modules/typedoc/bin/typedoc')]],
+  ['link check', node, [join(root, 'scripts/link-check.mjs')]],
+];
+
+for (const [label, cmd, args] of steps) {
+  const started = Date.now();
+  console.log(`\n▶ docs: ${label}`);
+  const res = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+  if (res.status !== 0) {
+    console.error(`✗ docs: ${label} failed (${res.error?.message ?? `exit ${res.status}`})`);
+    process.exit(res.status || 1);
+  }
+  console.log(`✓ docs: ${label} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
+console.log('\ndocs: the site is in docs/site (open docs/site/index.html)');
