@@ -344,7 +344,7 @@ export class BaseImageDataBunch implements DataBunch {
   static async fromUrl<T>(this: BunchClass<T>, url: string | URL, options: BunchOptions = {}): Promise<T> {
     const res = await fetch(url);
     if (!res.ok) throw new Error(`fromUrl: ${String(url)} answered HTTP ${res.status} ${res.statusText}`);
-    const bytes = new Uint8Array(await res.arrayBuffer());
+    const bytes = await gunzipIfNeeded(new Uint8Array(await res.arrayBuffer()));
     // biome-ignore lint/complexity/noThisInStatic: polymorphic factory, subclasses inherit it
     return (BaseImageDataBunch.fromBinary<T>).call(this, bytes, options, String(url));
   }

@@ -36,6 +36,12 @@ export interface UntarOptions extends DownloadOptions {
    * the fallback when it cannot be reached.
    */
   preferShipped?: boolean;
+  /**
+   * A local copy of the archive (e.g. bundled with an application), treated like the shipped
+   * MNIST_SAMPLE: used first without a request, or as the fallback with `preferShipped: false`.
+   * It must match `source.checksum`.
+   */
+  localArchive?: string;
   /** Receives notices (shipped archive used, fallback taken); default `console.warn`. */
   onNotice?: (message: string) => void;
 }
@@ -121,12 +127,15 @@ export async function untarData(source: DataSource, options: UntarOptions = {}):
   const target = join(dir, source.folder);
   if (!options.force && existsSync(target) && statSync(target).isDirectory()) return target;
 
-  const shipped = shippedArchive(source.checksum);
+  const shipped = options.localArchive ?? shippedArchive(source.checksum);
+  const what = options.localArchive
+    ? 'the local copy of the archive'
+    : 'the archive shipped with the project';
   let archive: string;
   if (shipped && (options.preferShipped ?? true)) {
     noticeOnce(
       `shipped:${source.name}`,
-      `untarData: using the ${source.name} archive shipped with the project (${shipped}); no download`,
+      `untarData: using ${what} for ${source.name} (${shipped}); no download`,
       options.onNotice,
     );
     archive = shipped;
@@ -141,7 +150,7 @@ export async function untarData(source: DataSource, options: UntarOptions = {}):
         noticeOnce(
           `fallback:${source.name}`,
           `untarData: ${source.url} could not be downloaded (${(err as Error).message.split('\n')[0]}); ` +
-            `using the archive shipped with the project (${shipped})`,
+            `using ${what} (${shipped})`,
           options.onNotice,
         );
         archive = shipped;
