@@ -2,7 +2,7 @@ import { TerminateOnNaN } from '@onecycle/callbacks';
 import { oneCycle } from '@onecycle/one-cycle';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { accuracy, crossEntropy, errorRate, Learner, sgd } from '../src/index.js';
+import { accuracy, crossEntropy, errorRate, Learner, rmsprop, sgd } from '../src/index.js';
 import { eventLog, seedModel, setup } from './helpers/fixtures.js';
 
 let data: Awaited<ReturnType<typeof setup>>;
@@ -286,6 +286,20 @@ describe('Learner options and checks', () => {
     expect(s.opt.trueWd).toBe(false);
     s.dispose();
     model.dispose();
+  });
+
+  it('trains with SGD and RMSProp too, fitOneCycle cycling their momentum', async () => {
+    for (const optFunc of [sgd({ mom: 0.9 }), rmsprop()]) {
+      const model = seedModel(0);
+      const learn = new Learner(data, model, { optFunc });
+      const before = (await learn.validate()).loss;
+      await learn.fitOneCycle(1, learn.opt.kind === 'sgd' ? 5e-2 : 1e-3);
+      expect((await learn.validate()).loss).toBeLessThan(before);
+      expect(learn.recorder.moms[0]).toBe(0.95);
+      expect(learn.opt.get('mom')[0]).toBeCloseTo(0.95, 3);
+      learn.dispose();
+      model.dispose();
+    }
   });
 
   it('rejects bad arguments naming them', async () => {
