@@ -13,7 +13,16 @@ export default defineConfig({
   resolve: { conditions: ['@onecycle/source', ...defaultClientConditions] },
   server: { host: '127.0.0.1', headers: isolationHeaders },
   preview: { host: '127.0.0.1', headers: isolationHeaders },
-  build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 2000,
+    rolldownOptions: {
+      // tfjs-backend-wasm starts its threads by turning its emscripten factory function into text
+      // (Function.prototype.toString) and running it in a worker: renamed or rewritten variables in
+      // that function break the workers ("e is not defined"). Strip whitespace only.
+      output: { minify: { compress: false, mangle: false, codegen: { removeWhitespace: true } } },
+    },
+  },
   // tfjs-backend-wasm locates its .wasm files itself; the app hands it their URLs (src/backend.ts).
   optimizeDeps: { exclude: ['@tensorflow/tfjs-backend-wasm'] },
 });

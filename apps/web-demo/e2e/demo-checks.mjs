@@ -115,6 +115,7 @@ export async function runDemoChecks({ url, chromiumPath, resultsDir }) {
 
     await check('step 1: clicking the chart picks lrMax', async () => {
       const before = await page.inputValue('input[name=lrMax]');
+      await page.locator('#lr-find-chart .u-over').scrollIntoViewIfNeeded();
       const box = await page.locator('#lr-find-chart .u-over').boundingBox();
       if (!box) throw new Error('no plot area to click');
       await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.5);
@@ -125,24 +126,30 @@ export async function runDemoChecks({ url, chromiumPath, resultsDir }) {
     });
 
     await check('step 2: the schedule chart follows the inputs', async () => {
-      await page.fill('input[name=lrMax]', '0.02');
-      await page.fill('input[name=pctStart]', '0.5');
-      await page.selectOption('select[name=variant]', 'smith');
-      await page.waitForFunction(
-        () => document.querySelector('#schedule-chart')?.getAttribute('data-variant') === 'smith',
-      );
-      const peakSmith = Number(await page.locator('#schedule-chart').getAttribute('data-peak-step'));
-      await page.fill('input[name=pctStart]', '0.25');
-      await page.selectOption('select[name=variant]', 'fastai');
-      await page.waitForFunction(
-        () => document.querySelector('#schedule-chart')?.getAttribute('data-variant') === 'fastai',
-      );
-      const peak = Number(await page.locator('#schedule-chart').getAttribute('data-peak-step'));
-      if (!(peak < peakSmith))
-        throw new Error(`the lr peak did not move with pctStart (${peakSmith} → ${peak})`);
+      /** Sets the variant (and pctStart unless null) and returns the step of the lr peak drawn. */
+      const peakFor = async (/** @type {string} */ variant, /** @type {string | null} */ pctStart) => {
+        await page.selectOption('select[name=variant]', variant);
+        if (pctStart !== null) await page.fill('input[name=pctStart]', pctStart);
+        await page.waitForFunction(
+          (v) => document.querySelector('#schedule-chart')?.getAttribute('data-variant') === v,
+          variant,
+        );
+        return Number(await page.locator('#schedule-chart').getAttribute('data-peak-step'));
+      };
+      // fastai's walk-through value for simple_cnn on MNIST_SAMPLE (fit_one_cycle(…, 5e-2)).
+      await page.fill('input[name=lrMax]', '0.05');
+      const seedHalf = await peakFor('seed', '0.5');
+      const smith = await peakFor('smith', null);
+      if (!(await page.locator('input[name=pctStart]').isDisabled())) {
+        throw new Error("pctStart should be disabled for 'smith'");
+      }
+      await shot('2-schedule-smith.png');
+      const fastai = await peakFor('fastai', '0.25');
+      if (!(fastai < seedHalf))
+        throw new Error(`the lr peak did not move with pctStart (${seedHalf} → ${fastai})`);
       if ((await points('#schedule-chart')) < 10) throw new Error('the schedule chart is empty');
       await shot('2-schedule.png');
-      return `peak step ${peakSmith} (smith, pctStart 0.5) → ${peak} (fastai, 0.25): ${await text('#schedule-summary')}`;
+      return `lr peak at step ${seedHalf} (seed, pctStart 0.5), ${smith} (smith), ${fastai} (fastai, 0.25): ${await text('#schedule-summary')}`;
     });
 
     await check(`step 3: fitOneCycle trains to accuracy ≥ ${MIN_ACCURACY}`, async () => {
@@ -164,6 +171,7 @@ export async function runDemoChecks({ url, chromiumPath, resultsDir }) {
     });
 
     await check('step 4: a drawn 7 is predicted with probabilities', async () => {
+      await page.locator('#draw-pad').scrollIntoViewIfNeeded();
       const box = await page.locator('#draw-pad').boundingBox();
       if (!box) throw new Error('no drawing pad');
       const at = (/** @type {number} */ fx, /** @type {number} */ fy) => [
@@ -195,10 +203,28 @@ export async function runDemoChecks({ url, chromiumPath, resultsDir }) {
 
     await check('the page fits a phone screen', async () => {
       await page.setViewportSize({ width: 390, height: 844 });
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      await page.waitForTimeout(300); // let the charts follow their containers' new width
+      const { overflow, culprits } = await page.evaluate(() => {
+        const clipped = (/** @type {Element} */ el) => {
+          for (let p = el.parentElement; p; p = p.parentElement) {
+            if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(p).overflowX)) return true;
+          }
+          return false;
+        };
+        const wide = Array.from(document.querySelectorAll('body *')).filter(
+          (el) => el.getBoundingClientRect().right > window.innerWidth + 1 && !clipped(el),
+        );
+        return {
+          overflow: document.documentElement.scrollWidth - window.innerWidth,
+          culprits: wide
+            .slice(0, 3)
+            .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}.${el.className}`),
+        };
+      });
       await shot('5-phone.png');
       await page.setViewportSize({ width: 1280, height: 900 });
-      if (overflow > 1) throw new Error(`the page is ${overflow}px wider than a 390px screen`);
+      if (overflow > 1)
+        throw new Error(`the page is ${overflow}px wider than a 390px screen: ${culprits.join(', ')}`);
     });
 
     await check('one full MNIST_SAMPLE epoch is timed in the page', async () => {

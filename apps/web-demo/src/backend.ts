@@ -24,7 +24,7 @@ export interface BackendInfo {
   /** Threads XNNPACK uses; 1 when single-threaded. */
   threads: number;
   crossOriginIsolated: boolean;
-  /** One line for the page, e.g. "wasm · SIMD · threads: 2". */
+  /** One line for the page, e.g. "wasm · SIMD · threaded build · threads: 4 (8 logical cores)". */
   summary: string;
 }
 
@@ -49,11 +49,10 @@ export async function startWasmBackend(): Promise<BackendInfo> {
   if (backend !== 'wasm') throw new Error(`the WASM backend did not start (tfjs chose '${backend}')`);
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
   const used = getThreadsCount();
-  const threading = !isolated
-    ? 'single-threaded (page not cross-origin isolated)'
-    : used > 1
-      ? `threads: ${used}`
-      : 'single-threaded (one core)';
+  const cores = navigator.hardwareConcurrency || 1;
+  const threading = isolated
+    ? `threaded build · threads: ${used} (${cores} logical core${cores === 1 ? '' : 's'})`
+    : 'single-threaded (page not cross-origin isolated)';
   return {
     backend,
     simd,

@@ -40,6 +40,14 @@ export interface LineChartOptions {
 }
 
 const AXIS_STROKE = '#4b5563';
+
+/** Labels powers of ten on a log axis (1e-6, 0.001, 0.1, 1, 10) and leaves the ticks between them blank. */
+export function decadeLabel(v: number): string {
+  const e = Math.log10(v);
+  if (!Number.isFinite(e) || Math.abs(e - Math.round(e)) > 1e-6) return '';
+  const p = Math.round(e);
+  return p >= -3 && p <= 3 ? String(10 ** p >= 1 ? 10 ** p : Number((10 ** p).toFixed(-p))) : `1e${p}`;
+}
 const GRID = { stroke: '#e5e7eb', width: 1 };
 
 /**
@@ -69,7 +77,13 @@ export class LineChart {
       y: options.yRange ? { range: (_u, min, max) => options.yRange!(min, max) } : {},
     };
     const axes: uPlot.Axis[] = [
-      { label: options.xLabel, stroke: AXIS_STROKE, grid: GRID, ticks: GRID },
+      {
+        label: options.xLabel,
+        stroke: AXIS_STROKE,
+        grid: GRID,
+        ticks: GRID,
+        ...(options.logX ? { values: (_u: uPlot, splits: number[]) => splits.map(decadeLabel) } : {}),
+      },
       { label: options.yLabel, stroke: AXIS_STROKE, grid: GRID, ticks: GRID, size: 56 },
     ];
     if (options.y2Label) {

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     const mode = document.querySelector<HTMLElement>('#mode-banner')!;
     mode.textContent =
       `Test mode (?e2e=1): training on a ${settings.trainSubset?.toLocaleString('en-US')}-image subset, ` +
-      `${settings.lrFindIterations} LR-finder iterations, ${settings.epochs} epoch. Open the page without ?e2e=1 for the full demo.`;
+      `${settings.lrFindIterations} LR-finder iterations, ${settings.epochs} epoch${settings.epochs === 1 ? '' : 's'}. Open the page without ?e2e=1 for the full demo.`;
     mode.hidden = false;
   }
 

@@ -5,6 +5,14 @@ import { oneCycle } from '@onecycle/one-cycle';
 import { headLr } from './chart-data.js';
 import type { OneCycleInputs } from './settings.js';
 
+/**
+ * `{ pctStart }` for the variants that take it; Leslie Smith's three-phase variant has two equally
+ * long phases and a fixed final share instead, so it gets none.
+ */
+export function pctStartOption(inputs: OneCycleInputs): { pctStart?: number } {
+  return inputs.variant === 'smith' ? {} : { pctStart: inputs.pctStart };
+}
+
 /** lr and momentum by step, over `totalSteps` steps. */
 export interface OneCycleSchedule {
   readonly totalSteps: number;
@@ -30,7 +38,7 @@ export function makeOneCycle(inputs: OneCycleInputs, stepsPerEpoch: number): One
     variant: inputs.variant,
     moms: inputs.moms,
     divFactor: inputs.divFactor,
-    pctStart: inputs.pctStart,
+    ...pctStartOption(inputs),
   });
   return {
     totalSteps: schedule.totalSteps,

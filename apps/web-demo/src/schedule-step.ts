@@ -25,6 +25,7 @@ export class ScheduleStep {
   private readonly errorsEl: HTMLElement;
   private readonly summaryEl: HTMLElement;
   private current: OneCycleInputs | null = null;
+  private enabled = true;
   private readonly listeners: ((inputs: OneCycleInputs | null) => void)[] = [];
 
   constructor(
@@ -84,12 +85,18 @@ export class ScheduleStep {
 
   /** Enables or disables the form (while training). */
   setEnabled(enabled: boolean): void {
+    this.enabled = enabled;
     for (const name of FIELDS) this.field(name).disabled = !enabled;
+    this.field('pctStart').disabled = !enabled || this.field('variant').value === 'smith';
   }
 
   /** Re-reads the form and redraws the chart. */
   update(): void {
     const raw = Object.fromEntries(FIELDS.map((name) => [name, this.field(name).value])) as OneCycleForm;
+    // Leslie Smith's variant has no pctStart: its two first phases are equally long.
+    const pct = this.field('pctStart');
+    pct.disabled = raw.variant === 'smith' || !this.enabled;
+    pct.title = raw.variant === 'smith' ? "not used by 'smith': phases 1 and 2 are equally long" : '';
     const parsed = parseOneCycleForm(raw);
     for (const name of FIELDS) {
       this.field(name).setAttribute('aria-invalid', String(!parsed.ok && name in parsed.errors));

@@ -29,7 +29,7 @@ function positiveInt(params: URLSearchParams, name: string, fallback: number | n
 
 /**
  * Reads the demo settings from a query string. `?e2e=1` selects the test mode: 2,000 training
- * images, 40 LR-finder iterations, 1 epoch. `train`, `bs`, `iters` and `epochs` override single values.
+ * images, 40 LR-finder iterations, 3 epochs (about 3 s of training). `train`, `bs`, `iters` and `epochs` override single values.
  *
  * @example
  * ```ts
@@ -43,7 +43,7 @@ export function readDemoSettings(search: string): DemoSettings {
   const trainSubset = positiveInt(params, 'train', testMode ? 2000 : null);
   const batchSize = positiveInt(params, 'bs', 64) ?? 64;
   const lrFindIterations = positiveInt(params, 'iters', testMode ? 40 : 100) ?? 100;
-  const epochs = positiveInt(params, 'epochs', testMode ? 1 : 2) ?? 1;
+  const epochs = positiveInt(params, 'epochs', testMode ? 3 : 2) ?? 2;
   return { testMode, trainSubset, batchSize, lrFindIterations, epochs };
 }
 

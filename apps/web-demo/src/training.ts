@@ -5,12 +5,12 @@
  */
 import type { Callback, TrainState } from '@onecycle/callbacks';
 import { accuracy, Learner } from '@onecycle/learner';
-import { type LrFinderSuggestion, lrFind } from '@onecycle/lr-finder';
 import { simpleCnn } from '@onecycle/models';
 import * as tf from '@tensorflow/tfjs-core';
 import { type Columns, headLr, lrFinderColumns } from './chart-data.js';
 import type { DemoData } from './data.js';
 import { MNIST_SIDE } from './digit-preprocess.js';
+import { pctStartOption } from './one-cycle-schedule.js';
 import type { EpochRow } from './results-table.js';
 import type { OneCycleInputs } from './settings.js';
 import { yieldToBrowser } from './yield-to-browser.js';
@@ -206,14 +206,13 @@ export class DemoTrainer {
           await yieldToBrowser();
         },
       };
-      const result = await lrFind(learn, { numIt: iterations, callbacks: [live] });
+      const result = await learn.lrFind({ numIt: iterations, callbacks: [live] });
       return {
-        columns: lrFinderColumns(result.lrs, result.losses),
-        suggestions: result.suggestions.map((s: LrFinderSuggestion) => ({
-          name: s.name,
-          lr: s.lr,
-          description: s.description,
-        })),
+        // The curve as fastai plots it: without the first and last points, which the suggestions skip too.
+        columns: lrFinderColumns(result.lrs, result.losses, result.skipStart, result.skipEnd),
+        suggestions: result
+          .suggestionList()
+          .map((s) => ({ name: s.name, lr: s.lr, description: s.description })),
         iterations: result.lrs.length,
         stoppedEarly: result.stoppedEarly,
       };
@@ -232,7 +231,7 @@ export class DemoTrainer {
       const r = await learn.fitOneCycle(inputs.epochs, inputs.lrMax, {
         moms: inputs.moms,
         divFactor: inputs.divFactor,
-        pctStart: inputs.pctStart,
+        ...pctStartOption(inputs),
         variant: inputs.variant,
         callbacks: [liveCallback(control, rows, clock, nan)],
       });
@@ -271,7 +270,7 @@ export class DemoTrainer {
       await learn.fitOneCycle(1, inputs.lrMax, {
         moms: inputs.moms,
         divFactor: inputs.divFactor,
-        pctStart: inputs.pctStart,
+        ...pctStartOption(inputs),
         variant: inputs.variant,
         callbacks: [liveCallback(control, rows, clock, nan)],
       });

@@ -17,7 +17,7 @@ describe('readDemoSettings', () => {
       testMode: true,
       trainSubset: 2000,
       lrFindIterations: 40,
-      epochs: 1,
+      epochs: 3,
     });
     expect(readDemoSettings('?e2e=1&train=500&bs=32').trainSubset).toBe(500);
   });
