@@ -50,20 +50,35 @@ for (const seed of seeds) {
     // The data loader shuffles with its own seed per epoch; the run's seed is the model's initialisation.
     const model = simpleCnn([3, 16, 16, 2], undefined, undefined, false, { seed });
     const learn = new Learner(data, model, { metrics: [accuracy] });
-    await learn[method](epochs, lr);
+    // CPU seconds per epoch next to wall seconds: on a shared, loaded machine the process' own CPU
+    // time (one WASM thread) is the steadier figure.
+    const cpuSeconds = [];
+    let cpu0 = process.cpuUsage();
+    const cpuClock = {
+      onEpochBegin: () => {
+        cpu0 = process.cpuUsage();
+      },
+      onEpochEnd: () => {
+        const d = process.cpuUsage(cpu0);
+        cpuSeconds.push(Number(((d.user + d.system) / 1e6).toFixed(2)));
+      },
+    };
+    await learn[method](epochs, lr, { callbacks: [cpuClock] });
     const last = learn.recorder.epochs.at(-1);
     const run = {
       method,
       lr,
       seed,
       epochSeconds: learn.recorder.epochs.map((e) => Number(e.seconds.toFixed(2))),
+      epochCpuSeconds: cpuSeconds,
       accuracy: Number(last.metrics.accuracy.toFixed(6)),
       validLoss: Number(last.validLoss.toFixed(6)),
       trainLoss: Number(last.smoothLoss.toFixed(6)),
     };
     runs.push(run);
     console.log(
-      `${method}(${epochs}, ${lr}) seed ${seed}: ${run.epochSeconds.join(' / ')} s per epoch, ` +
+      `${method}(${epochs}, ${lr}) seed ${seed}: ${run.epochSeconds.join(' / ')} s per epoch ` +
+        `(CPU ${run.epochCpuSeconds.join(' / ')} s), ` +
         `accuracy ${run.accuracy}, valid loss ${run.validLoss}, train loss ${run.trainLoss}`,
     );
     learn.dispose();
@@ -78,6 +93,17 @@ for (const [method, lr] of schedules) {
     meanAccuracy: Number(mean(rs.map((r) => r.accuracy)).toFixed(6)),
     meanValidLoss: Number(mean(rs.map((r) => r.validLoss)).toFixed(6)),
     meanEpochSeconds: Number(mean(rs.flatMap((r) => r.epochSeconds)).toFixed(2)),
+    meanEpochCpuSeconds: Number(mean(rs.flatMap((r) => r.epochCpuSeconds)).toFixed(2)),
   };
 }
-console.log(JSON.stringify({ backend: backend.backend, epochs, seeds, summary, runs }));
+const load = (await import('node:os')).loadavg()[0];
+console.log(
+  JSON.stringify({
+    backend: backend.backend,
+    epochs,
+    seeds,
+    loadAverage: Number(load.toFixed(1)),
+    summary,
+    runs,
+  }),
+);
