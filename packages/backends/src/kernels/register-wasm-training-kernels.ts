@@ -2,6 +2,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { makeConv2DBackpropFilterKernel } from './conv2d-backprop-filter.js';
 import { makeConv2DBackpropInputKernel } from './conv2d-backprop-input.js';
+import { makeCpuDelegateKernel } from './cpu-delegate.js';
 import {
   makeDepthwiseBackpropFilterKernel,
   makeDepthwiseBackpropInputKernel,
@@ -15,7 +16,9 @@ const WASM = 'wasm';
  * Kernels this package adds to (or replaces in) the WASM backend so that it can train convnets fast:
  * `Conv2DBackpropFilter`, `DepthwiseConv2dNativeBackpropFilter`, `DepthwiseConv2dNativeBackpropInput` and
  * `UnsortedSegmentSum` (missing from WASM), `Conv2DBackpropInput` (WASM's own is a slow loop) and
- * `_FusedMatMul` (WASM's own adds the bias wrongly when an operand is transposed).
+ * `_FusedMatMul` (WASM's own adds the bias wrongly when an operand is transposed), and `MaxPoolGrad`,
+ * `ResizeBilinearGrad`, `ResizeNearestNeighborGrad` (WASM's own give wrong results; tfjs's CPU kernels
+ * run instead, on copies of the data).
  *
  * @example
  * ```ts
@@ -31,6 +34,9 @@ export const WASM_TRAINING_KERNELS: readonly string[] = [
   tf.DepthwiseConv2dNativeBackpropInput,
   tf.UnsortedSegmentSum,
   tf._FusedMatMul,
+  tf.MaxPoolGrad,
+  tf.ResizeBilinearGrad,
+  tf.ResizeNearestNeighborGrad,
 ];
 
 /** Our kernels; `existing(name)` is WASM's own kernel of that name (for the ones that wrap it). */
@@ -43,6 +49,10 @@ function makeKernels(existing: (name: string) => tf.KernelConfig | undefined): t
     makeDepthwiseBackpropFilterKernel(WASM),
     makeDepthwiseBackpropInputKernel(WASM),
     makeUnsortedSegmentSumKernel(WASM),
+    makeCpuDelegateKernel(tf.MaxPoolGrad, WASM),
+    // tfjs's CPU kernel writes the right values but labels them [N, W, H, C]: use the input's shape.
+    makeCpuDelegateKernel(tf.ResizeBilinearGrad, WASM, (inputs) => inputs.images!.shape),
+    makeCpuDelegateKernel(tf.ResizeNearestNeighborGrad, WASM),
   ];
 }
 

@@ -1,0 +1,79 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { setupBackend } from '../src/index.js';
+import { onBackend, randomValues, relativeError } from './helpers.js';
+
+// Kernels whose stock WASM version gives wrong results; this package routes them to tfjs's CPU kernels.
+const TOLERANCE = 1e-5;
+
+async function compare(f: (x: tf.Tensor) => tf.Tensor, shape: number[], seed: number): Promise<void> {
+  const xv = randomValues(
+    shape.reduce((a, b) => a * b, 1),
+    seed,
+  );
+  const run = (backend: string) =>
+    onBackend(backend, () => {
+      const x = tf.tensor(xv, shape);
+      const y = f(x);
+      const dy = tf.tensor(randomValues(y.size, seed + 1), y.shape);
+      return [y, tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(f(xx), dy)))(x)];
+    });
+  const [yCpu, gCpu] = await run('cpu');
+  const [yWasm, gWasm] = await run('wasm');
+  expect(relativeError(yWasm!, yCpu!), 'value').toBeLessThan(TOLERANCE);
+  expect(relativeError(gWasm!, gCpu!), 'gradient').toBeLessThan(TOLERANCE);
+}
+
+describe('WASM kernels corrected by this package', () => {
+  beforeAll(async () => {
+    await setupBackend('wasm');
+  });
+
+  it('MaxPoolGrad gives the gradient to the maximum even when it is negative', async () => {
+    const run = (backend: string) =>
+      onBackend(backend, () => {
+        const x = tf.tensor4d([0, 10, -3, -9, 5, 8, -7, -6, 9, 4, -10, -1, 10, -1, -10, 4], [1, 4, 4, 1]);
+        const dy = tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]);
+        return [
+          tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(xx as tf.Tensor4D, 2, 2, 'valid'), dy)))(x),
+        ];
+      });
+    const [wasm] = await run('wasm');
+    // The top-right window (-3, -9, -7, -6) has its maximum -3 at index 2.
+    expect(Array.from(wasm!)).toEqual([0, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 4]);
+  });
+
+  it.each([
+    [3, 2, 'same'],
+    [2, 2, 'valid'],
+    [3, 1, 'same'],
+    [3, 2, 1],
+  ] as const)('maxPool %i/%i pad %s matches the CPU backend', async (k, s, pad) => {
+    await compare((x) => tf.maxPool(x as tf.Tensor4D, k, s, pad), [2, 7, 6, 3], 10 + k + s);
+  });
+
+  it.each([
+    ['bilinear', false],
+    ['bilinear', true],
+    ['nearest', false],
+    ['nearest', true],
+  ] as const)('resize %s (alignCorners %s) matches the CPU backend', async (kind, alignCorners) => {
+    const resize = kind === 'bilinear' ? tf.image.resizeBilinear : tf.image.resizeNearestNeighbor;
+    // tfjs's CPU ResizeBilinearGrad mislabels non-square gradients, so the reference images are square there.
+    const [h, w] = kind === 'bilinear' ? [7, 7] : [7, 6];
+    await compare((x) => resize(x as tf.Tensor4D, [11, 9], alignCorners), [2, h, w, 3], 20);
+    await compare((x) => resize(x as tf.Tensor4D, [4, 3], alignCorners), [1, h, w, 2], 30);
+  });
+
+  it('ResizeBilinearGrad of a non-square image has the image’s shape', async () => {
+    await tf.setBackend('wasm');
+    const [g] = await onBackend('wasm', () => [
+      tf.grad((x: tf.Tensor) => tf.sum(tf.image.resizeBilinear(x as tf.Tensor4D, [11, 9])))(
+        tf.ones([2, 7, 6, 3]),
+      ),
+    ]);
+    expect(g!.length).toBe(2 * 7 * 6 * 3);
+    // Every output pixel spreads weight 1 over the input: the gradient sums to the output's size.
+    expect(g!.reduce((a, b) => a + b, 0)).toBeCloseTo(2 * 11 * 9 * 3, 2);
+  });
+});
