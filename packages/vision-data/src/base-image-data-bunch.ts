@@ -367,7 +367,14 @@ export function randomSplit(n: number, validPct: number, seed: number): [Int32Ar
   return [train, valid];
 }
 
-/** Splits one set at `nTrain` (train first) into two sets sharing memory. */
+/**
+ * Splits one set at `nTrain` (training images first) into two sets sharing its memory.
+ *
+ * @example
+ * ```ts
+ * const [train, valid] = splitAt(all, 12396);
+ * ```
+ */
 export function splitAt(set: ImageSet, nTrain: number): [ImageSet, ImageSet] {
   return [sliceImageSet(set, 0, nTrain), sliceImageSet(set, nTrain, set.n)];
 }

@@ -60,9 +60,23 @@ export const glyphs: Readonly<Record<string, readonly number[]>> = {
   '?': [0x0e, 0x11, 0x01, 0x02, 0x04, 0, 0x04],
 };
 
-/** Width of a glyph in font pixels, plus one pixel of spacing. */
+/**
+ * Horizontal advance per character in font pixels (5 for the glyph, 1 of spacing).
+ *
+ * @example
+ * ```ts
+ * const textWidth = 'seven'.length * glyphAdvance * scale;
+ * ```
+ */
 export const glyphAdvance = 6;
-/** Height of a glyph in font pixels. */
+/**
+ * Height of a glyph in font pixels.
+ *
+ * @example
+ * ```ts
+ * const captionHeight = glyphHeight * scale + 4;
+ * ```
+ */
 export const glyphHeight = 7;
 
 /**
