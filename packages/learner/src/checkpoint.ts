@@ -11,7 +11,15 @@ import type { LearnerModel } from './model-contract.js';
 import type { Hyperparams, OptimizerState } from './optimizer.js';
 import type { RunPosition } from './run-tracker.js';
 
-/** The `__metadata__` key under which a learner checkpoint keeps its JSON description. */
+/**
+ * The `__metadata__` key under which a learner checkpoint keeps its JSON description.
+ *
+ * @example
+ * ```ts
+ * const { metadata } = decodeSafetensors(bytes);
+ * JSON.parse(metadata[CHECKPOINT_METADATA_KEY]!).run;
+ * ```
+ */
 export const CHECKPOINT_METADATA_KEY = 'onecycle.learner';
 /** Prefix of the optimizer-state tensors in a checkpoint. */
 const OPT_PREFIX = 'optimizer.';

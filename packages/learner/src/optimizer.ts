@@ -109,11 +109,8 @@ export function disposeOptimizerState(state: OptimizerState): void {
 
 const HYPER_NAMES: readonly HyperName[] = ['lr', 'mom', 'beta', 'wd'];
 
-/**
- * Scalars shared by every parameter of a group for one step (created once per step and group).
- * @internal
- */
-export interface StepScalars {
+/** Weight-decay scalars shared by every parameter of a group for one step. */
+interface StepScalars {
   /** `1 − lr·wd` when decoupled weight decay applies, else undefined. */
   decay?: tf.Scalar;
   /** `wd` when L2 weight decay applies, else undefined. */

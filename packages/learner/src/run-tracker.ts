@@ -55,6 +55,12 @@ export interface RunPosition {
  * batch and epoch, and when a run is resumed puts the iteration, batch index, smoothed loss and the
  * epoch's loss average back where the interrupted run left them.
  * @internal
+ * @example
+ * ```ts
+ * const tracker = new RunTracker({ kind: 'fit', nEpochs: 2 }, data.train.length);
+ * await runTrainingLoop({ ...hooks, callbacks: [tracker, ...callbacks] });
+ * tracker.position.iteration;
+ * ```
  */
 export class RunTracker implements Callback {
   readonly name = 'runTracker';
