@@ -1,20 +1,21 @@
 /**
- * Loads MNIST_SAMPLE from the app's static asset (a compact binary written at build time by
- * scripts/make-data.mjs) and builds the data bunches the steps train on.
+ * Loads MNIST_SAMPLE from the app's static asset (a compact gzip-compressed binary written at build
+ * time by scripts/make-data.mjs) with `ImageDataBunch.fromUrl` and builds the data bunches the steps
+ * train on.
  */
-import { BaseImageDataBunch, decodeImageSets } from '@onecycle/vision-data';
+import { ImageDataBunch } from '@onecycle/vision-data/browser';
 import { randomSubset } from './image-subset.js';
 import type { DemoSettings } from './settings.js';
 
 /** Where the build puts the data set, relative to the page. */
-export const DATA_URL = 'data/mnist_sample.ocimg';
+export const DATA_URL = 'data/mnist_sample.ocimg.gz';
 
 /** The data of the demo. */
 export interface DemoData {
   /** What steps 1 and 3 train on: all of MNIST_SAMPLE, or a labelled subset of its training images. */
-  readonly bunch: BaseImageDataBunch;
+  readonly bunch: ImageDataBunch;
   /** All of MNIST_SAMPLE (for timing one full epoch). */
-  readonly full: BaseImageDataBunch;
+  readonly full: ImageDataBunch;
   /** Class names ('3', '7'). */
   readonly classes: string[];
   /** A sentence for the page saying what is used. */
@@ -33,24 +34,24 @@ const fmt = (n: number): string => n.toLocaleString('en-US');
  * ```
  */
 export async function loadDemoData(settings: DemoSettings, url: string = DATA_URL): Promise<DemoData> {
-  const res = await fetch(url);
-  if (!res.ok) {
-    throw new Error(
-      `the data set ${url} answered HTTP ${res.status}: build the app with 'pnpm build' to create it`,
-    );
-  }
-  const { classes, sets } = decodeImageSets(new Uint8Array(await res.arrayBuffer()));
-  const train = sets.train;
-  const valid = sets.valid;
-  if (!train || !valid) throw new Error(`the data set ${url} must hold the sets 'train' and 'valid'`);
   const options = { bs: settings.batchSize, seed: 0, channels: 3 as const };
-  const full = BaseImageDataBunch.fromImageSets(train, valid, classes, options, url);
+  let full: ImageDataBunch;
+  try {
+    full = await ImageDataBunch.fromUrl(url, options);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`could not load the data set (${message}); build the app with 'pnpm build' to create it`);
+  }
+  const classes = full.classes;
+  // Loaders built from the binary serve whole sets: the training loader's set is the training split.
+  const train = full.train.set;
+  const valid = full.valid.set;
   const subset =
     settings.trainSubset !== null && settings.trainSubset < train.n ? settings.trainSubset : null;
   const bunch =
     subset === null
       ? full
-      : BaseImageDataBunch.fromImageSets(randomSubset(train, subset, 0), valid, classes, options, url);
+      : ImageDataBunch.fromImageSets(randomSubset(train, subset, 0), valid, classes, options, url);
   const trainText =
     subset === null
       ? `all ${fmt(train.n)} training images`
