@@ -288,6 +288,21 @@ describe('Learner options and checks', () => {
     model.dispose();
   });
 
+  it('bnWd: false exempts batch-norm parameters and biases from weight decay, as fastai v1', () => {
+    const model = seedModel(0, true);
+    const decays = (learn: Learner) =>
+      Object.fromEntries(learn.opt.groups.flat().map((p) => [p.name, p.decay] as const));
+    const off = new Learner(data, model, { bnWd: false });
+    const kinds = Object.fromEntries(model.parameters().map((p) => [p.name, p.kind] as const));
+    for (const [name, decay] of Object.entries(decays(off))) expect(decay).toBe(kinds[name] === 'weight');
+    expect(Object.values(kinds)).toContain('norm');
+    const on = new Learner(data, model);
+    expect(Object.values(decays(on)).every((d) => d)).toBe(true);
+    off.dispose();
+    on.dispose();
+    model.dispose();
+  });
+
   it('trains with SGD and RMSProp too, fitOneCycle cycling their momentum', async () => {
     for (const optFunc of [sgd({ mom: 0.9 }), rmsprop()]) {
       const model = seedModel(0);
