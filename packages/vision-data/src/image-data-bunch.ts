@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import {
   BaseImageDataBunch,
   type BunchOptions,
@@ -6,7 +6,13 @@ import {
   type ShowBatchOptions,
   splitAt,
 } from './base-image-data-bunch.js';
-import { decodeCachePath, listingFingerprint, readDecodeCache, writeDecodeCache } from './decode-cache.js';
+import {
+  decodeCachePath,
+  fingerprintOf,
+  listingFingerprint,
+  readDecodeCache,
+  writeDecodeCache,
+} from './decode-cache.js';
 import { type DecodeOptions, decodeFiles, resolveSize, type SkippedFile } from './decode-files.js';
 import { findIdxFile, type IdxArray, loadIdx } from './idx-format.js';
 import { ImageDataLoader } from './image-data-loader.js';
@@ -80,9 +86,11 @@ function loadItems(
   const useCache = options.cache ?? true;
   const files = items.map((i) => i.file);
   const cacheFile = useCache ? decodeCachePath(root, cacheKey) : null;
+  const fpExtra = `${extra}\0${classes.join('\0')}\0${nTrain}`;
   let fingerprint = '';
-  if (cacheFile) {
-    fingerprint = listingFingerprint(root, files, `${extra}\0${classes.join('\0')}\0${nTrain}`);
+  // No cache file yet (the usual cold load): skip the stat pass, decoding collects the same stats.
+  if (cacheFile && existsSync(cacheFile)) {
+    fingerprint = listingFingerprint(root, files, fpExtra);
     const cached = readDecodeCache(cacheFile, fingerprint);
     const stored = cached?.sets.all;
     if (cached && stored) {
@@ -98,7 +106,8 @@ function loadItems(
       };
     }
   }
-  const { set, skipped, kept } = decodeFiles(root, items, options);
+  const { set, skipped, kept, sizes, mtimes } = decodeFiles(root, items, options);
+  if (cacheFile && fingerprint === '') fingerprint = fingerprintOf(files, sizes, mtimes, fpExtra);
   let keptTrain = 0;
   while (keptTrain < kept.length && kept[keptTrain]! < nTrain) keptTrain++;
   warnSkipped(skipped, warn);
