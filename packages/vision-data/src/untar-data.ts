@@ -164,7 +164,7 @@ export async function untarData(source: DataSource, options: UntarOptions = {}):
         `${describeChecksum(source.checksum)}, got ${describeChecksum(source.checksum, hashed)}`,
     );
   }
-  await extractArchive(archive, target);
+  await extractArchive(archive, target, { replace: options.force ?? false });
   return target;
 }
 
@@ -172,15 +172,20 @@ export async function untarData(source: DataSource, options: UntarOptions = {}):
  * Extracts a tar or tar.gz archive into `target`: into a temporary folder next to it first, then
  * renamed. node-tar parses the archive; regular files and folders are written directly (much
  * faster than a general unpacker for thousands of small images); links and devices are skipped,
- * and an entry escaping the folder (absolute or `..` path) is an error. When the archive holds a single top-level folder, that folder becomes `target`.
- * An existing `target` is replaced.
+ * and an entry escaping the folder (absolute or `..` path) is an error. When the archive holds a
+ * single top-level folder, that folder becomes `target`. An existing `target` (e.g. made by a
+ * concurrent call) is kept, or swapped out with `replace` (what `untarData`'s `force` does).
  *
  * @example
  * ```ts
  * await extractArchive('/tmp/mnist_sample.tgz', '/tmp/data/mnist_sample');
  * ```
  */
-export async function extractArchive(archive: string, target: string): Promise<void> {
+export async function extractArchive(
+  archive: string,
+  target: string,
+  { replace = false }: { replace?: boolean } = {},
+): Promise<void> {
   const parent = join(target, '..');
   mkdirSync(parent, { recursive: true });
   const tmp = join(
@@ -197,13 +202,19 @@ export async function extractArchive(archive: string, target: string): Promise<v
     const entries = readdirSync(tmp, { withFileTypes: true });
     if (entries.length === 0) throw new Error(`untarData: ${archive} is empty`);
     const only = entries.length === 1 && entries[0]!.isDirectory() ? join(tmp, entries[0]!.name) : tmp;
-    if (existsSync(target)) rmSync(target, { recursive: true, force: true });
+    let old: string | null = null;
+    if (existsSync(target)) {
+      // Another process finished first: keep its folder, unless asked to replace it.
+      if (!replace) return;
+      old = join(parent, `.${basename(target)}.old-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+      renameSync(target, old);
+    }
     try {
       renameSync(only, target);
     } catch (err) {
-      // Another process finished first: keep its folder.
       if (!existsSync(target)) throw err;
     }
+    if (old) rmSync(old, { recursive: true, force: true });
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

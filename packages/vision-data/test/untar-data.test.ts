@@ -294,3 +294,21 @@ describe('data directory', () => {
     expect(URLs.MNIST.folder).toBe('mnist_png');
   });
 });
+
+describe('extractArchive', () => {
+  it('keeps a folder that appeared meanwhile, or replaces it when asked', async () => {
+    const { extractArchive } = await import('../src/index.js');
+    const dir = tmpDir();
+    const file = join(dir, 'a.tgz');
+    writeFileSync(file, archive);
+    const target = join(dir, 'out');
+    await extractArchive(file, target);
+    writeFileSync(join(target, 'marker'), 'mine');
+    await extractArchive(file, target);
+    expect(existsSync(join(target, 'marker'))).toBe(true);
+    await extractArchive(file, target, { replace: true });
+    expect(existsSync(join(target, 'marker'))).toBe(false);
+    expect(existsSync(join(target, 'train/a/0.png'))).toBe(true);
+    expect(readdirSync(dir).sort()).toEqual(['a.tgz', 'out']);
+  });
+});
