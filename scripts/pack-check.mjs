@@ -124,12 +124,12 @@ for (const { dir, rel, pkg } of packages) {
 console.log('changesets');
 const scratch = mkdtempSync(join(tmpdir(), 'onecycle-pack-check-'));
 {
-  // A scratch copy of the manifests and changesets, committed to a fresh git repository, so that
-  // `changeset status` validates the pending changesets (ids, package names, bump types) and prints
+  // A scratch copy of the manifests, committed to a fresh git repository, plus the pending
+  // changesets on top: `changeset status` validates them (package names, bump types) and prints
   // the release plan, and `changeset version` can rewrite files without touching the real ones.
   const copy = join(scratch, 'workspace');
   mkdirSync(copy);
-  for (const f of ['package.json', 'pnpm-workspace.yaml', '.changeset']) {
+  for (const f of ['package.json', 'pnpm-workspace.yaml', '.changeset/config.json']) {
     cpSync(join(root, f), join(copy, f), { recursive: true });
   }
   for (const group of ['packages', 'apps']) {
@@ -148,10 +148,25 @@ const scratch = mkdtempSync(join(tmpdir(), 'onecycle-pack-check-'));
   git('init', '-q', '-b', 'main');
   git('add', '.');
   git('commit', '-q', '-m', 'scratch');
+  // the pending changesets come after that commit, so that `status --since=HEAD` lists them all
+  cpSync(join(root, '.changeset'), join(copy, '.changeset'), { recursive: true });
+  git('add', '.changeset');
   const status = tryRun('changeset status', process.execPath, [changesetBin, 'status', '--since=HEAD'], {
     cwd: copy,
   });
-  if (status !== undefined) ok(`changeset status: ${status.trim().split('\n').join(' | ') || 'ok'}`);
+  if (status !== undefined) {
+    // "Packages to be bumped at minor:" followed by "- @onecycle/x" lines → "minor: @onecycle/x, …"
+    const plan = {};
+    let bump;
+    for (const line of status.split('\n')) {
+      const head = /bumped at (\w+):/.exec(line);
+      if (head) bump = head[1];
+      const pkg = /- (@\S+)/.exec(line);
+      if (pkg && bump) plan[bump] = [...(plan[bump] ?? []), pkg[1]];
+    }
+    const summary = Object.entries(plan).map(([b, names]) => `${b}: ${names.join(', ')}`);
+    ok(`changeset status: ${summary.length ? summary.join('; ') : 'no pending changesets'}`);
+  }
   const out = tryRun('changeset version', process.execPath, [changesetBin, 'version'], { cwd: copy });
   if (out !== undefined) {
     const bumped = packages
