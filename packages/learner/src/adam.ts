@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { OptFunc } from './opt-func.js';
 import {
+  type ArrayUpdate,
   type Hyperparams,
   Optimizer,
   type OptimizerOptions,
   type OptParam,
   type ParamState,
+  stateArray,
 } from './optimizer.js';
 
 /**
@@ -66,6 +68,25 @@ export class Adam extends Optimizer {
     if (!(eps > 0 && Number.isFinite(eps)))
       throw new RangeError(`Adam: eps must be a positive number, got ${eps}`);
     this.eps = eps;
+  }
+
+  protected updateArrays(u: ArrayUpdate): void {
+    const { param, grad, out, state, h, decay, l2 } = u;
+    const n = out.length;
+    const m = stateArray(state, 'expAvg', n);
+    const v = stateArray(state, 'expAvgSq', n);
+    const b1 = h.mom;
+    const b2 = h.beta;
+    const invSqrtBc2 = 1 / Math.sqrt(1 - b2 ** u.step);
+    const stepSize = h.lr / (1 - b1 ** u.step);
+    const eps = this.eps;
+    for (let i = 0; i < n; i++) {
+      const p = param[i]!;
+      const g = l2 === 0 ? grad[i]! : grad[i]! + l2 * p;
+      m[i] = b1 * m[i]! + (1 - b1) * g;
+      v[i] = b2 * v[i]! + (1 - b2) * g * g;
+      out[i] = p * decay - stepSize * (m[i]! / (Math.sqrt(v[i]!) * invSqrtBc2 + eps));
+    }
   }
 
   protected stepScalars(h: Hyperparams, step: number): AdamScalars {

@@ -56,6 +56,69 @@ export interface OptimizerOptions {
    * do (default true). When false, `wd·p` is added to the gradient (L2 regularisation).
    */
   trueWd?: boolean;
+  /** How the update is computed (default 'auto'); see {@link OptimizerEngine}. */
+  engine?: OptimizerEngine;
+}
+
+/**
+ * How an optimizer computes its update. `'tensor'`: a few tfjs ops per parameter inside one
+ * `tf.tidy` (right for GPU backends, where reading values back is slow). `'array'`: one JavaScript
+ * loop per parameter over the values read from the backend, the optimizer state kept in
+ * `Float32Array`s — several times faster for small models on backends whose tensors live in main
+ * memory, where every tfjs op costs a fixed overhead. `'auto'` (default): `'array'` on the `cpu`,
+ * `wasm` and `tensorflow` (tfjs-node) backends, `'tensor'` elsewhere. Both follow the same formulas;
+ * results agree to float32 rounding.
+ *
+ * @example
+ * ```ts
+ * const opt = new Adam(groups, { engine: 'tensor' });
+ * ```
+ */
+export type OptimizerEngine = 'auto' | 'tensor' | 'array';
+
+/**
+ * The state array `key` of an {@link ArrayUpdate}, created zero-filled with `n` values if missing.
+ *
+ * @example
+ * ```ts
+ * const m = stateArray(u.state, 'expAvg', u.out.length);
+ * ```
+ */
+export function stateArray(state: Record<string, Float32Array>, key: string, n: number): Float32Array {
+  let a = state[key];
+  if (a === undefined) {
+    a = new Float32Array(n);
+    state[key] = a;
+  }
+  return a;
+}
+
+/** Backends whose tensors live in main memory (values can be read without a GPU round trip). */
+const MAIN_MEMORY_BACKENDS = new Set(['cpu', 'wasm', 'tensorflow']);
+
+/**
+ * What {@link Optimizer.updateArrays} gets for one parameter: its values (read-only), the
+ * gradient (read-only), where to write the new values, its state arrays (updated in place; create
+ * missing ones zero-filled) and the group's factors for this step.
+ * @internal
+ */
+export interface ArrayUpdate {
+  /** Current values of the parameter (do not modify). */
+  readonly param: ArrayLike<number>;
+  /** Its gradient (do not modify). */
+  readonly grad: ArrayLike<number>;
+  /** Receives the new values. */
+  readonly out: Float32Array;
+  /** The parameter's state arrays, by key (the same keys as the tensor engine's state). */
+  readonly state: Record<string, Float32Array>;
+  /** The group's hyperparameters. */
+  readonly h: Hyperparams;
+  /** The parameter's step count (already incremented). */
+  readonly step: number;
+  /** Factor of decoupled weight decay (`1 − lr·wd`, or 1). */
+  readonly decay: number;
+  /** Coefficient of L2 weight decay added to the gradient (`wd`, or 0). */
+  readonly l2: number;
 }
 
 /**
@@ -121,7 +184,8 @@ interface StepScalars {
  * Base class of onecycle's optimizers: parameter groups whose hyperparameters (`lr`, `mom`,
  * `beta`, `wd`) can change every step (it implements the callbacks' {@link HyperparamTarget}),
  * decoupled or L2 weight decay, and per-parameter state that can be saved, loaded and cloned.
- * One {@link Optimizer.step} runs inside a single `tf.tidy` with a few scalar tensors per group.
+ * A step runs either as a few tfjs ops per parameter inside one `tf.tidy`, or as one JavaScript
+ * loop per parameter (see {@link OptimizerEngine}).
  *
  * @example
  * ```ts
@@ -138,8 +202,15 @@ export abstract class Optimizer implements HyperparamTarget {
   readonly trueWd: boolean;
   /** The parameter groups. */
   readonly groups: readonly (readonly OptParam[])[];
+  /** The engine asked for ('auto' resolves per step from the active backend). */
+  readonly engine: OptimizerEngine;
   protected readonly hypers: Hyperparams[];
-  protected readonly state = new Map<string, ParamState>();
+  /** Per parameter: step count and state, each entry a tensor or a Float32Array (converted on demand). */
+  private readonly state = new Map<
+    string,
+    { step: number; values: Record<string, tf.Tensor | Float32Array> }
+  >();
+  private readonly shapes = new Map<string, number[]>();
 
   /**
    * @param groups - Parameter groups (≥ 1, each non-empty; names unique).
@@ -166,7 +237,14 @@ export abstract class Optimizer implements HyperparamTarget {
       }
     });
     this.groups = groups.map((g) => [...g]);
+    for (const g of this.groups) for (const p of g) this.shapes.set(p.name, [...p.variable.shape]);
     this.trueWd = options.trueWd ?? true;
+    this.engine = options.engine ?? 'auto';
+    if (!['auto', 'tensor', 'array'].includes(this.engine)) {
+      throw new RangeError(
+        `Optimizer: engine must be 'auto', 'tensor' or 'array', got ${String(options.engine)}`,
+      );
+    }
     const n = groups.length;
     const lr = perGroup('lr', options.lr ?? 1e-3, n);
     const wd = perGroup('wd', options.wd ?? 0, n);
@@ -235,6 +313,43 @@ export abstract class Optimizer implements HyperparamTarget {
    * ```
    */
   step(grads: tf.NamedTensorMap): void {
+    if (this.resolvedEngine() === 'array') this.stepArrays(grads);
+    else this.stepTensors(grads);
+  }
+
+  /**
+   * The engine the next step uses: `engine`, or for 'auto' the one that suits the active backend.
+   * @example
+   * ```ts
+   * await tf.setBackend('wasm');
+   * new Adam(groups).resolvedEngine(); // 'array'
+   * ```
+   */
+  resolvedEngine(): 'tensor' | 'array' {
+    if (this.engine !== 'auto') return this.engine;
+    return MAIN_MEMORY_BACKENDS.has(tf.getBackend()) ? 'array' : 'tensor';
+  }
+
+  private paramState(name: string): { step: number; values: Record<string, tf.Tensor | Float32Array> } {
+    let st = this.state.get(name);
+    if (st === undefined) {
+      st = { step: 0, values: {} };
+      this.state.set(name, st);
+    }
+    return st;
+  }
+
+  private stepTensors(grads: tf.NamedTensorMap): void {
+    // State held as arrays (by the array engine or nothing yet) becomes tensors first, outside the tidy.
+    for (const g of this.groups) {
+      for (const p of g) {
+        const st = this.state.get(p.name);
+        if (st === undefined || grads[p.variable.name] === undefined) continue;
+        for (const [k, v] of Object.entries(st.values)) {
+          if (v instanceof Float32Array) st.values[k] = tf.tensor(v, p.variable.shape, 'float32');
+        }
+      }
+    }
     const replaced: tf.Tensor[] = [];
     tf.tidy(() => {
       this.groups.forEach((group, gi) => {
@@ -249,11 +364,7 @@ export abstract class Optimizer implements HyperparamTarget {
         for (const p of group) {
           const g0 = grads[p.variable.name];
           if (g0 === undefined) continue;
-          let st = this.state.get(p.name);
-          if (st === undefined) {
-            st = { step: 0, tensors: {} };
-            this.state.set(p.name, st);
-          }
+          const st = this.paramState(p.name);
           st.step += 1;
           const wd = p.decay ? common : {};
           const g = wd.l2 ? tf.add(g0, tf.mul(p.variable, wd.l2)) : g0;
@@ -263,18 +374,60 @@ export abstract class Optimizer implements HyperparamTarget {
             scalars = this.stepScalars(h, st.step);
             cache.set(st.step, scalars);
           }
-          const { param, tensors } = this.update(base, g, st, scalars);
+          const view: ParamState = { step: st.step, tensors: st.values as Record<string, tf.Tensor> };
+          const { param, tensors } = this.update(base, g, view, scalars);
           p.variable.assign(param);
           for (const [k, t] of Object.entries(tensors)) {
-            const old = st.tensors[k];
-            if (old !== undefined) replaced.push(old);
-            st.tensors[k] = tf.keep(t);
+            const old = st.values[k];
+            if (old instanceof tf.Tensor) replaced.push(old);
+            st.values[k] = tf.keep(t);
           }
         }
       });
     });
     for (const t of replaced) t.dispose();
   }
+
+  private stepArrays(grads: tf.NamedTensorMap): void {
+    this.groups.forEach((group, gi) => {
+      const h = this.hypers[gi]!;
+      for (const p of group) {
+        const gt = grads[p.variable.name];
+        if (gt === undefined) continue;
+        const st = this.paramState(p.name);
+        for (const [k, v] of Object.entries(st.values)) {
+          if (v instanceof tf.Tensor) {
+            st.values[k] = Float32Array.from(v.dataSync() as Float32Array);
+            v.dispose();
+          }
+        }
+        st.step += 1;
+        const decay = p.decay && this.trueWd ? 1 - h.lr * h.wd : 1;
+        const l2 = p.decay && !this.trueWd ? h.wd : 0;
+        const out = new Float32Array(p.variable.size);
+        this.updateArrays({
+          param: p.variable.dataSync() as Float32Array,
+          grad: gt.dataSync() as Float32Array,
+          out,
+          state: st.values as Record<string, Float32Array>,
+          h,
+          step: st.step,
+          decay,
+          l2,
+        });
+        const next = tf.tensor(out, p.variable.shape, 'float32');
+        p.variable.assign(next);
+        next.dispose();
+      }
+    });
+  }
+
+  /**
+   * The update of one parameter by the array engine: writes the new values into `u.out` and
+   * updates (or creates, zero-filled) the state arrays in `u.state`.
+   * @internal
+   */
+  protected abstract updateArrays(u: ArrayUpdate): void;
 
   /**
    * Scalars of one group for one step count (called inside the step's `tf.tidy`).
@@ -306,7 +459,11 @@ export abstract class Optimizer implements HyperparamTarget {
     const params: Record<string, ParamState> = {};
     for (const [name, st] of this.state) {
       const tensors: Record<string, tf.Tensor> = {};
-      for (const [k, t] of Object.entries(st.tensors)) tensors[k] = tf.clone(t);
+      for (const [k, v] of Object.entries(st.values)) {
+        // A copy: some backends (cpu) keep the array itself, and the array engine updates it in place.
+        tensors[k] =
+          v instanceof tf.Tensor ? tf.clone(v) : tf.tensor(v.slice(), this.shapes.get(name)!, 'float32');
+      }
       params[name] = { step: st.step, tensors };
     }
     return { kind: this.kind, hypers: this.hypers.map((h) => ({ ...h })), params };
@@ -345,10 +502,14 @@ export abstract class Optimizer implements HyperparamTarget {
       }
     }
     this.clearState();
+    // Kept in the form the active engine uses, so loading does not change what the optimizer holds.
+    const asArrays = this.resolvedEngine() === 'array';
     for (const [name, st] of Object.entries(sd.params)) {
-      const tensors: Record<string, tf.Tensor> = {};
-      for (const [k, t] of Object.entries(st.tensors)) tensors[k] = tf.clone(t);
-      this.state.set(name, { step: st.step, tensors });
+      const values: Record<string, tf.Tensor | Float32Array> = {};
+      for (const [k, t] of Object.entries(st.tensors)) {
+        values[k] = asArrays ? Float32Array.from(t.dataSync() as Float32Array) : tf.clone(t);
+      }
+      this.state.set(name, { step: st.step, values });
     }
     sd.hypers.forEach((h, i) => {
       for (const name of HYPER_NAMES) checkHyper(name, h[name]);
@@ -364,7 +525,9 @@ export abstract class Optimizer implements HyperparamTarget {
    * ```
    */
   clearState(): void {
-    for (const st of this.state.values()) for (const t of Object.values(st.tensors)) t.dispose();
+    for (const st of this.state.values()) {
+      for (const v of Object.values(st.values)) if (v instanceof tf.Tensor) v.dispose();
+    }
     this.state.clear();
   }
 

@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { OptFunc } from './opt-func.js';
 import {
+  type ArrayUpdate,
   type Hyperparams,
   Optimizer,
   type OptimizerOptions,
   type OptParam,
   type ParamState,
+  stateArray,
 } from './optimizer.js';
 
 /**
@@ -64,6 +66,28 @@ export class RMSProp extends Optimizer {
     if (!(eps > 0 && Number.isFinite(eps)))
       throw new RangeError(`RMSProp: eps must be a positive number, got ${eps}`);
     this.eps = eps;
+  }
+
+  protected updateArrays(u: ArrayUpdate): void {
+    const { param, grad, out, state, h, decay, l2 } = u;
+    const n = out.length;
+    const sq = stateArray(state, 'squareAvg', n);
+    const alpha = h.beta;
+    const lr = h.lr;
+    const eps = this.eps;
+    const mom = h.mom;
+    const buf = mom === 0 ? undefined : stateArray(state, 'momentumBuffer', n);
+    for (let i = 0; i < n; i++) {
+      const p = param[i]!;
+      const g = l2 === 0 ? grad[i]! : grad[i]! + l2 * p;
+      sq[i] = alpha * sq[i]! + (1 - alpha) * g * g;
+      const d = g / (Math.sqrt(sq[i]!) + eps);
+      if (buf === undefined) out[i] = p * decay - lr * d;
+      else {
+        buf[i] = mom * buf[i]! + d;
+        out[i] = p * decay - lr * buf[i]!;
+      }
+    }
   }
 
   protected stepScalars(h: Hyperparams): RMSPropScalars {

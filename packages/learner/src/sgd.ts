@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { OptFunc } from './opt-func.js';
 import {
+  type ArrayUpdate,
   type Hyperparams,
   Optimizer,
   type OptimizerOptions,
   type OptParam,
   type ParamState,
+  stateArray,
 } from './optimizer.js';
 
 /**
@@ -50,6 +52,27 @@ export class SGD extends Optimizer {
    */
   constructor(groups: readonly (readonly OptParam[])[], options: SGDOptions = {}) {
     super(groups, { mom: options.mom ?? 0, beta: 0 }, options);
+  }
+
+  protected updateArrays(u: ArrayUpdate): void {
+    const { param, grad, out, state, h, decay, l2 } = u;
+    const n = out.length;
+    const lr = h.lr;
+    if (h.mom === 0) {
+      for (let i = 0; i < n; i++) {
+        const p = param[i]!;
+        out[i] = p * decay - lr * (l2 === 0 ? grad[i]! : grad[i]! + l2 * p);
+      }
+      return;
+    }
+    // A zero-filled buffer gives the gradient itself on the first step, as PyTorch's clone does.
+    const buf = stateArray(state, 'momentumBuffer', n);
+    const mom = h.mom;
+    for (let i = 0; i < n; i++) {
+      const p = param[i]!;
+      buf[i] = mom * buf[i]! + (l2 === 0 ? grad[i]! : grad[i]! + l2 * p);
+      out[i] = p * decay - lr * buf[i]!;
+    }
   }
 
   protected stepScalars(h: Hyperparams): SGDScalars {

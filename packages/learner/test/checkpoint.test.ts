@@ -5,7 +5,7 @@ import type { Callback } from '@onecycle/callbacks';
 import { loadWeights } from '@onecycle/models/node';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accuracy, Learner, readCheckpointMeta, sgd } from '../src/index.js';
+import { accuracy, adam, Learner, readCheckpointMeta, sgd } from '../src/index.js';
 import { seedModel, setup } from './helpers/fixtures.js';
 
 let data: Awaited<ReturnType<typeof setup>>;
@@ -67,6 +67,25 @@ describe('save → load → continue', () => {
     expect(resumed.lrs).toEqual(reference.lrs.slice(6));
     expect(resumed.moms).toEqual(reference.moms.slice(6));
     expect(resumed.valid.at(-1)).toBe(reference.valid.at(-1));
+  });
+
+  it('also with the tensor engine of the optimizer (state saved from tensors)', async () => {
+    const optFunc = adam({ betas: [0.9, 0.99], engine: 'tensor' });
+    const run = async (stop?: number, path?: string) => {
+      const model = seedModel(5, true);
+      const learn = new Learner(data, model, { optFunc });
+      if (path && stop === undefined) await learn.load(path);
+      await learn.fitOneCycle(1, 5e-2, { callbacks: stop === undefined ? [] : [stopAt(stop)] });
+      if (path && stop !== undefined) await learn.save(path);
+      const losses = learn.recorder.losses;
+      learn.dispose();
+      model.dispose();
+      return losses;
+    };
+    const full = await run();
+    const path = join(dir, 'tensor-engine.safetensors');
+    await run(2, path);
+    expect(await run(undefined, path)).toEqual(full.slice(3));
   });
 
   it('at an epoch boundary, and from a save made inside a callback while the run goes on', async () => {

@@ -7,6 +7,8 @@ beforeAll(async () => {
   await setupBackend('cpu');
 });
 
+const ENGINES = ['tensor', 'array'] as const;
+
 const P0 = [0.5, -1.25, 2, 0.1];
 const GRADS = [
   [0.3, -0.2, 0.05, 1.5],
@@ -104,56 +106,58 @@ function expectClose(got: number[], expected: number[], tol = 1e-6) {
   });
 }
 
-describe('optimizers match PyTorch / fastai v1 formulas with hyperparameters changing every step', () => {
-  it('Adam with decoupled weight decay (AdamW)', () => {
-    const { got, expected } = run((g) => new Adam(g, { trueWd: true }), adamRef(true));
-    expectClose(got, expected);
-  });
+for (const engine of ENGINES) {
+  describe(`optimizers match PyTorch / fastai v1 formulas with hyperparameters changing every step (${engine} engine)`, () => {
+    it('Adam with decoupled weight decay (AdamW)', () => {
+      const { got, expected } = run((g) => new Adam(g, { trueWd: true, engine }), adamRef(true));
+      expectClose(got, expected);
+    });
 
-  it('Adam with L2 weight decay (trueWd false)', () => {
-    const { got, expected } = run((g) => new Adam(g, { trueWd: false }), adamRef(false));
-    expectClose(got, expected);
-    const decoupled = run((g) => new Adam(g, { trueWd: true }), adamRef(true));
-    expect(Math.abs(got[0]! - decoupled.got[0]!)).toBeGreaterThan(1e-5);
-  });
+    it('Adam with L2 weight decay (trueWd false)', () => {
+      const { got, expected } = run((g) => new Adam(g, { trueWd: false, engine }), adamRef(false));
+      expectClose(got, expected);
+      const decoupled = run((g) => new Adam(g, { trueWd: true, engine }), adamRef(true));
+      expect(Math.abs(got[0]! - decoupled.got[0]!)).toBeGreaterThan(1e-5);
+    });
 
-  it('SGD with momentum', () => {
-    const { got, expected } = run((g) => new SGD(g), sgdRef);
-    expectClose(got, expected);
-  });
+    it('SGD with momentum', () => {
+      const { got, expected } = run((g) => new SGD(g, { engine }), sgdRef);
+      expectClose(got, expected);
+    });
 
-  it('RMSProp with momentum, alpha = beta', () => {
-    const { got, expected } = run((g) => new RMSProp(g), rmspropRef);
-    expectClose(got, expected, 2e-6);
-  });
+    it('RMSProp with momentum, alpha = beta', () => {
+      const { got, expected } = run((g) => new RMSProp(g, { engine }), rmspropRef);
+      expectClose(got, expected, 2e-6);
+    });
 
-  it('a parameter with decay: false gets no weight decay (bnWd false)', () => {
-    const { got, expected } = run((g) => new Adam(g, { trueWd: true }), adamRef(true), false);
-    expectClose(got, expected);
-  });
+    it('a parameter with decay: false gets no weight decay (bnWd false)', () => {
+      const { got, expected } = run((g) => new Adam(g, { trueWd: true, engine }), adamRef(true), false);
+      expectClose(got, expected);
+    });
 
-  it('parameters without a gradient (frozen) are not touched, not even decayed', () => {
-    const a = tf.variable(tf.tensor1d([1, 2]));
-    const b = tf.variable(tf.tensor1d([3, 4]));
-    const opt = new Adam(
-      [
+    it('parameters without a gradient (frozen) are not touched, not even decayed', () => {
+      const a = tf.variable(tf.tensor1d([1, 2]));
+      const b = tf.variable(tf.tensor1d([3, 4]));
+      const opt = new Adam(
         [
-          { name: 'a', variable: a, decay: true },
-          { name: 'b', variable: b, decay: true },
+          [
+            { name: 'a', variable: a, decay: true },
+            { name: 'b', variable: b, decay: true },
+          ],
         ],
-      ],
-      { lr: 0.1, wd: 0.5 },
-    );
-    const g = tf.tensor1d([1, 1]);
-    opt.step({ [a.name]: g });
-    expect(Array.from(b.dataSync())).toEqual([3, 4]);
-    expect(a.dataSync()[0]).not.toBe(1);
-    g.dispose();
-    opt.dispose();
-    a.dispose();
-    b.dispose();
+        { lr: 0.1, wd: 0.5, engine },
+      );
+      const g = tf.tensor1d([1, 1]);
+      opt.step({ [a.name]: g });
+      expect(Array.from(b.dataSync())).toEqual([3, 4]);
+      expect(a.dataSync()[0]).not.toBe(1);
+      g.dispose();
+      opt.dispose();
+      a.dispose();
+      b.dispose();
+    });
   });
-});
+}
 
 describe('Optimizer as HyperparamTarget', () => {
   it('keeps one value per group, per-group arrays, and rejects bad values naming the hyperparameter', () => {
@@ -200,6 +204,45 @@ describe('Optimizer as HyperparamTarget', () => {
 });
 
 describe('optimizer state', () => {
+  it('the tensor and array engines agree, and state moves between them', () => {
+    const run = (engines: ('tensor' | 'array')[]) => {
+      const v = tf.variable(tf.tensor1d(P0));
+      const opt = new Adam([[{ name: 'w', variable: v, decay: true }]], {
+        lr: 0.01,
+        wd: 0.1,
+        engine: engines[0],
+      });
+      const values: number[][] = [];
+      GRADS.forEach((g, k) => {
+        const sd = opt.stateDict();
+        const next = new Adam([[{ name: 'w', variable: v, decay: true }]], {
+          engine: engines[k % engines.length],
+        });
+        next.loadStateDict(sd);
+        disposeOptimizerState(sd);
+        tf.tidy(() => next.step({ [v.name]: tf.tensor1d(g) }));
+        const back = next.stateDict();
+        opt.loadStateDict(back);
+        disposeOptimizerState(back);
+        next.dispose();
+        values.push(Array.from(v.dataSync()));
+      });
+      opt.dispose();
+      v.dispose();
+      return values;
+    };
+    const tensor = run(['tensor']);
+    const array = run(['array']);
+    const mixed = run(['array', 'tensor']);
+    tensor.flat().forEach((x, i) => {
+      expect(Math.abs(array.flat()[i]! - x)).toBeLessThan(1e-6);
+      expect(Math.abs(mixed.flat()[i]! - x)).toBeLessThan(1e-6);
+    });
+    expect(() => new Adam([[]], { engine: 'gpu' as never })).toThrow(
+      /engine must be 'auto', 'tensor' or 'array'/,
+    );
+  });
+
   it('stateDict → loadStateDict into a fresh optimizer gives the same next step', () => {
     const mk = () => tf.variable(tf.tensor1d(P0));
     const v1 = mk();
@@ -223,13 +266,13 @@ describe('optimizer state', () => {
     v2.dispose();
   });
 
-  it('steps do not leak tensors', () => {
+  it('steps do not leak tensors, with either engine and when switching between them', () => {
     const v = tf.variable(tf.tensor1d(P0));
-    for (const make of [
-      (g: OptParam[][]) => new Adam(g, { wd: 0.1 }),
-      (g: OptParam[][]) => new SGD(g, { mom: 0.9, wd: 0.1, trueWd: false }),
-      (g: OptParam[][]) => new RMSProp(g, { mom: 0.9 }),
-    ]) {
+    for (const make of ENGINES.flatMap((engine) => [
+      (g: OptParam[][]) => new Adam(g, { wd: 0.1, engine }),
+      (g: OptParam[][]) => new SGD(g, { mom: 0.9, wd: 0.1, trueWd: false, engine }),
+      (g: OptParam[][]) => new RMSProp(g, { mom: 0.9, engine }),
+    ])) {
       const opt = make([[{ name: 'w', variable: v, decay: true }]]);
       const g = tf.tensor1d(GRADS[0]!);
       opt.step({ [v.name]: g });
