@@ -23,6 +23,4 @@ export default defineConfig({
       output: { minify: { compress: false, mangle: false, codegen: { removeWhitespace: true } } },
     },
   },
-  // tfjs-backend-wasm locates its .wasm files itself; the app hands it their URLs (src/backend.ts).
-  optimizeDeps: { exclude: ['@tensorflow/tfjs-backend-wasm'] },
 });

@@ -133,9 +133,16 @@ export class LineChart {
         if (Number.isFinite(x)) pick(x);
       });
     }
+    // Resize on the next frame, not inside the observer's callback: resizing there changes the
+    // layout the observer is reporting on (a "ResizeObserver loop" error).
+    let resizeFrame = 0;
     this.resizer = new ResizeObserver(() => {
-      const w = Math.max(240, this.container.clientWidth);
-      if (w !== this.plot.width) this.plot.setSize({ width: w, height: this.plot.height });
+      if (resizeFrame !== 0) return;
+      resizeFrame = requestAnimationFrame(() => {
+        resizeFrame = 0;
+        const w = Math.max(240, this.container.clientWidth);
+        if (w !== this.plot.width) this.plot.setSize({ width: w, height: this.plot.height });
+      });
     });
     this.resizer.observe(container);
     container.dataset.points = '0';
@@ -199,7 +206,11 @@ export class LineChart {
       ctx.moveTo(x, top);
       ctx.lineTo(x, top + height);
       ctx.stroke();
-      ctx.fillText(m.label, x + 4 * dpr, top + (4 + 16 * i) * dpr);
+      // Labels go right of their line, or left of it near the right edge of the plot.
+      const width = ctx.measureText(m.label).width;
+      const right = u.bbox.left + u.bbox.width;
+      const lx = x + 4 * dpr + width > right ? x - 4 * dpr - width : x + 4 * dpr;
+      ctx.fillText(m.label, lx, top + (4 + 16 * i) * dpr);
     });
     ctx.restore();
   }
