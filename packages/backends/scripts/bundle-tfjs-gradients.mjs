@@ -163,16 +163,30 @@ const header = `// @ts-nocheck
 import type { GradConfig } from '@tensorflow/tfjs-core';
 `;
 const out = `${header}${code}
-/** tfjs-core ${coreVersion}'s gradient configs, in the order its register_all_gradients uses. */
+/**
+ * tfjs-core ${coreVersion}'s gradient configs, in the order its register_all_gradients uses.
+ *
+ * @example
+ * \`\`\`ts
+ * for (const config of tfjsGradConfigs) if (!tf.getGradient(config.kernelName)) tf.registerGradient(config);
+ * \`\`\`
+ */
 export const tfjsGradConfigs: readonly GradConfig[] = bundledGradConfigs;
 
-/** The tfjs-core version these configs were bundled from. */
+/**
+ * The tfjs-core version these configs were bundled from.
+ *
+ * @example
+ * \`\`\`ts
+ * if (tfjsGradConfigsVersion !== tf.version_core) console.warn('regenerate the gradient bundle');
+ * \`\`\`
+ */
 export const tfjsGradConfigsVersion = '${coreVersion}';
 `;
 mkdirSync(join(pkgRoot, 'src/generated'), { recursive: true });
 const target = join(pkgRoot, 'src/generated/tfjs-gradients.ts');
 writeFileSync(target, out);
-execFileSync('npx', ['biome', 'format', '--write', target], { cwd: pkgRoot, stdio: 'inherit' });
+execFileSync('npx', ['biome', 'check', '--write', target], { cwd: pkgRoot, stdio: 'inherit' });
 console.log(
   `wrote ${target}: ${imports.length} configs; bundled helper files: ${[...new Set(bundledFiles)].join(' ')}`,
 );

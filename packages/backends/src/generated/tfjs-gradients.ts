@@ -2989,8 +2989,22 @@ var bundledGradConfigs = [
   zerosLikeGradConfig,
 ];
 
-/** tfjs-core 4.22.0's gradient configs, in the order its register_all_gradients uses. */
+/**
+ * tfjs-core 4.22.0's gradient configs, in the order its register_all_gradients uses.
+ *
+ * @example
+ * ```ts
+ * for (const config of tfjsGradConfigs) if (!tf.getGradient(config.kernelName)) tf.registerGradient(config);
+ * ```
+ */
 export const tfjsGradConfigs: readonly GradConfig[] = bundledGradConfigs;
 
-/** The tfjs-core version these configs were bundled from. */
+/**
+ * The tfjs-core version these configs were bundled from.
+ *
+ * @example
+ * ```ts
+ * if (tfjsGradConfigsVersion !== tf.version_core) console.warn('regenerate the gradient bundle');
+ * ```
+ */
 export const tfjsGradConfigsVersion = '4.22.0';

@@ -19,6 +19,11 @@ interface BackpropFilterAttrs {
  * is itself a stride-1 convolution: of the input with batch and channel axes swapped (`[Cin,H,W,N]`), by the
  * output gradient used as a filter (`[OH,OW,N,Cout]`) dilated by the forward stride, with the forward
  * padding at the top/left and whatever bottom/right padding (or cropping) makes the result `KH×KW`.
+ *
+ * @example
+ * ```ts
+ * tf.registerKernel(makeConv2DBackpropFilterKernel('wasm'));
+ * ```
  */
 export function makeConv2DBackpropFilterKernel(backendName: string): tf.KernelConfig {
   return {

@@ -108,6 +108,12 @@ function subPixelConv(
  * `dx[n,i,j,ci] = Σ dy[n,oh,ow,co] · W[kh,kw,ci,co]` over `i = oh·s + kh − padTop` (same for columns). With
  * equal strides s > 1 it is computed as one sub-pixel convolution (all s² output phases as channels, then
  * interleaved); otherwise as a stride-1 convolution of the zero-inserted `dy` by the flipped filter.
+ *
+ * @example
+ * ```ts
+ * tf.unregisterKernel(tf.Conv2DBackpropInput, 'wasm');
+ * tf.registerKernel(makeConv2DBackpropInputKernel('wasm'));
+ * ```
  */
 export function makeConv2DBackpropInputKernel(backendName: string): tf.KernelConfig {
   return {

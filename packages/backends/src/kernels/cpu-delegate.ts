@@ -21,6 +21,12 @@ function cpuBackend(): MathBackendCPU {
  * inputs and writes the result back: for kernels where the backend's version is wrong and the work is small
  * next to the convolutions (WASM's `MaxPoolGrad` drops the gradient of windows whose maximum is negative;
  * its resize gradients return wrong values or shapes).
+ *
+ * @example
+ * ```ts
+ * tf.unregisterKernel(tf.MaxPoolGrad, 'wasm');
+ * tf.registerKernel(makeCpuDelegateKernel(tf.MaxPoolGrad, 'wasm'));
+ * ```
  */
 export function makeCpuDelegateKernel(
   kernelName: string,

@@ -38,6 +38,11 @@ function convInfo(
  * Builds a `DepthwiseConv2dNativeBackpropInput` kernel from the backend's `DepthwiseConv2dNative`: a
  * stride-1 depthwise convolution of the zero-inserted output gradient by the spatially flipped filter
  * (each of the `C·m` output channels on its own), then a sum over each input channel's `m` multipliers.
+ *
+ * @example
+ * ```ts
+ * tf.registerKernel(makeDepthwiseBackpropInputKernel('wasm'));
+ * ```
  */
 export function makeDepthwiseBackpropInputKernel(backendName: string): tf.KernelConfig {
   const name = tf.DepthwiseConv2dNativeBackpropInput;
@@ -83,6 +88,11 @@ export function makeDepthwiseBackpropInputKernel(backendName: string): tf.Kernel
  * Builds a `DepthwiseConv2dNativeBackpropFilter` kernel from the backend's `DepthwiseConv2dNative`: the
  * batch is folded into the channels (`[1, H, W, N·C]`), the output gradient becomes a `[OH, OW, N·C, m]`
  * depthwise filter dilated by the stride, and the result `[KH, KW, N·C·m]` is summed over the batch.
+ *
+ * @example
+ * ```ts
+ * tf.registerKernel(makeDepthwiseBackpropFilterKernel('wasm'));
+ * ```
  */
 export function makeDepthwiseBackpropFilterKernel(backendName: string): tf.KernelConfig {
   const name = tf.DepthwiseConv2dNativeBackpropFilter;

@@ -44,6 +44,13 @@ function activate(
  * adds the bias to the wrong elements or refuses the bias's shape). Outside that case the product is done
  * without bias or activation by the original kernel, then the backend's `Add` (broadcasting, as the CPU
  * backend does) and activation kernels finish the job.
+ *
+ * @example
+ * ```ts
+ * const stock = tf.getKernel(tf._FusedMatMul, 'wasm')!;
+ * tf.unregisterKernel(tf._FusedMatMul, 'wasm');
+ * tf.registerKernel(makeFusedMatMulKernel(stock));
+ * ```
  */
 export function makeFusedMatMulKernel(original: tf.KernelConfig): tf.KernelConfig {
   const { backendName } = original;

@@ -4,6 +4,11 @@ import type { KernelCall } from './wasm-kernel-calls.js';
 /**
  * Turns wanted NHWC spatial paddings that may be negative into a crop of `x` plus the explicit
  * (non-negative) padding a convolution kernel accepts: a negative `top` drops that many leading rows, etc.
+ *
+ * @example
+ * ```ts
+ * const { x: cropped, pad } = padOrCrop(call, dy, -1, 2, 0, 0); // drop dy's first row, pad 2 rows after
+ * ```
  */
 export function padOrCrop(
   call: KernelCall,

@@ -6,6 +6,11 @@
  * correlation of the un-dilated `dy`; all phases share one correlation window of `taps` rows if each phase's
  * flipped sub-filter is placed at the right offset. Row `j` of that correlation (reading `dy` rows
  * `j − padBefore … j − padBefore + taps − 1`) holds output rows `j·s + r` for every phase `r`.
+ *
+ * @example
+ * ```ts
+ * const { taps, padBefore, entries } = subPixelAxis(3, 2, 1);
+ * ```
  */
 export interface SubPixelAxis {
   /** Window length of the combined filter along this axis. */
@@ -46,6 +51,12 @@ export function subPixelAxis(k: number, s: number, pad: number): SubPixelAxis {
  * Builds the combined sub-pixel filter `[tapsH, tapsW, Cout, s·s·Cin]` from a conv filter `[KH, KW, Cin, Cout]`
  * (row-major data): output channel `(rh·s + rw)·Cin + ci` holds the phase `(rh, rw)` weights, the channel
  * order of TensorFlow's `DepthToSpace`.
+ *
+ * @example
+ * ```ts
+ * const rows = subPixelAxis(3, 2, 1);
+ * const f = subPixelFilter(weights, [3, 3, cIn, cOut], rows, rows, 2); // [2, 2, cOut, 4·cIn]
+ * ```
  */
 export function subPixelFilter(
   w: ArrayLike<number>,

@@ -6,6 +6,12 @@ import type { KernelBackend } from './wasm-kernel-calls.js';
  * log-probability) for a backend that lacks one (WASM): `out[s, …] = Σ_{i : ids[i] = s} x[i, …]`, where `ids`
  * indexes the leading `ids.rank` axes of `x`; ids outside `[0, numSegments)` are dropped. One pass over `x`
  * in JavaScript on the backend's data (no `numSegments`-sized mask per segment as the CPU kernel does).
+ *
+ * @example
+ * ```ts
+ * tf.registerKernel(makeUnsortedSegmentSumKernel('wasm'));
+ * tf.unsortedSegmentSum(tf.tensor1d([1, 2, 3]), tf.tensor1d([0, 1, 0], 'int32'), 2); // [4, 2]
+ * ```
  */
 export function makeUnsortedSegmentSumKernel(backendName: string): tf.KernelConfig {
   return {

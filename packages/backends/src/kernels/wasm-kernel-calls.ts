@@ -1,6 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-/** A tfjs backend as kernel functions see it: enough to free intermediate results. */
+/**
+ * A tfjs backend as kernel functions see it: enough to free intermediate results.
+ *
+ * @example
+ * ```ts
+ * const kb = backend as unknown as KernelBackend;
+ * const values = kb.readSync(x.dataId) as Float32Array;
+ * ```
+ */
 export interface KernelBackend {
   disposeData(dataId: object, force?: boolean): boolean;
   readSync(dataId: object): ArrayLike<number> | unknown;
@@ -11,6 +19,12 @@ export interface KernelBackend {
  * Runs another kernel of the same backend directly (as tfjs's own backends compose kernels), bypassing the
  * engine: no tape, no tensor bookkeeping. The caller owns the returned TensorInfo and must free it with
  * {@link releaseInfo} unless it is the kernel's output.
+ *
+ * @example
+ * ```ts
+ * const t = callKernel(tf.Transpose, 'wasm', backend, { x }, { perm: [1, 0] });
+ * releaseInfo(backend, t);
+ * ```
  */
 export function callKernel(
   kernelName: string,
@@ -32,27 +46,60 @@ export function callKernel(
   return out as tf.TensorInfo;
 }
 
-/** Frees a TensorInfo produced by {@link callKernel} (decrements its data's reference count). */
+/**
+ * Frees a TensorInfo produced by {@link callKernel} (decrements its data's reference count).
+ *
+ * @example
+ * ```ts
+ * releaseInfo(backend, callKernel(tf.Relu, 'wasm', backend, { x }));
+ * ```
+ */
 export function releaseInfo(backend: KernelBackend, info: tf.TensorInfo): void {
   backend.disposeData(info.dataId);
 }
 
-/** Runs a kernel of the current backend; what it returns is freed by {@link withScratch} unless returned. */
+/**
+ * Runs a kernel of the current backend; what it returns is freed by {@link withScratch} unless returned.
+ *
+ * @example
+ * ```ts
+ * const y: tf.TensorInfo = call(tf.Relu, { x });
+ * ```
+ */
 export type KernelCall = (
   kernelName: string,
   inputs: Record<string, tf.TensorInfo>,
   attrs?: Record<string, unknown>,
 ) => tf.TensorInfo;
 
-/** Writes float32 values to the backend as a new TensorInfo; freed by {@link withScratch} unless returned. */
+/**
+ * Writes float32 values to the backend as a new TensorInfo; freed by {@link withScratch} unless returned.
+ *
+ * @example
+ * ```ts
+ * const f = write(new Float32Array([1, 2, 3, 4]), [2, 2]);
+ * ```
+ */
 export type KernelWrite = (values: Float32Array, shape: number[]) => tf.TensorInfo;
 
-/** Hands a TensorInfo made elsewhere to {@link withScratch}, to be freed with the others unless returned. */
+/**
+ * Hands a TensorInfo made elsewhere to {@link withScratch}, to be freed with the others unless returned.
+ *
+ * @example
+ * ```ts
+ * const product = own(stock.kernelFunc({ inputs, backend, attrs }) as tf.TensorInfo);
+ * ```
+ */
 export type KernelOwn = (info: tf.TensorInfo) => tf.TensorInfo;
 
 /**
  * Runs `body` with `call`, `write` and `own` functions: every TensorInfo they make (or are given) is freed
  * when `body` returns (or throws), except the one `body` returns.
+ *
+ * @example
+ * ```ts
+ * const out = withScratch('wasm', backend, (call) => call(tf.Relu, { x: call(tf.Neg, { x }) }));
+ * ```
  */
 export function withScratch(
   backendName: string,

@@ -5,6 +5,11 @@ import type { KernelCall } from './wasm-kernel-calls.js';
  * Spreads an NHWC tensor's rows and columns apart by inserting `sh − 1` zero rows after every row and
  * `sw − 1` zero columns after every column: `[N,H,W,C] → [N, H·sh, W·sw, C]` with `out[n, i·sh, j·sw, c] = x[n,i,j,c]`.
  * (The trailing zero rows/columns are kept; callers crop or pad around them.) Returns `x` when both are 1.
+ *
+ * @example
+ * ```ts
+ * const dyd = zeroInsert(call, dy, 2, 2); // [N, 2·OH, 2·OW, C]
+ * ```
  */
 export function zeroInsert(call: KernelCall, x: tf.TensorInfo, sh: number, sw: number): tf.TensorInfo {
   if (sh === 1 && sw === 1) return x;
