@@ -26,13 +26,18 @@ const results = new Map<string, FixtureResult>();
  */
 function runFixture(
   kind: string,
-  opts: { fakeTfjsNode?: 'working' | 'broken'; wasmPaths?: string } = {},
+  opts: { fakeTfjsNode?: 'working' | 'broken'; wasmPaths?: string; wasmFirst?: boolean } = {},
 ): FixtureResult {
   const key = JSON.stringify([kind, opts]);
   const known = results.get(key);
   if (known) return known;
   const args = opts.fakeTfjsNode ? ['--import', fakeNodeHooks] : [];
-  const env = { ...process.env, FAKE_TFJS_NODE: opts.fakeTfjsNode ?? '', WASM_PATHS: opts.wasmPaths ?? '' };
+  const env = {
+    ...process.env,
+    FAKE_TFJS_NODE: opts.fakeTfjsNode ?? '',
+    WASM_PATHS: opts.wasmPaths ?? '',
+    IMPORT_ORDER: opts.wasmFirst ? 'wasm-first' : '',
+  };
   // cwd is the filesystem root: the WASM binaries must be found whatever the working directory is.
   const out = execFileSync(process.execPath, [...args, fixture, kind], {
     cwd: '/',
@@ -90,6 +95,14 @@ describe('plain Node on the built package', () => {
     expect(() => runFixture('wasm', { wasmPaths: '/nonexistent/' })).toThrow(
       /setupBackend\('wasm'\): the WASM backend failed/,
     );
+  });
+
+  it('trains on WASM when the app started the WASM backend before importing this package', () => {
+    const late = runFixture('wasm', { wasmFirst: true });
+    const early = runFixture('wasm');
+    expect(late.choice.backend).toBe('wasm');
+    expect(late.loss).toBe(early.loss);
+    expect(late.gradSum).toBe(early.gradSum);
   });
 
   it('gives the same loss and gradients on CPU and WASM', () => {
