@@ -13,6 +13,7 @@ import { writeFileAtomic } from './write-file-atomic.js';
 /** Options every command takes. */
 export interface CommonOptions {
   data?: string;
+  mnistIdx?: string;
   bs: number;
   seed: number;
   model: 'simple_cnn' | 'resnet';
@@ -69,6 +70,10 @@ export interface FitSummary {
   trainLoss: number;
   epochs: EpochSummary[];
   totalSeconds: number;
+  /** CPU time of the process (user + system) during training, all threads. */
+  cpuSeconds: number;
+  /** Peak resident set size of the process so far, in MB. */
+  maxRssMb: number;
   loadSeconds: number;
   trainItems: number;
   validItems: number;
@@ -84,20 +89,29 @@ interface Prepared {
 async function prepare(opts: CommonOptions, out: Output): Promise<Prepared> {
   const choice = await setupBackend(opts.backend);
   out.info(`backend: ${choice.backend} (${choice.reason})`);
+  if (opts.data !== undefined && opts.mnistIdx !== undefined) {
+    throw new RangeError('--data and --mnist-idx name two data sets: give one of them');
+  }
   let path: string;
-  if (opts.data) {
+  if (opts.mnistIdx !== undefined) {
+    path = resolve(opts.mnistIdx);
+  } else if (opts.data) {
     path = resolve(opts.data);
   } else {
     path = await untarData(URLs.MNIST_SAMPLE, { onNotice: (m: string) => out.info(m) });
   }
   const t0 = performance.now();
-  const data = await ImageDataBunch.fromFolder(path, {
-    bs: opts.bs,
-    seed: opts.seed,
-    onWarning: (m: string) => out.info(`warning: ${m}`),
-  });
+  const bunchOptions = { bs: opts.bs, seed: opts.seed };
+  const data =
+    opts.mnistIdx !== undefined
+      ? await ImageDataBunch.fromMnistIdx(path, bunchOptions)
+      : await ImageDataBunch.fromFolder(path, {
+          ...bunchOptions,
+          onWarning: (m: string) => out.info(`warning: ${m}`),
+        });
   const loadSeconds = (performance.now() - t0) / 1000;
-  const how = data.loadInfo?.fromCache ? 'from the decode cache' : 'decoded';
+  const how =
+    opts.mnistIdx !== undefined ? 'read' : data.loadInfo?.fromCache ? 'from the decode cache' : 'decoded';
   out.info(
     `data: ${path} — classes [${data.classes.join(', ')}], ${data.train.size} training and ${data.valid.size} validation images (${how} in ${loadSeconds.toFixed(2)} s)`,
   );
@@ -172,6 +186,7 @@ async function trainRun(
     out.info(`\n${spec.name}  (${modelName(opts.model, data.c)}, seed ${spec.seed})`);
     const progress = new ProgressReporter({ write: out.write, isTTY: out.isTTY });
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const result =
       spec.schedule === 'one-cycle'
         ? await learn.fitOneCycle(spec.epochs, spec.lr, {
@@ -183,6 +198,7 @@ async function trainRun(
           })
         : await learn.fit(spec.epochs, spec.lr, { callbacks: [progress] });
     const totalSeconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
     out.info(`Total time: ${totalSeconds.toFixed(1)} s`);
     if (result.stopReason) out.info(`stopped: ${result.stopReason}`);
     if (spec.save) {
@@ -204,6 +220,8 @@ async function trainRun(
       trainLoss: last?.trainLoss ?? Number.NaN,
       epochs,
       totalSeconds,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      maxRssMb: process.resourceUsage().maxRSS / 1024,
       loadSeconds: prepared.loadSeconds,
       trainItems: data.train.length * data.train.batchSize,
       validItems: data.valid.size,

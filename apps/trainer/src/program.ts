@@ -21,6 +21,10 @@ function withCommon(cmd: Command): Command {
       '--data <dir>',
       'an image folder in fastai layout (train/<class>/*.png, valid/<class>/*.png); default: MNIST_SAMPLE',
     )
+    .option(
+      '--mnist-idx <dir>',
+      'MNIST in its idx files (train-images-idx3-ubyte[.gz], …, t10k-labels-idx1-ubyte[.gz]): 10 classes, the t10k set for validation; instead of --data',
+    )
     .option('--bs <n>', 'batch size', integerIn(1, 65536), 64)
     .option('--seed <n>', 'random seed (model init and shuffling)', integerIn(0, 2 ** 31 - 1), 0)
     .addOption(new Option('--model <name>', 'model').argParser(oneOf(MODELS)).default('simple_cnn'))

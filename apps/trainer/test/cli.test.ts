@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { mnistSubset } from './fixtures.js';
+import { mnistIdxSubset, mnistSubset } from './fixtures.js';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
@@ -107,6 +107,54 @@ describe('onecycle fit --json', () => {
   });
 });
 
+describe('onecycle fit --mnist-idx', () => {
+  test('trains a 10-class simpleCnn on MNIST idx files and reports timing and memory', () => {
+    const idx = mnistIdxSubset(320, 96);
+    try {
+      const r = run([
+        'fit',
+        '--lr',
+        '1e-2',
+        '--epochs',
+        '1',
+        '--bs',
+        '32',
+        '--mnist-idx',
+        idx.dir,
+        '--backend',
+        'wasm',
+        '--out',
+        out,
+        '--json',
+      ]);
+      expect(r.status, r.stderr).toBe(0);
+      const result = lastJsonLine(r.stdout) as {
+        model: string;
+        trainItems: number;
+        validItems: number;
+        accuracy: number;
+        validLoss: number;
+        cpuSeconds: number;
+        maxRssMb: number;
+        totalSeconds: number;
+      };
+      expect(result.model).toBe('simpleCnn([3,16,16,10])');
+      expect(result.trainItems).toBe(320);
+      expect(result.validItems).toBe(96);
+      expect(r.stderr).toMatch(
+        /classes \[0, 1, 2, 3, 4, 5, 6, 7, 8, 9\], 320 training and 96 validation images/,
+      );
+      expect(Number.isFinite(result.validLoss)).toBe(true);
+      expect(result.accuracy).toBeGreaterThanOrEqual(0);
+      expect(result.accuracy).toBeLessThanOrEqual(1);
+      expect(result.cpuSeconds).toBeGreaterThan(0);
+      expect(result.maxRssMb).toBeGreaterThan(10);
+    } finally {
+      idx.cleanup();
+    }
+  });
+});
+
 describe('onecycle lr-find --json', () => {
   test('prints the suggestions, the curve, and writes the plot', () => {
     const r = run([
@@ -164,6 +212,12 @@ describe('errors', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(missing);
     expect(r.stdout).toBe('');
+  });
+
+  test('--data and --mnist-idx together are a clear error', () => {
+    const r = run(['fit', '--data', data.dir, '--mnist-idx', data.dir, '--backend', 'wasm']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/--data and --mnist-idx name two data sets/);
   });
 
   test('a batch size larger than the training set is a clear error', () => {
