@@ -99,8 +99,15 @@ const MAIN_MEMORY_BACKENDS = new Set(['cpu', 'wasm', 'tensorflow']);
 /**
  * What {@link Optimizer.updateArrays} gets for one parameter: its values (read-only), the
  * gradient (read-only), where to write the new values, its state arrays (updated in place; create
- * missing ones zero-filled) and the group's factors for this step.
- * @internal
+ * missing ones zero-filled) and the group's factors for this step. What a custom optimizer's
+ * `updateArrays` works with.
+ *
+ * @example
+ * ```ts
+ * protected updateArrays({ param, grad, out, h, decay }: ArrayUpdate): void {
+ *   for (let i = 0; i < out.length; i++) out[i] = param[i]! * decay - h.lr * grad[i]!; // plain SGD
+ * }
+ * ```
  */
 export interface ArrayUpdate {
   /** Current values of the parameter (do not modify). */
@@ -425,7 +432,13 @@ export abstract class Optimizer implements HyperparamTarget {
   /**
    * The update of one parameter by the array engine: writes the new values into `u.out` and
    * updates (or creates, zero-filled) the state arrays in `u.state`.
-   * @internal
+   * @example
+   * ```ts
+   * protected updateArrays(u: ArrayUpdate): void {
+   *   const m = stateArray(u.state, 'expAvg', u.out.length);
+   *   // ...
+   * }
+   * ```
    */
   protected abstract updateArrays(u: ArrayUpdate): void;
 
