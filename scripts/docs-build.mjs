@@ -4,8 +4,9 @@
 //   3. the guides' examples: typechecked, the cheap ones run, their output recorded
 //      (scripts/docs-examples.mjs);
 //   4. the CLI reference from the trainer's --help (scripts/docs-cli.mjs);
-//   5. typedoc (typedoc.json: every package, the guides; warnings are errors);
-//   6. the link check of the built site (scripts/link-check.mjs).
+//   5. typedoc (typedoc.json: every package, the guides; warnings are errors), HTML and JSON;
+//   6. every exported symbol has an @example (scripts/docs-check-examples.mjs, on the JSON);
+//   7. the link check of the built site (scripts/link-check.mjs).
 // usage: node scripts/docs-build.mjs [--check]
 //   --check  (CI) fail if a recorded example output or the CLI reference is out of date instead
 //            of rewriting it
@@ -36,6 +37,7 @@ const steps = [
   ['guide examples', node, [join(root, 'scripts/docs-examples.mjs'), ...(check ? ['--check'] : [])]],
   ['CLI reference', node, [join(root, 'scripts/docs-cli.mjs'), ...(check ? ['--check'] : [])]],
   ['typedoc', node, [join(root, 'node_modules/typedoc/bin/typedoc')]],
+  ['every export has an @example', node, [join(root, 'scripts/docs-check-examples.mjs')]],
   ['link check', node, [join(root, 'scripts/link-check.mjs')]],
 ];
 
