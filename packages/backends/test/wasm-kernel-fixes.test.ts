@@ -76,4 +76,23 @@ describe('WASM kernels corrected by this package', () => {
     // Every output pixel spreads weight 1 over the input: the gradient sums to the output's size.
     expect(g!.reduce((a, b) => a + b, 0)).toBeCloseTo(2 * 11 * 9 * 3, 2);
   });
+
+  it('Identity shares the data instead of copying it, and frees it with the last tensor', async () => {
+    await tf.setBackend('wasm');
+    const backend = tf.backend();
+    const ids = backend.numDataIds();
+    const a = tf.tensor1d([1, 2, 3]);
+    const b = tf.clone(a);
+    expect(backend.numDataIds()).toBe(ids + 1);
+    a.dispose();
+    expect(Array.from(b.dataSync())).toEqual([1, 2, 3]);
+    const v = tf.variable(b);
+    b.dispose();
+    const doubled = tf.mul(v, 2) as tf.Tensor1D;
+    v.assign(doubled);
+    doubled.dispose();
+    expect(Array.from(v.dataSync())).toEqual([2, 4, 6]);
+    v.dispose();
+    expect(backend.numDataIds()).toBe(ids);
+  });
 });

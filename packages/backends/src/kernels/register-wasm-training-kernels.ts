@@ -8,6 +8,7 @@ import {
   makeDepthwiseBackpropInputKernel,
 } from './depthwise-conv2d-backprop.js';
 import { makeFusedMatMulKernel } from './fused-mat-mul.js';
+import { makeSharedIdentityKernel } from './shared-identity.js';
 import { makeUnsortedSegmentSumKernel } from './unsorted-segment-sum.js';
 
 const WASM = 'wasm';
@@ -18,7 +19,7 @@ const WASM = 'wasm';
  * `UnsortedSegmentSum` (missing from WASM), `Conv2DBackpropInput` (WASM's own is a slow loop) and
  * `_FusedMatMul` (WASM's own adds the bias wrongly when an operand is transposed), and `MaxPoolGrad`,
  * `ResizeBilinearGrad`, `ResizeNearestNeighborGrad` (WASM's own give wrong results; tfjs's CPU kernels
- * run instead, on copies of the data).
+ * run instead, on copies of the data), and `Identity` (WASM's copies the data; ours shares it).
  *
  * @example
  * ```ts
@@ -37,13 +38,16 @@ export const WASM_TRAINING_KERNELS: readonly string[] = [
   tf.MaxPoolGrad,
   tf.ResizeBilinearGrad,
   tf.ResizeNearestNeighborGrad,
+  tf.Identity,
 ];
 
 /** Our kernels; `existing(name)` is WASM's own kernel of that name (for the ones that wrap it). */
 function makeKernels(existing: (name: string) => tf.KernelConfig | undefined): tf.KernelConfig[] {
   const fusedMatMul = existing(tf._FusedMatMul);
+  const identity = existing(tf.Identity);
   return [
     ...(fusedMatMul ? [makeFusedMatMulKernel(fusedMatMul)] : []),
+    ...(identity ? [makeSharedIdentityKernel(identity)] : []),
     makeConv2DBackpropFilterKernel(WASM),
     makeConv2DBackpropInputKernel(WASM),
     makeDepthwiseBackpropFilterKernel(WASM),
