@@ -1,5 +1,5 @@
 // Milliseconds per forward+backward step of a 3-layer stride-2 3×3 convnet (3→16→16→2, ReLU, global mean
-// pool, softmax cross-entropy) on a 64×28×28×3 batch, with WASM's stock Conv2DBackpropInput ("before") and
+// pool, softmax cross-entropy) on a 64×28×28×3 batch, with WASM's stock kernels ("before") and
 // with this package's kernels ("after"), plus the time per kernel. Run: `pnpm --filter @onecycle/backends bench`
 // (builds first). Options: --steps N (default 30), --batch N (default 64). Reports the fastest step (least
 // disturbed by other processes) and the median.
@@ -54,7 +54,7 @@ function step() {
 }
 
 const variants = {
-  // WASM's own Conv2DBackpropInput; WASM has no Conv2DBackpropFilter, so ours stands in for it.
+  // WASM's own kernels (Conv2DBackpropInput, Identity, …); it has no Conv2DBackpropFilter, so ours stands in.
   before: () => {
     unregisterWasmTrainingKernels();
     tf.registerKernel(makeConv2DBackpropFilterKernel('wasm'));
