@@ -16,18 +16,19 @@ const viteConfig = {
   configFile: false,
   root: appDir,
   logLevel: 'warn',
-  resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: ['node'] } },
+  // runnerImport runs modules in its 'inline' environment, which hands every dependency to Node
+  // (that would want the packages' dist/). The workspace packages are run from source instead.
+  environments: { inline: { resolve: { noExternal: [/^@onecycle\//], conditions } } },
 };
 
 async function main() {
-  const { module: mnist } = await runnerImport('@onecycle/mnist-sample', viteConfig);
+  const { module } = await runnerImport(join(appDir, 'scripts', 'data-packages.ts'), viteConfig);
+  const { mnistSample: mnist, visionData: vd } = module;
   if (existsSync(outFile) && statSync(outFile).mtimeMs > statSync(mnist.mnistSampleArchive).mtimeMs) {
     console.log(`make-data: ${relative(appDir, outFile)} is up to date`);
     return;
   }
   const started = Date.now();
-  const { module: vd } = await runnerImport('@onecycle/vision-data', viteConfig);
   const path = await vd.untarData(vd.URLs.MNIST_SAMPLE);
   const { bytes } = await vd.packImageFolder(path, outFile);
   console.log(
