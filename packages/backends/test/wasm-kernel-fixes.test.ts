@@ -95,4 +95,29 @@ describe('WASM kernels corrected by this package', () => {
     v.dispose();
     expect(backend.numDataIds()).toBe(ids);
   });
+
+  it('Cast to bool is x ≠ 0 as on the CPU backend; a cast to the same dtype shares the data', async () => {
+    const run = (backend: string) =>
+      onBackend(backend, () => {
+        const x = tf.tensor1d([0.5, -1, 256, 0, -0.7, 2.9, Number.NaN]);
+        const ints = tf.tensor1d([0, 3, -2, 256], 'int32');
+        return [
+          tf.cast(tf.cast(x, 'bool'), 'float32'),
+          tf.cast(tf.cast(ints, 'bool'), 'float32'),
+          tf.cast(x, 'int32'),
+          tf.cast(tf.cast(x, 'float32'), 'float32'),
+        ];
+      });
+    const cpu = await run('cpu');
+    const wasm = await run('wasm');
+    expect(Array.from(wasm[0]!)).toEqual([1, 1, 1, 0, 1, 1, 1]);
+    for (const [i, c] of cpu.entries()) expect(Array.from(wasm[i]!), `output ${i}`).toEqual(Array.from(c));
+    await tf.setBackend('wasm');
+    const ids = tf.backend().numDataIds();
+    const a = tf.tensor1d([1, 2]);
+    const b = tf.cast(a, 'float32');
+    expect(tf.backend().numDataIds()).toBe(ids + 1);
+    tf.dispose([a, b]);
+    expect(tf.backend().numDataIds()).toBe(ids);
+  });
 });

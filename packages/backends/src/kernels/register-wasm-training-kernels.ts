@@ -1,5 +1,6 @@
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
+import { makeCastKernel } from './cast.js';
 import { makeConv2DBackpropFilterKernel } from './conv2d-backprop-filter.js';
 import { makeConv2DBackpropInputKernel } from './conv2d-backprop-input.js';
 import { makeCpuDelegateKernel } from './cpu-delegate.js';
@@ -19,7 +20,8 @@ const WASM = 'wasm';
  * `UnsortedSegmentSum` (missing from WASM), `Conv2DBackpropInput` (WASM's own is a slow loop) and
  * `_FusedMatMul` (WASM's own adds the bias wrongly when an operand is transposed), and `MaxPoolGrad`,
  * `ResizeBilinearGrad`, `ResizeNearestNeighborGrad` (WASM's own give wrong results; tfjs's CPU kernels
- * run instead, on copies of the data), and `Identity` (WASM's copies the data; ours shares it).
+ * run instead, on copies of the data), `Identity` (WASM's copies the data; ours shares it) and `Cast`
+ * (WASM's truncates to a byte when casting to `bool`).
  *
  * @example
  * ```ts
@@ -39,13 +41,16 @@ export const WASM_TRAINING_KERNELS: readonly string[] = [
   tf.ResizeBilinearGrad,
   tf.ResizeNearestNeighborGrad,
   tf.Identity,
+  tf.Cast,
 ];
 
 /** Our kernels; `existing(name)` is WASM's own kernel of that name (for the ones that wrap it). */
 function makeKernels(existing: (name: string) => tf.KernelConfig | undefined): tf.KernelConfig[] {
   const fusedMatMul = existing(tf._FusedMatMul);
   const identity = existing(tf.Identity);
+  const cast = existing(tf.Cast);
   return [
+    ...(cast ? [makeCastKernel(cast)] : []),
     ...(fusedMatMul ? [makeFusedMatMulKernel(fusedMatMul)] : []),
     ...(identity ? [makeSharedIdentityKernel(identity)] : []),
     makeConv2DBackpropFilterKernel(WASM),
