@@ -5,6 +5,7 @@
  */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { decadeLabel, legendValue } from './axis-format.js';
 import type { Columns } from './chart-data.js';
 
 /** One line of a chart. */
@@ -41,13 +42,6 @@ export interface LineChartOptions {
 
 const AXIS_STROKE = '#4b5563';
 
-/** Labels powers of ten on a log axis (1e-6, 0.001, 0.1, 1, 10) and leaves the ticks between them blank. */
-export function decadeLabel(v: number): string {
-  const e = Math.log10(v);
-  if (!Number.isFinite(e) || Math.abs(e - Math.round(e)) > 1e-6) return '';
-  const p = Math.round(e);
-  return p >= -3 && p <= 3 ? String(10 ** p >= 1 ? 10 ** p : Number((10 ** p).toFixed(-p))) : `1e${p}`;
-}
 const GRID = { stroke: '#e5e7eb', width: 1 };
 
 /**
@@ -98,11 +92,12 @@ export class LineChart {
       });
     }
     const series: uPlot.Series[] = [
-      { label: options.xLabel },
+      { label: options.xLabel, value: (_u, v) => legendValue(v) },
       ...options.series.map(
         (s): uPlot.Series => ({
           label: s.label,
           stroke: s.color,
+          value: (_u: uPlot, v: number | null) => legendValue(v),
           width: 2,
           scale: s.scale ?? 'y',
           spanGaps: false,

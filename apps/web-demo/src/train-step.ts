@@ -70,7 +70,8 @@ export class TrainStep {
         { label: '1cycle', color: '#2563eb' },
         { label: 'constant lr', color: '#ea580c' },
       ],
-      yRange: (min, max) => [0, Math.max(max, min + 1e-3)],
+      // From 0; before any data, 0 to 1.
+      yRange: (min, max) => [0, Number.isFinite(max) && max > 0 ? Math.max(max, min + 1e-3) : 1],
     });
     this.positionChart = new LineChart($('#position-chart'), {
       xLabel: 'batch',
