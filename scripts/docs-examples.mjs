@@ -141,6 +141,25 @@ for (const page of pages) {
   }
 }
 
+// 5. no TypeScript in a guide escapes the checks: a ```ts block must be an include
+for (const page of [
+  ...pages,
+  ...readdirSync(join(root, 'docs', 'guides')).map((f) => join(root, 'docs', 'guides', f)),
+]) {
+  if (!page.endsWith('.md')) continue;
+  const lines = readFileSync(page, 'utf8').split('\n');
+  lines.forEach((line, i) => {
+    if (
+      /^\s*```(ts|typescript|js|javascript|tsx)\s*$/.test(line) &&
+      !/^<!-- include: /.test(lines[i - 1] ?? '')
+    ) {
+      problems.push(
+        `${relative(root, page)}:${i + 1}: a code block that CI does not compile; put the code in docs/examples/ and use {@includeCode}`,
+      );
+    }
+  });
+}
+
 if (problems.length > 0) {
   console.error(problems.join('\n'));
   process.exit(1);
