@@ -1,9 +1,20 @@
 #!/usr/bin/env node
-// The benchmark that matters to users: the Node trainer against the PyTorch peer (../shared/bench)
-// on the same data, in the same run, reported as ratios (machines here are shared and noisy).
+// The benchmark that matters to users: the Node trainer against the PyTorch peer on the same data,
+// in the same run, reported as ratios (machines here are shared and noisy).
 //
-// usage: node bench/compare-torch.mjs [--epochs 2] [--lr 5e-2] [--seed 0] [--skip-mnist]
-// Writes bench/results/compare-<timestamp>.json and prints a table.
+// Cases:
+//  - MNIST_SAMPLE (3s and 7s, 12,396 training images): simpleCnn([3,16,16,2]), fitOneCycle(2, 5e-2),
+//    against ../shared/bench/peer_torch.py.
+//  - the whole MNIST (10 classes, 60,000 training images, ../shared/data/mnist): simpleCnn([3,16,16,10]),
+//    fitOneCycle(1, 5e-2) — one epoch, to keep the run short — against bench/peer_torch_mnist.py.
+// For each: seconds per epoch, images per second, CPU seconds per epoch, load time cold and warm, peak
+// RSS, accuracy; ours/PyTorch ratios against the peer on 2 threads (the reference) and on 1 thread
+// (the same core count as our single-threaded WASM). Then the per-op profile of a training step
+// (bench/step-profile.mjs).
+//
+// usage: node bench/compare-torch.mjs [--epochs 2] [--mnist-epochs 1] [--lr 5e-2] [--seed 0]
+//          [--peer-threads 2,1] [--skip-mnist] [--skip-profile]
+// Writes bench/results/compare-<timestamp>.json and prints tables.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
@@ -15,55 +26,90 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
   options: {
     epochs: { type: 'string', default: '2' },
+    'mnist-epochs': { type: 'string', default: '1' },
     lr: { type: 'string', default: '5e-2' },
     seed: { type: 'string', default: '0' },
+    'peer-threads': { type: 'string', default: '2,1' },
     'skip-mnist': { type: 'boolean', default: false },
+    'skip-profile': { type: 'boolean', default: false },
   },
 });
-const peerScript = resolve(root, '../shared/bench/peer_torch.py');
+const peerThreads = args['peer-threads'].split(',').map(Number);
+for (const [name, v] of [
+  ['--epochs', args.epochs],
+  ['--mnist-epochs', args['mnist-epochs']],
+  ['--seed', args.seed],
+]) {
+  if (!/^\d+$/.test(v) || (name !== '--seed' && Number(v) < 1)) {
+    console.error(`bench: ${name} must be a positive integer, got '${v}'`);
+    process.exit(2);
+  }
+}
+if (!(Number(args.lr) > 0)) {
+  console.error(`bench: --lr must be a number > 0, got '${args.lr}'`);
+  process.exit(2);
+}
+if (peerThreads.some((t) => !Number.isInteger(t) || t < 1)) {
+  console.error(`bench: --peer-threads must list integers ≥ 1, got '${args['peer-threads']}'`);
+  process.exit(2);
+}
+
 const python = '/usr/bin/python3';
+const samplePeer = resolve(root, '../shared/bench/peer_torch.py');
+const mnistPeer = join(root, 'bench/peer_torch_mnist.py');
+const mnistDir = resolve(root, '../shared/data/mnist');
+const sampleArchive = join(root, 'packages/mnist-sample/data/mnist_sample.tgz');
 const cli = join(root, 'apps/trainer/dist/cli.js');
 if (!existsSync(cli)) {
   console.error('bench: build first (pnpm build): apps/trainer/dist/cli.js is missing');
   process.exit(1);
 }
 
-/** Runs a command under /usr/bin/time to read its peak RSS; returns { json, maxRssMb, wallSeconds }. */
-function measure(cmd, cmdArgs, env = {}) {
+/**
+ * Runs a command under /usr/bin/time (when present) for its peak RSS and CPU time; returns the JSON
+ * of its last stdout line, { maxRssMb, cpuSeconds, wallSeconds } of the whole process.
+ */
+function measure(cmd, cmdArgs) {
   const timeFile = join(tmpdir(), `onecycle-bench-${process.pid}-${Date.now()}.time`);
   const useTime = existsSync('/usr/bin/time');
   const t0 = process.hrtime.bigint();
   const r = useTime
-    ? spawnSync('/usr/bin/time', ['-f', '%M', '-o', timeFile, cmd, ...cmdArgs], {
+    ? spawnSync('/usr/bin/time', ['-f', '%M %U %S', '-o', timeFile, cmd, ...cmdArgs], {
         encoding: 'utf8',
-        env: { ...process.env, ...env },
         maxBuffer: 1 << 28,
       })
-    : spawnSync(cmd, cmdArgs, { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 28 });
+    : spawnSync(cmd, cmdArgs, { encoding: 'utf8', maxBuffer: 1 << 28 });
   const wallSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0) {
-    throw new Error(`${cmd} ${cmdArgs.join(' ')} exited with ${r.status}:\n${r.stderr.slice(-2000)}`);
+    throw new Error(`${cmd} ${cmdArgs.join(' ')} exited with ${r.status}:\n${(r.stderr ?? '').slice(-2000)}`);
   }
   const lines = r.stdout.trim().split('\n');
   const json = JSON.parse(lines[lines.length - 1]);
   let maxRssMb = Number.NaN;
+  let cpuSeconds = Number.NaN;
   if (useTime && existsSync(timeFile)) {
-    maxRssMb = Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop()) / 1024;
+    const [kb, user, sys] = readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+    maxRssMb = kb / 1024;
+    cpuSeconds = user + sys;
     rmSync(timeFile, { force: true });
   }
-  return { json, maxRssMb, wallSeconds };
+  return { json, maxRssMb, cpuSeconds, wallSeconds };
 }
 
 function torchAvailable() {
-  const r = spawnSync(python, ['-c', 'import torch, PIL, numpy'], { encoding: 'utf8' });
-  return r.status === 0;
+  return spawnSync(python, ['-c', 'import torch, PIL, numpy'], { encoding: 'utf8' }).status === 0;
 }
 
-const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const mean = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN);
 const fmt = (x, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : '—');
+const log = (m) => process.stderr.write(`${m}\n`);
 
-const rows = [];
-const results = { date: new Date().toISOString(), machine: machineInfo(), cases: [] };
+const results = {
+  date: new Date().toISOString(),
+  machine: machineInfo(),
+  loadAverage: { start: os.loadavg() },
+  cases: [],
+};
 
 function machineInfo() {
   const cpus = os.cpus();
@@ -75,97 +121,232 @@ function machineInfo() {
   };
 }
 
-// --- MNIST_SAMPLE: the seed's walk-through --------------------------------------------------------
+/** Our side of a case: a cold run (no decode cache) and a warm run of the trainer. */
+function runOurs(dataArgs, epochs) {
+  const common = ['fit', '--one-cycle', '--lr', args.lr, '--epochs', String(epochs), '--seed', args.seed];
+  const run = () => measure('node', [cli, ...common, ...dataArgs, '--backend', 'wasm', '--json']);
+  log(`  ours (cold) …`);
+  const cold = run();
+  log(`  ours (warm) …`);
+  const warm = run();
+  const o = warm.json;
+  const epochSeconds = o.epochs.map((e) => e.seconds);
+  return {
+    backend: o.backend,
+    model: o.model,
+    epochSeconds,
+    epochSecondsCold: cold.json.epochs.map((e) => e.seconds),
+    imagesPerSecond: o.trainItems / mean(epochSeconds),
+    cpuSecondsPerEpoch: o.cpuSeconds / o.epochs.length,
+    processCpuSeconds: warm.cpuSeconds,
+    loadColdSeconds: cold.json.loadSeconds,
+    loadWarmSeconds: o.loadSeconds,
+    maxRssMb: warm.maxRssMb,
+    accuracy: o.accuracy,
+    validLoss: o.validLoss,
+    trainItems: o.trainItems,
+  };
+}
+
+/** The PyTorch side: the peer script with `threads` threads. */
+function runPeer(script, dataDir, epochs, threads, trainItems) {
+  log(`  PyTorch (${threads} thread${threads === 1 ? '' : 's'}) …`);
+  const r = measure(python, [
+    script,
+    dataDir,
+    'onecycle',
+    args.lr,
+    String(epochs),
+    String(threads),
+    args.seed,
+  ]);
+  const p = r.json;
+  return {
+    version: p.peer,
+    threads,
+    epochSeconds: p.epoch_s,
+    imagesPerSecond: trainItems / mean(p.epoch_s),
+    cpuSecondsPerEpoch: p.epoch_cpu_s ? mean(p.epoch_cpu_s) : Number.NaN,
+    processCpuSeconds: r.cpuSeconds,
+    loadColdSeconds: p.load_s,
+    maxRssMb: r.maxRssMb,
+    accuracy: p.accuracy,
+    validLoss: p.valid_loss,
+  };
+}
+
+const haveTorch = torchAvailable();
+if (!haveTorch) {
+  log(
+    'bench: python3-torch is not installed, so only our figures are printed. Install the peer with:\n' +
+      '  apt-get update && apt-get install -y python3-torch python3-pil python3-numpy',
+  );
+}
+
 const work = mkdtempSync(join(tmpdir(), 'onecycle-bench-'));
 try {
-  const archive = join(root, 'packages/mnist-sample/data/mnist_sample.tgz');
-  spawnSync('tar', ['xzf', archive, '-C', work], { stdio: 'inherit' });
-  const dataDir = join(work, 'mnist_sample');
-  const epochs = args.epochs;
-  const common = ['fit', '--one-cycle', '--lr', args.lr, '--epochs', epochs, '--seed', args.seed, '--json'];
-
-  // Cold load: the decode cache is absent on a fresh extraction; warm: the second run reads it.
-  const cold = measure('node', [cli, ...common, '--data', dataDir, '--backend', 'wasm']);
-  const warm = measure('node', [cli, ...common, '--data', dataDir, '--backend', 'wasm']);
-  const ours = warm.json;
-  const oursCase = {
-    name: 'MNIST_SAMPLE simpleCnn([3,16,16,2]) fitOneCycle',
-    ours: {
-      backend: ours.backend,
-      epochSeconds: ours.epochs.map((e) => e.seconds),
-      imagesPerSecond: ours.trainItems / mean(ours.epochs.map((e) => e.seconds)),
-      loadColdSeconds: cold.json.loadSeconds,
-      loadWarmSeconds: ours.loadSeconds,
-      maxRssMb: warm.maxRssMb,
-      accuracy: ours.accuracy,
-      validLoss: ours.validLoss,
-    },
+  // --- MNIST_SAMPLE: the seed's walk-through ------------------------------------------------------
+  spawnSync('tar', ['xzf', sampleArchive, '-C', work], { stdio: 'inherit' });
+  const sampleDir = join(work, 'mnist_sample');
+  const epochs = Number(args.epochs);
+  log(`MNIST_SAMPLE, fitOneCycle(${epochs}, ${args.lr}):`);
+  const sample = {
+    name: `MNIST_SAMPLE, simpleCnn([3,16,16,2]), fitOneCycle(${epochs}, ${args.lr}), bs 64`,
+    ours: runOurs(['--data', sampleDir], epochs),
+    peers: [],
   };
-  if (torchAvailable()) {
-    const peer = measure(python, [peerScript, dataDir, 'onecycle', args.lr, epochs, '2', args.seed]);
-    const p = peer.json;
-    oursCase.peer = {
-      version: p.peer,
-      epochSeconds: p.epoch_s,
-      imagesPerSecond: ours.trainItems / mean(p.epoch_s),
-      loadColdSeconds: p.load_s,
-      maxRssMb: peer.maxRssMb,
-      accuracy: p.accuracy,
-      validLoss: p.valid_loss,
-    };
-  } else {
-    console.error(
-      'bench: python3-torch is not installed, so only our figures are printed. Install the peer with:\n' +
-        '  apt-get update && apt-get install -y python3-torch python3-pil python3-numpy',
-    );
+  if (haveTorch) {
+    for (const t of peerThreads) {
+      sample.peers.push(runPeer(samplePeer, sampleDir, epochs, t, sample.ours.trainItems));
+    }
   }
-  results.cases.push(oursCase);
+  results.cases.push(sample);
+
+  // --- the whole MNIST, 10 classes ----------------------------------------------------------------
+  if (!args['skip-mnist']) {
+    if (!existsSync(mnistDir)) {
+      log(`bench: ${mnistDir} is missing: skipping the whole-MNIST case`);
+    } else {
+      const me = Number(args['mnist-epochs']);
+      log(`MNIST (60,000 images, 10 classes), fitOneCycle(${me}, ${args.lr}):`);
+      const mnist = {
+        name: `MNIST, simpleCnn([3,16,16,10]), fitOneCycle(${me}, ${args.lr}), bs 64`,
+        ours: runOurs(['--mnist-idx', mnistDir], me),
+        peers: [],
+      };
+      if (haveTorch) {
+        for (const t of peerThreads) {
+          mnist.peers.push(runPeer(mnistPeer, mnistDir, me, t, mnist.ours.trainItems));
+        }
+      }
+      results.cases.push(mnist);
+    }
+  }
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
 
-// --- print ----------------------------------------------------------------------------------------
-for (const c of results.cases) {
-  const o = c.ours;
-  const p = c.peer;
-  const ratio = (a, b) =>
-    p && Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : '—';
-  const oEpoch = mean(o.epochSeconds);
-  const pEpoch = p ? mean(p.epochSeconds) : Number.NaN;
-  rows.push(['seconds per epoch (mean)', fmt(oEpoch, 2), fmt(pEpoch, 2), ratio(oEpoch, pEpoch)]);
-  rows.push([
-    'images per second',
-    fmt(o.imagesPerSecond, 0),
-    fmt(p?.imagesPerSecond ?? NaN, 0),
-    ratio(p?.imagesPerSecond ?? NaN, o.imagesPerSecond),
-  ]);
-  rows.push([
-    'load, cold (s)',
-    fmt(o.loadColdSeconds, 2),
-    fmt(p?.loadColdSeconds ?? NaN, 2),
-    ratio(o.loadColdSeconds, p?.loadColdSeconds ?? NaN),
-  ]);
-  rows.push([
-    'load, warm (s)',
-    fmt(o.loadWarmSeconds, 2),
-    fmt(p?.loadColdSeconds ?? NaN, 2),
-    ratio(o.loadWarmSeconds, p?.loadColdSeconds ?? NaN),
-  ]);
-  rows.push([
-    'peak RSS (MB)',
-    fmt(o.maxRssMb, 0),
-    fmt(p?.maxRssMb ?? NaN, 0),
-    ratio(o.maxRssMb, p?.maxRssMb ?? NaN),
-  ]);
-  rows.push(['accuracy', fmt(o.accuracy, 4), fmt(p?.accuracy ?? NaN, 4), '']);
-  rows.push(['validation loss', fmt(o.validLoss, 4), fmt(p?.validLoss ?? NaN, 4), '']);
-  console.log(`\n${c.name} (ours: ${o.backend}; peer: ${p?.version ?? 'not run'})`);
-  const header = ['', 'onecycle', 'PyTorch', 'ours/PyTorch'];
+// --- per-op profile of a training step ----------------------------------------------------------
+if (!args['skip-profile']) {
+  log('step profile …');
+  const r = spawnSync('node', [join(root, 'bench/step-profile.mjs'), '--json'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  if (r.status === 0) {
+    const lines = r.stdout.trim().split('\n');
+    results.stepProfile = JSON.parse(lines[lines.length - 1]);
+    results.stepProfileText = r.stderr;
+  } else {
+    log(`bench: step-profile failed (${r.status}):\n${r.stderr.slice(-2000)}`);
+  }
+}
+results.loadAverage.end = os.loadavg();
+
+// --- print --------------------------------------------------------------------------------------
+const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : '—');
+function table(header, rows) {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
   const line = (r) => r.map((v, i) => String(v).padEnd(widths[i])).join('  ');
   console.log(line(header));
   for (const r of rows) console.log(line(r));
-  rows.length = 0;
+}
+const m = results.machine;
+console.log(
+  `\nonecycle vs PyTorch — ${results.date.slice(0, 10)}, ${m.cpu}, ${m.cores} cores, Node ${m.node}; ` +
+    `load average ${results.loadAverage.start[0].toFixed(1)} at the start, ${results.loadAverage.end[0].toFixed(1)} at the end`,
+);
+const target = {};
+for (const c of results.cases) {
+  const o = c.ours;
+  const header = ['', 'onecycle (WASM, 1 thread)'];
+  for (const p of c.peers) header.push(`PyTorch ${p.threads}T`);
+  for (const p of c.peers) header.push(`ours/PyTorch ${p.threads}T`);
+  const row = (label, ours, peerValue, d, invert = false) => {
+    const vals = c.peers.map(peerValue);
+    return [
+      label,
+      fmt(ours, d),
+      ...vals.map((v) => fmt(v, d)),
+      ...vals.map((v) => (invert ? ratio(v, ours) : ratio(ours, v))),
+    ];
+  };
+  const rows = [
+    row('seconds per epoch (mean)', mean(o.epochSeconds), (p) => mean(p.epochSeconds), 2),
+    row(
+      'seconds per epoch (best)',
+      Math.min(...o.epochSeconds, ...o.epochSecondsCold),
+      (p) => Math.min(...p.epochSeconds),
+      2,
+    ),
+    row('images per second', o.imagesPerSecond, (p) => p.imagesPerSecond, 0, true),
+    row('CPU seconds per epoch', o.cpuSecondsPerEpoch, (p) => p.cpuSecondsPerEpoch, 2),
+    row('CPU seconds, whole process', o.processCpuSeconds, (p) => p.processCpuSeconds, 2),
+    row('load, cold (s)', o.loadColdSeconds, (p) => p.loadColdSeconds, 2),
+    row('load, warm (s)', o.loadWarmSeconds, (p) => p.loadColdSeconds, 2),
+    row('peak RSS (MB)', o.maxRssMb, (p) => p.maxRssMb, 0),
+    [
+      'accuracy',
+      fmt(o.accuracy, 4),
+      ...c.peers.map((p) => fmt(p.accuracy, 4)),
+      ...c.peers.map(
+        (p) => `${o.accuracy - p.accuracy >= 0 ? '+' : ''}${(o.accuracy - p.accuracy).toFixed(4)}`,
+      ),
+    ],
+    row('validation loss', o.validLoss, (p) => p.validLoss, 4),
+  ];
+  console.log(`\n${c.name} (ours: ${o.backend}; peer: ${c.peers[0]?.version ?? 'not run'})`);
+  table(header, rows);
+  const ref = c.peers.find((p) => p.threads === 2) ?? c.peers[0];
+  if (ref) {
+    c.ratios = {
+      reference: `PyTorch, ${ref.threads} threads`,
+      epochSeconds: mean(o.epochSeconds) / mean(ref.epochSeconds),
+      bestEpochSeconds: Math.min(...o.epochSeconds, ...o.epochSecondsCold) / Math.min(...ref.epochSeconds),
+      maxRss: o.maxRssMb / ref.maxRssMb,
+      accuracyDelta: o.accuracy - ref.accuracy,
+    };
+    if (c === results.cases[0]) Object.assign(target, c.ratios);
+  }
+}
+if (target.epochSeconds !== undefined) {
+  const ok = (v, lim) => (v <= lim ? 'met' : 'NOT met');
+  console.log(
+    `\ntargets (MNIST_SAMPLE, against ${target.reference}): seconds per epoch ≤ 1.5×: ${target.epochSeconds.toFixed(2)}× (${ok(target.epochSeconds, 1.5)}); ` +
+      `goal ≤ 1.0×: ${ok(target.epochSeconds, 1)}; best epochs: ${target.bestEpochSeconds.toFixed(2)}×; ` +
+      `peak RSS ≤ 1.5×: ${target.maxRss.toFixed(2)}× (${ok(target.maxRss, 1.5)})`,
+  );
+}
+if (results.stepProfile) {
+  const s = results.stepProfile;
+  const k = s.perKernel;
+  console.log(
+    `\nper-op, one training step of ${s.model}, batch ${s.batchSize}, WASM (median of ${k.steps} profiled steps, ms):`,
+  );
+  table(
+    ['forward', 'backward', 'optimizer', 'sum of kernels', 'step wall (profiled)'],
+    [
+      [
+        fmt(k.forwardMs, 2),
+        fmt(k.backwardMs, 2),
+        fmt(k.optimizerMs, 2),
+        fmt(k.forwardMs + k.backwardMs + k.optimizerMs, 2),
+        fmt(k.profiledStepWallMs, 2),
+      ],
+    ],
+  );
+  console.log('backward by layer (ms):');
+  for (const [layer, ms] of Object.entries(k.backwardByLayer))
+    console.log(`  ${layer.padEnd(48)} ${fmt(ms, 2)}`);
+  const p = s.perPhase;
+  console.log(
+    `one epoch by phase (${p.batches} batches + validation; wall ${fmt(p.epochWallSeconds, 2)} s, CPU ${fmt(p.epochCpuSeconds, 2)} s):`,
+  );
+  table(
+    ['phase', 'wall ms', 'CPU ms'],
+    Object.keys(p.wallMs).map((name) => [name, fmt(p.wallMs[name], 0), fmt(p.cpuMs[name], 0)]),
+  );
+  delete results.stepProfileText;
 }
 mkdirSync(join(root, 'bench/results'), { recursive: true });
 const out = join(root, 'bench/results', `compare-${results.date.replace(/[:.]/g, '-')}.json`);
