@@ -241,6 +241,32 @@ export async function runDemoChecks({ url, chromiumPath, resultsDir }) {
       if (shown) throw new Error(`the page shows: ${shown}`);
       if (consoleErrors.length > 0) throw new Error(consoleErrors.join(' | '));
     });
+
+    await check('errors are shown on the page (no WebAssembly; a bad query parameter)', async () => {
+      const shown = [];
+      for (const [what, query, expected] of [
+        ['no WebAssembly', '?e2e=1', /WebAssembly is not supported/],
+        ['bad parameter', '?bs=0', /'bs' must be a positive integer/],
+      ]) {
+        const errPage = await context.newPage();
+        if (what === 'no WebAssembly') {
+          await errPage.addInitScript(() => {
+            // @ts-expect-error: simulate a browser without WebAssembly
+            delete globalThis.WebAssembly;
+          });
+        }
+        await errPage.goto(`${url}${query}`);
+        await errPage.locator('#errors').waitFor({ state: 'visible', timeout: 30_000 });
+        const message = await errPage.locator('#errors').innerText();
+        await errPage.screenshot({
+          path: join(resultsDir, `7-error-${query.slice(1).replace(/\W/g, '-')}.png`),
+        });
+        await errPage.close();
+        if (!expected.test(message)) throw new Error(`${what}: the page shows '${message}'`);
+        shown.push(message.trim());
+      }
+      return shown.join(' | ');
+    });
   } finally {
     await browser.close();
   }

@@ -3,42 +3,20 @@
  * and the timing of one full epoch, each on a fresh simpleCnn([3, 16, 16, 2]); a callback reports
  * every batch and epoch to the page and yields to the browser so the charts update live.
  */
-import type { Callback, TrainState } from '@onecycle/callbacks';
+import type { Callback } from '@onecycle/callbacks';
 import { accuracy, Learner } from '@onecycle/learner';
 import { simpleCnn } from '@onecycle/models';
 import * as tf from '@tensorflow/tfjs-core';
 import { type Columns, headLr, lrFinderColumns } from './chart-data.js';
 import type { DemoData } from './data.js';
 import { MNIST_SIDE } from './digit-preprocess.js';
+import { LiveRun, type RunControl } from './live-run.js';
 import { pctStartOption } from './one-cycle-schedule.js';
 import type { EpochRow } from './results-table.js';
 import type { OneCycleInputs } from './settings.js';
 import { yieldToBrowser } from './yield-to-browser.js';
 
-/** One training batch, as the page sees it. */
-export interface BatchEvent {
-  iteration: number;
-  epoch: number;
-  nEpochs: number;
-  numBatch: number;
-  nBatches: number;
-  /** Loss of this batch. */
-  loss: number;
-  smoothLoss: number;
-  /** lr and momentum of the head layer group for this batch. */
-  lr: number;
-  mom: number;
-}
-
-/** One finished epoch. */
-export type EpochEvent = EpochRow;
-
-/** How the page follows and stops a run. */
-export interface RunControl {
-  onBatch(e: BatchEvent): void;
-  onEpoch(e: EpochEvent): void;
-  shouldStop(): boolean;
-}
+export type { BatchEvent, EpochEvent, RunControl } from './live-run.js';
 
 /** What a fit gives back. */
 export interface RunResult {
@@ -76,78 +54,6 @@ export interface EpochTiming {
 /** The model of the demo: fastai's simple_cnn((3, 16, 16, 2)), seeded. */
 function makeModel(seed: number) {
   return simpleCnn([3, 16, 16, 2], undefined, undefined, false, { seed });
-}
-
-/** Timestamps of a run, taken by {@link liveCallback}. */
-interface RunClock {
-  epochStart: number;
-  lastBatchEnd: number;
-  trainSeconds: number[];
-  validSeconds: number[];
-}
-
-/**
- * The page's callback: reports batches and epochs, stops on request or on a NaN loss (remembered
- * in `nan`), and yields to the browser after every batch.
- */
-function liveCallback(
-  control: RunControl,
-  rows: EpochRow[],
-  clock: RunClock,
-  nan: { at?: { iteration: number; lr: number } },
-): Callback {
-  return {
-    name: 'web-demo-live',
-    order: 100,
-    onEpochBegin: () => {
-      clock.epochStart = performance.now();
-    },
-    onBatchEnd: async (s: TrainState) => {
-      const lr = headLr(s.host.opt.get('lr'));
-      const moms = s.host.opt.get('mom');
-      const mom = moms[moms.length - 1] ?? Number.NaN;
-      control.onBatch({
-        iteration: s.iteration,
-        epoch: s.epoch,
-        nEpochs: s.nEpochs,
-        numBatch: s.numBatch,
-        nBatches: s.nBatches,
-        loss: s.lastLoss,
-        smoothLoss: s.smoothLoss,
-        lr,
-        mom,
-      });
-      if (!Number.isFinite(s.lastLoss)) {
-        nan.at = { iteration: s.iteration, lr };
-        s.stopTraining = true;
-      }
-      if (control.shouldStop()) s.stopTraining = true;
-      clock.lastBatchEnd = performance.now();
-      await yieldToBrowser();
-    },
-    onEpochEnd: (s: TrainState) => {
-      const end = performance.now();
-      clock.trainSeconds.push((clock.lastBatchEnd - clock.epochStart) / 1000);
-      clock.validSeconds.push((end - clock.lastBatchEnd) / 1000);
-      const row: EpochRow = {
-        epoch: s.epoch,
-        trainLoss: s.trainLoss,
-        validLoss: s.validLoss,
-        accuracy: s.metrics.accuracy ?? Number.NaN,
-        seconds: (end - clock.epochStart) / 1000,
-      };
-      rows.push(row);
-      control.onEpoch(row);
-    },
-  };
-}
-
-function checkNan(nan: { at?: { iteration: number; lr: number } }): void {
-  if (nan.at) {
-    throw new Error(
-      `the training loss became NaN at batch ${nan.at.iteration + 1} (lr ${nan.at.lr.toExponential(2)}); training stopped`,
-    );
-  }
 }
 
 /**
@@ -224,21 +130,19 @@ export class DemoTrainer {
   /** fitOneCycle on a fresh model with the page's inputs; the learner is kept for predictions. */
   async fitOneCycle(inputs: OneCycleInputs, control: RunControl): Promise<RunResult> {
     const learn = this.learner();
-    const rows: EpochRow[] = [];
-    const nan: { at?: { iteration: number; lr: number } } = {};
-    const clock: RunClock = { epochStart: 0, lastBatchEnd: 0, trainSeconds: [], validSeconds: [] };
+    const live = new LiveRun(control);
     try {
       const r = await learn.fitOneCycle(inputs.epochs, inputs.lrMax, {
         moms: inputs.moms,
         divFactor: inputs.divFactor,
         ...pctStartOption(inputs),
         variant: inputs.variant,
-        callbacks: [liveCallback(control, rows, clock, nan)],
+        callbacks: [live.callback()],
       });
-      checkNan(nan);
+      live.throwIfNan();
       this.trained?.dispose();
       this.trained = learn;
-      return { rows, iterations: r.iterations, stopped: control.shouldStop() };
+      return { rows: live.rows, iterations: r.iterations, stopped: control.shouldStop() };
     } catch (error) {
       learn.dispose();
       throw error;
@@ -248,13 +152,11 @@ export class DemoTrainer {
   /** A plain fit at a constant lr on a fresh model (for comparison). */
   async fitConstant(lr: number, epochs: number, control: RunControl): Promise<RunResult> {
     const learn = this.learner();
-    const rows: EpochRow[] = [];
-    const nan: { at?: { iteration: number; lr: number } } = {};
-    const clock: RunClock = { epochStart: 0, lastBatchEnd: 0, trainSeconds: [], validSeconds: [] };
+    const live = new LiveRun(control);
     try {
-      const r = await learn.fit(epochs, lr, { callbacks: [liveCallback(control, rows, clock, nan)] });
-      checkNan(nan);
-      return { rows, iterations: r.iterations, stopped: control.shouldStop() };
+      const r = await learn.fit(epochs, lr, { callbacks: [live.callback()] });
+      live.throwIfNan();
+      return { rows: live.rows, iterations: r.iterations, stopped: control.shouldStop() };
     } finally {
       learn.dispose();
     }
@@ -263,23 +165,21 @@ export class DemoTrainer {
   /** Times fitOneCycle(1, lrMax) on all of MNIST_SAMPLE with a fresh model. */
   async timeFullEpoch(inputs: OneCycleInputs, control: RunControl): Promise<EpochTiming> {
     const learn = this.learner(true);
-    const rows: EpochRow[] = [];
-    const nan: { at?: { iteration: number; lr: number } } = {};
-    const clock: RunClock = { epochStart: 0, lastBatchEnd: 0, trainSeconds: [], validSeconds: [] };
+    const live = new LiveRun(control);
     try {
       await learn.fitOneCycle(1, inputs.lrMax, {
         moms: inputs.moms,
         divFactor: inputs.divFactor,
         ...pctStartOption(inputs),
         variant: inputs.variant,
-        callbacks: [liveCallback(control, rows, clock, nan)],
+        callbacks: [live.callback()],
       });
-      checkNan(nan);
-      const row = rows[0];
+      live.throwIfNan();
+      const row = live.rows[0];
       return {
         seconds: row?.seconds ?? Number.NaN,
-        trainSeconds: clock.trainSeconds[0] ?? Number.NaN,
-        validSeconds: clock.validSeconds[0] ?? Number.NaN,
+        trainSeconds: live.trainSeconds[0] ?? Number.NaN,
+        validSeconds: live.validSeconds[0] ?? Number.NaN,
         accuracy: row?.accuracy ?? Number.NaN,
         trainImages: this.data.full.train.size,
         validImages: this.data.full.valid.size,
