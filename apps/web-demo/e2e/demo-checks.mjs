@@ -144,12 +144,12 @@ export async function runDemoChecks({ url, chromiumPath, resultsDir }) {
         throw new Error("pctStart should be disabled for 'smith'");
       }
       await shot('2-schedule-smith.png');
-      const fastai = await peakFor('fastai', '0.25');
+      const fastai = await peakFor('fastai', '0.3');
       if (!(fastai < seedHalf))
         throw new Error(`the lr peak did not move with pctStart (${seedHalf} → ${fastai})`);
       if ((await points('#schedule-chart')) < 10) throw new Error('the schedule chart is empty');
       await shot('2-schedule.png');
-      return `lr peak at step ${seedHalf} (seed, pctStart 0.5), ${smith} (smith), ${fastai} (fastai, 0.25): ${await text('#schedule-summary')}`;
+      return `lr peak at step ${seedHalf} (seed, pctStart 0.5), ${smith} (smith), ${fastai} (fastai, 0.3): ${await text('#schedule-summary')}`;
     });
 
     await check(`step 3: fitOneCycle trains to accuracy ≥ ${MIN_ACCURACY}`, async () => {

@@ -10,14 +10,28 @@ import simdWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import threadedWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import * as tf from '@tensorflow/tfjs-core';
 
-/** The URL of each .wasm file of tfjs-backend-wasm, by file name. */
+/**
+ * The URL of each .wasm file of tfjs-backend-wasm, by file name.
+ *
+ * @example
+ * ```ts
+ * await setupBackend('wasm', { wasmPaths });
+ * ```
+ */
 export const wasmPaths: Record<string, string> = {
   'tfjs-backend-wasm.wasm': plainWasm,
   'tfjs-backend-wasm-simd.wasm': simdWasm,
   'tfjs-backend-wasm-threaded-simd.wasm': threadedWasm,
 };
 
-/** What the backend runs on. */
+/**
+ * What the backend runs on.
+ *
+ * @example
+ * ```ts
+ * const { summary, threads } = await startWasmBackend();
+ * ```
+ */
 export interface BackendInfo {
   backend: string;
   simd: boolean;

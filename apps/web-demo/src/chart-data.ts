@@ -3,21 +3,49 @@
  * Pure functions: no DOM, no tfjs.
  */
 
-/** One x column and one or more y columns; `null` leaves a gap. */
+/**
+ * One x column and one or more y columns; `null` leaves a gap.
+ *
+ * @example
+ * ```ts
+ * const c: Columns = [[0, 1], [0.7, null]]; // x, then one y column with a gap
+ * ```
+ */
 export type Columns = [number[], ...(number | null)[][]];
 
-/** A value a chart can draw: finite numbers pass, NaN and ±Infinity become gaps. */
+/**
+ * A value a chart can draw: finite numbers pass, NaN and ±Infinity become gaps.
+ *
+ * @example
+ * ```ts
+ * finiteOrNull(Number.NaN); // null
+ * ```
+ */
 export function finiteOrNull(v: number): number | null {
   return Number.isFinite(v) ? v : null;
 }
 
-/** What a 1cycle schedule gives at a step (the lr may be per layer group: the last group is drawn). */
+/**
+ * What a 1cycle schedule gives at a step (the lr may be per layer group: the last group is drawn).
+ *
+ * @example
+ * ```ts
+ * const p: SchedulePoint = { lr: [1e-3, 1e-2], mom: 0.9 };
+ * ```
+ */
 export interface SchedulePoint {
   lr: number | readonly number[];
   mom: number;
 }
 
-/** The lr of the last parameter group (the head, whose lr is the one chosen as lrMax). */
+/**
+ * The lr of the last parameter group (the head, whose lr is the one chosen as lrMax).
+ *
+ * @example
+ * ```ts
+ * headLr([1e-4, 1e-3]); // 1e-3
+ * ```
+ */
 export function headLr(lr: number | readonly number[]): number {
   if (typeof lr === 'number') return lr;
   const last = lr[lr.length - 1];

@@ -7,10 +7,24 @@ import { ImageDataBunch } from '@onecycle/vision-data/browser';
 import { randomSubset } from './image-subset.js';
 import type { DemoSettings } from './settings.js';
 
-/** Where the build puts the data set, relative to the page. */
+/**
+ * Where the build puts the data set, relative to the page.
+ *
+ * @example
+ * ```ts
+ * const data = await ImageDataBunch.fromUrl(DATA_URL);
+ * ```
+ */
 export const DATA_URL = 'data/mnist_sample.ocimg.gz';
 
-/** The data of the demo. */
+/**
+ * The data of the demo.
+ *
+ * @example
+ * ```ts
+ * const { bunch, full, label } = await loadDemoData(settings);
+ * ```
+ */
 export interface DemoData {
   /** What steps 1 and 3 train on: all of MNIST_SAMPLE, or a labelled subset of its training images. */
   readonly bunch: ImageDataBunch;

@@ -3,7 +3,14 @@
  * their bounding box fits 20×20 pixels, and placed so that their centre of mass is at the centre.
  */
 
-/** Side of the images the model was trained on. */
+/**
+ * Side of the images the model was trained on.
+ *
+ * @example
+ * ```ts
+ * tf.tensor4d(image, [1, MNIST_SIDE, MNIST_SIDE, 1]);
+ * ```
+ */
 export const MNIST_SIDE = 28;
 /** Side of the box the digit is scaled into. */
 const DIGIT_BOX = 20;
@@ -11,6 +18,11 @@ const DIGIT_BOX = 20;
 /**
  * Grey levels in [0, 1] of an RGBA image (a canvas's ImageData) drawn white on black: the mean of
  * R, G and B times alpha.
+ *
+ * @example
+ * ```ts
+ * const gray = rgbaToGray(ctx.getImageData(0, 0, 280, 280).data, 280, 280);
+ * ```
  */
 export function rgbaToGray(rgba: Uint8ClampedArray, width: number, height: number): Float32Array {
   if (rgba.length !== width * height * 4) {

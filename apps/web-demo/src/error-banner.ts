@@ -2,7 +2,14 @@
  * Shows errors to the user: WebAssembly missing, out of memory, a NaN loss, or anything thrown.
  */
 
-/** Turns an error into a sentence a user can act on. */
+/**
+ * Turns an error into a sentence a user can act on.
+ *
+ * @example
+ * ```ts
+ * describeError(new Error('WebAssembly.Memory(): could not allocate memory')); // 'Out of memory: …'
+ * ```
+ */
 export function describeError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   if (/out of memory|memory\b.*(grow|size|enlarge|exceeded|bounds)|allocat/i.test(message)) {

@@ -8,7 +8,14 @@ import 'uplot/dist/uPlot.min.css';
 import { decadeLabel, legendValue } from './axis-format.js';
 import type { Columns } from './chart-data.js';
 
-/** One line of a chart. */
+/**
+ * One line of a chart.
+ *
+ * @example
+ * ```ts
+ * const s: SeriesSpec = { label: 'momentum', color: '#d97706', scale: 'y2' };
+ * ```
+ */
 export interface SeriesSpec {
   label: string;
   color: string;
@@ -18,14 +25,28 @@ export interface SeriesSpec {
   points?: boolean;
 }
 
-/** A labelled vertical line at an x value. */
+/**
+ * A labelled vertical line at an x value.
+ *
+ * @example
+ * ```ts
+ * chart.setMarkers([{ x: 3e-3, label: 'valley', color: '#059669' }]);
+ * ```
+ */
 export interface Marker {
   x: number;
   label: string;
   color: string;
 }
 
-/** How to build a {@link LineChart}. */
+/**
+ * How to build a {@link LineChart}.
+ *
+ * @example
+ * ```ts
+ * const o: LineChartOptions = { xLabel: 'lr', yLabel: 'loss', logX: true, series: [{ label: 'loss', color: '#2563eb' }] };
+ * ```
+ */
 export interface LineChartOptions {
   xLabel: string;
   yLabel: string;

@@ -8,7 +8,14 @@ import { headLr } from './chart-data.js';
 import type { EpochRow } from './results-table.js';
 import { yieldToBrowser } from './yield-to-browser.js';
 
-/** One training batch, as the page sees it. */
+/**
+ * One training batch, as the page sees it.
+ *
+ * @example
+ * ```ts
+ * const control: RunControl = { onBatch: (e: BatchEvent) => console.log(e.iteration, e.loss, e.lr), onEpoch: () => {}, shouldStop: () => false };
+ * ```
+ */
 export interface BatchEvent {
   iteration: number;
   epoch: number;
@@ -23,10 +30,24 @@ export interface BatchEvent {
   mom: number;
 }
 
-/** One finished epoch. */
+/**
+ * One finished epoch.
+ *
+ * @example
+ * ```ts
+ * const onEpoch = (e: EpochEvent) => console.log(e.epoch, e.accuracy);
+ * ```
+ */
 export type EpochEvent = EpochRow;
 
-/** How the page follows and stops a run. */
+/**
+ * How the page follows and stops a run.
+ *
+ * @example
+ * ```ts
+ * const control: RunControl = { onBatch: () => {}, onEpoch: () => {}, shouldStop: () => stopClicked };
+ * ```
+ */
 export interface RunControl {
   onBatch(e: BatchEvent): void;
   onEpoch(e: EpochEvent): void;

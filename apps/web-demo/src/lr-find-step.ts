@@ -10,7 +10,14 @@ import type { DemoTrainer, LrSuggestion } from './training.js';
 
 const MARKER_COLORS = ['#059669', '#7c3aed', '#db2777', '#0891b2'];
 
-/** What the step needs from the page. */
+/**
+ * What the step needs from the page.
+ *
+ * @example
+ * ```ts
+ * const deps: LrFindStepDeps = { trainer, iterations: 100, banner, pick: (lr) => schedule.setLrMax(lr), setBusy };
+ * ```
+ */
 export interface LrFindStepDeps {
   trainer: DemoTrainer;
   iterations: number;

@@ -8,12 +8,24 @@ import type { OneCycleInputs } from './settings.js';
 /**
  * `{ pctStart }` for the variants that take it; Leslie Smith's three-phase variant has two equally
  * long phases and a fixed final share instead, so it gets none.
+ *
+ * @example
+ * ```ts
+ * oneCycle({ lrMax: 0.05, totalSteps: 100, variant: inputs.variant, ...pctStartOption(inputs) });
+ * ```
  */
 export function pctStartOption(inputs: OneCycleInputs): { pctStart?: number } {
   return inputs.variant === 'smith' ? {} : { pctStart: inputs.pctStart };
 }
 
-/** lr and momentum by step, over `totalSteps` steps. */
+/**
+ * lr and momentum by step, over `totalSteps` steps.
+ *
+ * @example
+ * ```ts
+ * const { lr, mom } = makeOneCycle(inputs, 193).at(0);
+ * ```
+ */
 export interface OneCycleSchedule {
   readonly totalSteps: number;
   at(step: number): { lr: number; mom: number };

@@ -2,7 +2,14 @@
  * fastai's results table (`epoch train_loss valid_loss accuracy time`) as an HTML table.
  */
 
-/** One row: the numbers of one epoch. */
+/**
+ * One row: the numbers of one epoch.
+ *
+ * @example
+ * ```ts
+ * const row: EpochRow = { epoch: 0, trainLoss: 0.13, validLoss: 0.09, accuracy: 0.97, seconds: 2.4 };
+ * ```
+ */
 export interface EpochRow {
   epoch: number;
   trainLoss: number;
@@ -11,7 +18,14 @@ export interface EpochRow {
   seconds: number;
 }
 
-/** Formats seconds like fastai (`00:04`). */
+/**
+ * Formats seconds like fastai (`00:04`).
+ *
+ * @example
+ * ```ts
+ * formatTime(64.4); // '01:04'
+ * ```
+ */
 export function formatTime(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));
   return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;

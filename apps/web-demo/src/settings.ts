@@ -3,7 +3,14 @@
  * end-to-end test) and the 1cycle inputs of step 2, parsed and checked.
  */
 
-/** How much data and how many LR-finder iterations the page uses. */
+/**
+ * How much data and how many LR-finder iterations the page uses.
+ *
+ * @example
+ * ```ts
+ * const { trainSubset, batchSize } = readDemoSettings(location.search);
+ * ```
+ */
 export interface DemoSettings {
   /** True when the page runs in the reduced test mode (`?e2e=1`). */
   readonly testMode: boolean;
@@ -47,12 +54,33 @@ export function readDemoSettings(search: string): DemoSettings {
   return { testMode, trainSubset, batchSize, lrFindIterations, epochs };
 }
 
-/** The 1cycle variants the schedule step offers. */
+/**
+ * The 1cycle variants the schedule step offers.
+ *
+ * @example
+ * ```ts
+ * select.append(...VARIANTS.map((v) => new Option(v)));
+ * ```
+ */
 export const VARIANTS = ['fastai', 'seed', 'smith'] as const;
-/** One of {@link VARIANTS}. */
+/**
+ * One of {@link VARIANTS}.
+ *
+ * @example
+ * ```ts
+ * const v: Variant = 'smith';
+ * ```
+ */
 export type Variant = (typeof VARIANTS)[number];
 
-/** The 1cycle inputs of step 2. */
+/**
+ * The 1cycle inputs of step 2.
+ *
+ * @example
+ * ```ts
+ * const inputs: OneCycleInputs = { lrMax: 0.05, epochs: 2, pctStart: 0.3, divFactor: 25, moms: [0.95, 0.85], variant: 'fastai' };
+ * ```
+ */
 export interface OneCycleInputs {
   lrMax: number;
   epochs: number;
@@ -62,10 +90,25 @@ export interface OneCycleInputs {
   variant: Variant;
 }
 
-/** Raw form values, as strings. */
+/**
+ * Raw form values, as strings.
+ *
+ * @example
+ * ```ts
+ * const form: OneCycleForm = { lrMax: '0.05', epochs: '2', pctStart: '0.3', divFactor: '25', moms: '0.95, 0.85', variant: 'fastai' };
+ * ```
+ */
 export type OneCycleForm = Record<keyof OneCycleInputs, string>;
 
-/** A parse result: the inputs, or one message per bad field. */
+/**
+ * A parse result: the inputs, or one message per bad field.
+ *
+ * @example
+ * ```ts
+ * const r: ParseResult = parseOneCycleForm(form);
+ * if (!r.ok) console.log(r.errors.lrMax);
+ * ```
+ */
 export type ParseResult =
   | { ok: true; value: OneCycleInputs }
   | { ok: false; errors: Partial<Record<keyof OneCycleInputs, string>> };

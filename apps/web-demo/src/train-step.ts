@@ -12,7 +12,14 @@ import type { ScheduleStep } from './schedule-step.js';
 import type { OneCycleInputs } from './settings.js';
 import type { BatchEvent, DemoTrainer, EpochEvent, RunControl } from './training.js';
 
-/** What the step needs from the page. */
+/**
+ * What the step needs from the page.
+ *
+ * @example
+ * ```ts
+ * const deps: TrainStepDeps = { trainer, schedule, banner, setBusy, onTrained: () => draw.modelReady() };
+ * ```
+ */
 export interface TrainStepDeps {
   trainer: DemoTrainer;
   schedule: ScheduleStep;

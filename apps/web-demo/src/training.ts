@@ -18,21 +18,42 @@ import { yieldToBrowser } from './yield-to-browser.js';
 
 export type { BatchEvent, EpochEvent, RunControl } from './live-run.js';
 
-/** What a fit gives back. */
+/**
+ * What a fit gives back.
+ *
+ * @example
+ * ```ts
+ * const { rows, stopped } = await trainer.fitOneCycle(inputs, control);
+ * ```
+ */
 export interface RunResult {
   rows: EpochRow[];
   iterations: number;
   stopped: boolean;
 }
 
-/** A suggested learning rate of the range test. */
+/**
+ * A suggested learning rate of the range test.
+ *
+ * @example
+ * ```ts
+ * const s: LrSuggestion = { name: 'valley', lr: 1.6e-3, description: 'about halfway down the longest valley' };
+ * ```
+ */
 export interface LrSuggestion {
   name: string;
   lr: number;
   description: string;
 }
 
-/** What the range test gives back. */
+/**
+ * What the range test gives back.
+ *
+ * @example
+ * ```ts
+ * const { columns, suggestions } = await trainer.lrFind(100, () => {});
+ * ```
+ */
 export interface LrFindResult {
   columns: Columns;
   suggestions: LrSuggestion[];
@@ -40,7 +61,14 @@ export interface LrFindResult {
   stoppedEarly: boolean;
 }
 
-/** The timing of one full epoch. */
+/**
+ * The timing of one full epoch.
+ *
+ * @example
+ * ```ts
+ * const { seconds, trainSeconds } = await trainer.timeFullEpoch(inputs, control);
+ * ```
+ */
 export interface EpochTiming {
   seconds: number;
   trainSeconds: number;
