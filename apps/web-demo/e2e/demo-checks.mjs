@@ -110,7 +110,7 @@ export async function runDemoChecks({ url, chromiumPath, resultsDir }) {
       const suggestions = await page.locator('#lr-find-suggestions button').count();
       if (suggestions < 1) throw new Error('no lr suggestion is shown');
       await shot('1-lr-finder.png');
-      return `${n} points, suggestions: ${await text('#lr-find-suggestions')}`;
+      return `${n} points, suggestions: ${(await page.locator('#lr-find-suggestions button').allTextContents()).join(', ')}`;
     });
 
     await check('step 1: clicking the chart picks lrMax', async () => {
