@@ -120,4 +120,34 @@ describe('WASM kernels corrected by this package', () => {
     tf.dispose([a, b]);
     expect(tf.backend().numDataIds()).toBe(ids);
   });
+
+  it.each([
+    [[64, 9, 9, 5], [0, 1, 2], false],
+    [[64, 9, 9, 5], [2, 0, 1], true],
+    [[64, 9, 9, 5], [-4, -3], false],
+    [[2048, 3], 0, true],
+    [[2048, 3], [0], false],
+    [[64, 9, 9, 5], [1, 2], false], // not leading: WASM's own kernel
+    [[8, 9, 9, 5], [0, 1, 2], false], // too few rows: WASM's own kernel
+  ] as const)('Sum/Mean of shape %j over %j (keepDims %s) match the CPU backend', async (shape, axis, keepDims) => {
+    const xv = randomValues(
+      shape.reduce((a: number, b: number) => a * b, 1),
+      40,
+    );
+    const axes = axis as number | number[];
+    const run = (backend: string) =>
+      onBackend(backend, () => {
+        const x = tf.tensor(xv, [...shape]);
+        const ints = tf.cast(tf.mul(x, 10), 'int32');
+        return [
+          tf.sum(x, axes, keepDims),
+          tf.mean(x, axes, keepDims),
+          tf.cast(tf.sum(ints, axes, keepDims), 'float32'),
+          tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.mean(t, axes, keepDims), tf.sum(t, axes, keepDims))))(x),
+        ];
+      });
+    const cpu = await run('cpu');
+    const wasm = await run('wasm');
+    for (const [i, c] of cpu.entries()) expect(relativeError(wasm[i]!, c), `output ${i}`).toBeLessThan(1e-5);
+  });
 });

@@ -9,6 +9,7 @@ import {
   makeDepthwiseBackpropInputKernel,
 } from './depthwise-conv2d-backprop.js';
 import { makeFusedMatMulKernel } from './fused-mat-mul.js';
+import { makeLeadingAxesReduceKernel } from './reduce-leading-axes.js';
 import { makeSharedIdentityKernel } from './shared-identity.js';
 import { makeUnsortedSegmentSumKernel } from './unsorted-segment-sum.js';
 
@@ -20,8 +21,9 @@ const WASM = 'wasm';
  * `UnsortedSegmentSum` (missing from WASM), `Conv2DBackpropInput` (WASM's own is a slow loop) and
  * `_FusedMatMul` (WASM's own adds the bias wrongly when an operand is transposed), and `MaxPoolGrad`,
  * `ResizeBilinearGrad`, `ResizeNearestNeighborGrad` (WASM's own give wrong results; tfjs's CPU kernels
- * run instead, on copies of the data), `Identity` (WASM's copies the data; ours shares it) and `Cast`
- * (WASM's truncates to a byte when casting to `bool`).
+ * run instead, on copies of the data), `Identity` (WASM's copies the data; ours shares it), `Cast`
+ * (WASM's truncates to a byte when casting to `bool`), and `Sum`/`Mean` over leading axes (as a matrix
+ * product, faster than WASM's transpose-then-reduce).
  *
  * @example
  * ```ts
@@ -42,6 +44,8 @@ export const WASM_TRAINING_KERNELS: readonly string[] = [
   tf.ResizeNearestNeighborGrad,
   tf.Identity,
   tf.Cast,
+  tf.Sum,
+  tf.Mean,
 ];
 
 /** Our kernels; `existing(name)` is WASM's own kernel of that name (for the ones that wrap it). */
@@ -49,7 +53,11 @@ function makeKernels(existing: (name: string) => tf.KernelConfig | undefined): t
   const fusedMatMul = existing(tf._FusedMatMul);
   const identity = existing(tf.Identity);
   const cast = existing(tf.Cast);
+  const sum = existing(tf.Sum);
+  const mean = existing(tf.Mean);
   return [
+    ...(sum ? [makeLeadingAxesReduceKernel(sum, 'sum')] : []),
+    ...(mean ? [makeLeadingAxesReduceKernel(mean, 'mean')] : []),
     ...(cast ? [makeCastKernel(cast)] : []),
     ...(fusedMatMul ? [makeFusedMatMulKernel(fusedMatMul)] : []),
     ...(identity ? [makeSharedIdentityKernel(identity)] : []),
