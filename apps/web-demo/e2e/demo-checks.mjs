@@ -13,6 +13,8 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  // Containers often give /dev/shm only 64 MB, too little for Chromium's shared memory.
+  '--disable-dev-shm-usage',
 ];
 
 const MIN_ACCURACY = 0.95;
