@@ -21,10 +21,11 @@ const MIN_ACCURACY = 0.95;
 
 /**
  * Runs the checks and prints one line per check.
- * @param {{ url: string; chromiumPath: string; resultsDir: string }} options
+ * @param {{ url: string; plainUrl?: string; chromiumPath: string; resultsDir: string }} options
+ *   `plainUrl` serves the same build without the COOP/COEP headers (checked when given).
  * @returns {Promise<{ passed: number; failed: number }>}
  */
-export async function runDemoChecks({ url, chromiumPath, resultsDir }) {
+export async function runDemoChecks({ url, plainUrl, chromiumPath, resultsDir }) {
   let passed = 0;
   let failed = 0;
   /** @type {string[]} */
@@ -269,6 +270,47 @@ export async function runDemoChecks({ url, chromiumPath, resultsDir }) {
       }
       return shown.join(' | ');
     });
+
+    if (plainUrl) {
+      await check('without COOP/COEP headers the page says so and trains on one thread', async () => {
+        const plain = await context.newPage();
+        /** @type {string[]} */
+        const errors = [];
+        plain.on('console', (msg) => {
+          if (msg.type() === 'error') errors.push(msg.text());
+        });
+        try {
+          await plain.goto(`${plainUrl}?e2e=1&iters=20`);
+          await plain.waitForFunction(
+            () => document.querySelector('#lr-find-run')?.hasAttribute('disabled') === false,
+            null,
+            {
+              timeout: 60_000,
+            },
+          );
+          const backend = (await plain.locator('#backend-status').textContent()) ?? '';
+          if (!backend.includes('single-threaded (page not cross-origin isolated)')) {
+            throw new Error(`backend status is '${backend}'`);
+          }
+          await plain.click('#lr-find-run');
+          await plain.waitForFunction(
+            () =>
+              ['done', 'error'].includes(
+                document.querySelector('#step-lr-find')?.getAttribute('data-state') ?? '',
+              ),
+            null,
+            { timeout: 120_000 },
+          );
+          const state = await plain.locator('#step-lr-find').getAttribute('data-state');
+          await plain.screenshot({ path: join(resultsDir, '8-not-isolated.png') });
+          if (state !== 'done') throw new Error(`the LR finder ended in state '${state}'`);
+          if (errors.length > 0) throw new Error(errors.join(' | '));
+          return backend;
+        } finally {
+          await plain.close();
+        }
+      });
+    }
   } finally {
     await browser.close();
   }

@@ -53,15 +53,25 @@ async function main() {
     preview: { host: '127.0.0.1', port, strictPort: true },
   });
   const url = `http://127.0.0.1:${port}/`;
-  console.log(`e2e: serving the build at ${url}`);
+  // The same build without the COOP/COEP headers: the page must fall back to one thread.
+  const plainPort = await freePort();
+  const plainServer = await preview({
+    root: appDir,
+    configFile: false,
+    logLevel: 'warn',
+    preview: { host: '127.0.0.1', port: plainPort, strictPort: true },
+  });
+  const plainUrl = `http://127.0.0.1:${plainPort}/`;
+  console.log(`e2e: serving the build at ${url} (and without cross-origin isolation at ${plainUrl})`);
   await rm(resultsDir, { recursive: true, force: true });
   await mkdir(resultsDir, { recursive: true });
   try {
-    const { passed, failed } = await runDemoChecks({ url, chromiumPath, resultsDir });
+    const { passed, failed } = await runDemoChecks({ url, plainUrl, chromiumPath, resultsDir });
     console.log(`${passed} passed, ${failed} failed`);
     return failed === 0 && passed > 0 ? 0 : 1;
   } finally {
     await new Promise((resolve) => server.httpServer.close(resolve));
+    await new Promise((resolve) => plainServer.httpServer.close(resolve));
   }
 }
 
