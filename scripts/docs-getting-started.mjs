@@ -113,7 +113,7 @@ for (const name of ['valley', 'slide', 'steep', 'minimum']) {
 }
 md.push('');
 for (const run of fits) {
-  md.push(`### \`${run.name.replace(/(\d)\.00e/g, '$1e')}\``);
+  md.push(`### ${run.name.replace(/(\d)\.00e/g, '$1e')}`); // plain text: code in a heading leaves the page's table of contents blank
   md.push('');
   md.push(`Total time: ${mmss(run.totalSeconds)}`);
   md.push('');
