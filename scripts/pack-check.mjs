@@ -3,7 +3,8 @@
 //
 //  1. metadata: every package.json has what the registry page and a consumer need (description,
 //     keywords, license, repository with directory, type, exports with types + import, types,
-//     sideEffects, engines, files) and the package folder has README.md and LICENSE;
+//     sideEffects, engines, files) and the package folder has LICENSE and a README.md with an
+//     install command and a usage example;
 //  2. changesets: `changeset status` passes and `changeset version` succeeds on a scratch copy of
 //     the workspace manifests (the real files are not touched);
 //  3. pack: `pnpm pack` of every package; each tarball holds its export targets, README.md and
@@ -105,6 +106,16 @@ for (const { dir, rel, pkg } of packages) {
   if (!nonEmpty(pkg.types)) gaps.push('types');
   if (!Array.isArray(pkg.files) || !pkg.files.includes('dist')) gaps.push('files (with "dist")');
   if (!existsSync(join(dir, 'README.md'))) gaps.push('README.md');
+  else {
+    // the README is the package's page on the site and on the registry: how to install, how to use
+    const readme = readFileSync(join(dir, 'README.md'), 'utf8');
+    const name = pkg.name?.replace(/[/]/g, '\\/');
+    if (!new RegExp(`(npm (install|i)|pnpm add|yarn add)[^\\n]*${name}(\\s|$)`, 'm').test(readme)) {
+      gaps.push(`README.md: no install command (npm install ${pkg.name})`);
+    }
+    if (!/```(ts|typescript|js|javascript)\n/.test(readme))
+      gaps.push('README.md: no usage example (a ```ts block)');
+  }
   if (!existsSync(join(dir, 'LICENSE'))) gaps.push('LICENSE');
   if (!existsSync(join(dir, 'typedoc.json'))) {
     // not a gap: the root typedoc.json's packageOptions apply
