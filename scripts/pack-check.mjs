@@ -287,7 +287,15 @@ function consumer(label, names, source, { offline, skipLibCheck = false }) {
   ) {
     return;
   }
-  ok(`tsc: types of ${names.join(', ')} resolve`);
+  // bundler users resolve through the same exports map, with other conditions
+  const bundler = tryRun(
+    `consumer ${label}: tsc (moduleResolution bundler)`,
+    process.execPath,
+    [tsc, '-p', 'tsconfig.json', '--noEmit', '--module', 'esnext', '--moduleResolution', 'bundler'],
+    { cwd: dir },
+  );
+  if (bundler === undefined) return;
+  ok(`tsc (NodeNext and bundler resolution): types of ${names.join(', ')} resolve`);
   const out = tryRun(`consumer ${label}: node`, process.execPath, ['out/consumer.js'], { cwd: dir });
   if (out !== undefined) ok(`node: ${out.trim().split('\n').join(' | ')}`);
 }
