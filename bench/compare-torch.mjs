@@ -262,14 +262,9 @@ for (const c of results.cases) {
   const header = ['', 'onecycle (WASM, 1 thread)'];
   for (const p of c.peers) header.push(`PyTorch ${p.threads}T`);
   for (const p of c.peers) header.push(`ours/PyTorch ${p.threads}T`);
-  const row = (label, ours, peerValue, d, invert = false) => {
+  const row = (label, ours, peerValue, d) => {
     const vals = c.peers.map(peerValue);
-    return [
-      label,
-      fmt(ours, d),
-      ...vals.map((v) => fmt(v, d)),
-      ...vals.map((v) => (invert ? ratio(v, ours) : ratio(ours, v))),
-    ];
+    return [label, fmt(ours, d), ...vals.map((v) => fmt(v, d)), ...vals.map((v) => ratio(ours, v))];
   };
   const rows = [
     row('seconds per epoch (mean)', mean(o.epochSeconds), (p) => mean(p.epochSeconds), 2),
@@ -279,7 +274,7 @@ for (const c of results.cases) {
       (p) => Math.min(...p.epochSeconds),
       2,
     ),
-    row('images per second', o.imagesPerSecond, (p) => p.imagesPerSecond, 0, true),
+    row('images per second', o.imagesPerSecond, (p) => p.imagesPerSecond, 0),
     row('CPU seconds per epoch', o.cpuSecondsPerEpoch, (p) => p.cpuSecondsPerEpoch, 2),
     row('CPU seconds, whole process', o.processCpuSeconds, (p) => p.processCpuSeconds, 2),
     row('load, cold (s)', o.loadColdSeconds, (p) => p.loadColdSeconds, 2),
