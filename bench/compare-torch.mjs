@@ -13,7 +13,9 @@
 // (bench/step-profile.mjs).
 //
 // usage: node bench/compare-torch.mjs [--epochs 2] [--mnist-epochs 1] [--lr 5e-2] [--seed 0]
-//          [--peer-threads 2,1] [--skip-mnist] [--skip-profile]
+//          [--peer-threads 2,1] [--repeat 1] [--skip-mnist] [--skip-profile]
+// --repeat N runs every warm measurement N times, interleaved (ours, then each peer, N rounds):
+// the epochs of all rounds are pooled (mean and best), the peak RSS is the largest.
 // Writes bench/results/compare-<timestamp>.json and prints tables.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,15 +32,18 @@ const { values: args } = parseArgs({
     lr: { type: 'string', default: '5e-2' },
     seed: { type: 'string', default: '0' },
     'peer-threads': { type: 'string', default: '2,1' },
+    repeat: { type: 'string', default: '1' },
     'skip-mnist': { type: 'boolean', default: false },
     'skip-profile': { type: 'boolean', default: false },
   },
 });
 const peerThreads = args['peer-threads'].split(',').map(Number);
+const repeat = Number(args.repeat);
 for (const [name, v] of [
   ['--epochs', args.epochs],
   ['--mnist-epochs', args['mnist-epochs']],
   ['--seed', args.seed],
+  ['--repeat', args.repeat],
 ]) {
   if (!/^\d+$/.test(v) || (name !== '--seed' && Number(v) < 1)) {
     console.error(`bench: ${name} must be a positive integer, got '${v}'`);
@@ -121,58 +126,77 @@ function machineInfo() {
   };
 }
 
-/** Our side of a case: a cold run (no decode cache) and a warm run of the trainer. */
-function runOurs(dataArgs, epochs) {
+/** One run of our trainer (JSON summary + process figures) on `dataArgs`. */
+function runOursOnce(dataArgs, epochs, label) {
   const common = ['fit', '--one-cycle', '--lr', args.lr, '--epochs', String(epochs), '--seed', args.seed];
-  const run = () => measure('node', [cli, ...common, ...dataArgs, '--backend', 'wasm', '--json']);
-  log(`  ours (cold) …`);
-  const cold = run();
-  log(`  ours (warm) …`);
-  const warm = run();
-  const o = warm.json;
-  const epochSeconds = o.epochs.map((e) => e.seconds);
+  log(`  ours (${label}) …`);
+  return measure('node', [cli, ...common, ...dataArgs, '--backend', 'wasm', '--json']);
+}
+
+/** Our side of a case from a cold run (no decode cache yet) and the warm runs. */
+function summariseOurs(cold, warms) {
+  const o = warms[warms.length - 1].json;
+  const epochSeconds = warms.flatMap((w) => w.json.epochs.map((e) => e.seconds));
   return {
     backend: o.backend,
     model: o.model,
+    runs: warms.length,
     epochSeconds,
     epochSecondsCold: cold.json.epochs.map((e) => e.seconds),
     imagesPerSecond: o.trainItems / mean(epochSeconds),
-    cpuSecondsPerEpoch: o.cpuSeconds / o.epochs.length,
-    processCpuSeconds: warm.cpuSeconds,
+    cpuSecondsPerEpoch: mean(warms.map((w) => w.json.cpuSeconds / w.json.epochs.length)),
+    processCpuSeconds: mean(warms.map((w) => w.cpuSeconds)),
     loadColdSeconds: cold.json.loadSeconds,
-    loadWarmSeconds: o.loadSeconds,
-    maxRssMb: warm.maxRssMb,
+    loadWarmSeconds: mean(warms.map((w) => w.json.loadSeconds)),
+    maxRssMb: Math.max(...warms.map((w) => w.maxRssMb)),
     accuracy: o.accuracy,
     validLoss: o.validLoss,
     trainItems: o.trainItems,
   };
 }
 
-/** The PyTorch side: the peer script with `threads` threads. */
-function runPeer(script, dataDir, epochs, threads, trainItems) {
+/** One run of the PyTorch peer script with `threads` threads. */
+function runPeerOnce(script, dataDir, epochs, threads) {
   log(`  PyTorch (${threads} thread${threads === 1 ? '' : 's'}) …`);
-  const r = measure(python, [
-    script,
-    dataDir,
-    'onecycle',
-    args.lr,
-    String(epochs),
-    String(threads),
-    args.seed,
-  ]);
-  const p = r.json;
+  return measure(python, [script, dataDir, 'onecycle', args.lr, String(epochs), String(threads), args.seed]);
+}
+
+/** The PyTorch side of a case from its runs. */
+function summarisePeer(runs, threads, trainItems) {
+  const p = runs[runs.length - 1].json;
+  const epochSeconds = runs.flatMap((r) => r.json.epoch_s);
+  const cpu = runs.flatMap((r) => r.json.epoch_cpu_s ?? []);
   return {
     version: p.peer,
     threads,
-    epochSeconds: p.epoch_s,
-    imagesPerSecond: trainItems / mean(p.epoch_s),
-    cpuSecondsPerEpoch: p.epoch_cpu_s ? mean(p.epoch_cpu_s) : Number.NaN,
-    processCpuSeconds: r.cpuSeconds,
-    loadColdSeconds: p.load_s,
-    maxRssMb: r.maxRssMb,
+    runs: runs.length,
+    epochSeconds,
+    imagesPerSecond: trainItems / mean(epochSeconds),
+    cpuSecondsPerEpoch: mean(cpu),
+    processCpuSeconds: mean(runs.map((r) => r.cpuSeconds)),
+    loadColdSeconds: mean(runs.map((r) => r.json.load_s)),
+    maxRssMb: Math.max(...runs.map((r) => r.maxRssMb)),
     accuracy: p.accuracy,
     validLoss: p.valid_loss,
   };
+}
+
+/** A case: a cold run of ours, then `--repeat` rounds of (ours warm, each peer), interleaved. */
+function runCase(name, dataArgs, peerScript, peerData, epochs) {
+  const cold = runOursOnce(dataArgs, epochs, 'cold');
+  const warms = [];
+  const peerRuns = peerThreads.map(() => []);
+  for (let r = 0; r < repeat; r++) {
+    warms.push(runOursOnce(dataArgs, epochs, repeat > 1 ? `warm, round ${r + 1}` : 'warm'));
+    if (haveTorch) {
+      peerThreads.forEach((t, i) => {
+        peerRuns[i].push(runPeerOnce(peerScript, peerData, epochs, t));
+      });
+    }
+  }
+  const ours = summariseOurs(cold, warms);
+  const peers = haveTorch ? peerThreads.map((t, i) => summarisePeer(peerRuns[i], t, ours.trainItems)) : [];
+  return { name, ours, peers };
 }
 
 const haveTorch = torchAvailable();
@@ -190,16 +214,13 @@ try {
   const sampleDir = join(work, 'mnist_sample');
   const epochs = Number(args.epochs);
   log(`MNIST_SAMPLE, fitOneCycle(${epochs}, ${args.lr}):`);
-  const sample = {
-    name: `MNIST_SAMPLE, simpleCnn([3,16,16,2]), fitOneCycle(${epochs}, ${args.lr}), bs 64`,
-    ours: runOurs(['--data', sampleDir], epochs),
-    peers: [],
-  };
-  if (haveTorch) {
-    for (const t of peerThreads) {
-      sample.peers.push(runPeer(samplePeer, sampleDir, epochs, t, sample.ours.trainItems));
-    }
-  }
+  const sample = runCase(
+    `MNIST_SAMPLE, simpleCnn([3,16,16,2]), fitOneCycle(${epochs}, ${args.lr}), bs 64`,
+    ['--data', sampleDir],
+    samplePeer,
+    sampleDir,
+    epochs,
+  );
   results.cases.push(sample);
 
   // --- the whole MNIST, 10 classes ----------------------------------------------------------------
@@ -209,16 +230,13 @@ try {
     } else {
       const me = Number(args['mnist-epochs']);
       log(`MNIST (60,000 images, 10 classes), fitOneCycle(${me}, ${args.lr}):`);
-      const mnist = {
-        name: `MNIST, simpleCnn([3,16,16,10]), fitOneCycle(${me}, ${args.lr}), bs 64`,
-        ours: runOurs(['--mnist-idx', mnistDir], me),
-        peers: [],
-      };
-      if (haveTorch) {
-        for (const t of peerThreads) {
-          mnist.peers.push(runPeer(mnistPeer, mnistDir, me, t, mnist.ours.trainItems));
-        }
-      }
+      const mnist = runCase(
+        `MNIST, simpleCnn([3,16,16,10]), fitOneCycle(${me}, ${args.lr}), bs 64`,
+        ['--mnist-idx', mnistDir],
+        mnistPeer,
+        mnistDir,
+        me,
+      );
       results.cases.push(mnist);
     }
   }
