@@ -7,6 +7,9 @@
 //  2. The filter gradient (Conv2DBackpropFilter, this project's kernel): its parts — two transposes,
 //     a pad, one XNNPACK convolution with dy as the filter — and what XNNPACK's packing of a new
 //     filter on every call costs (a convolution with a fresh filter against one with a cached filter).
+//  3. The step-level effect of (1): a WASM Sum kernel that reduces all axes but the last through
+//     XNNPACK's average pool, registered in this process only, against the stock Sum (gradients
+//     compared, CPU time per forward + backward step, alternating).
 //
 // usage: node bench/kernel-alternatives.mjs   (after pnpm build)
 import { dirname, join, resolve } from 'node:path';
@@ -15,6 +18,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const load = (p) => import(pathToFileURL(join(root, p)).href);
 const { setupBackend } = await load('packages/backends/dist/index.js');
+const { simpleCnn } = await load('packages/models/dist/index.js');
+const { crossEntropy } = await load('packages/learner/dist/index.js');
 const tf = await load('packages/backends/node_modules/@tensorflow/tfjs-core/dist/tf-core.node.js');
 await setupBackend('wasm');
 
@@ -133,4 +138,106 @@ for (const [xShape, dyShape] of [
     time(() => tf.add(dyT, 0)),
   );
   tf.dispose([x, dy, xT, xP, dyT]);
+}
+
+console.log('\n3. a training step with a pooling Sum kernel (CPU ms per forward + backward step)');
+{
+  const stock = tf.getKernel('Sum', 'wasm');
+  const avgPool = tf.getKernel('AvgPool', 'wasm').kernelFunc;
+  const reshape = tf.getKernel('Reshape', 'wasm').kernelFunc;
+  const pooling = {
+    kernelName: 'Sum',
+    backendName: 'wasm',
+    setupFunc: stock.setupFunc,
+    kernelFunc: (a) => {
+      const { inputs, backend, attrs } = a;
+      const x = inputs.x;
+      const r = x.shape.length;
+      const axes = tf.util.parseAxisParam(attrs.axis, x.shape).sort((p, q) => p - q);
+      if (
+        x.dtype !== 'float32' ||
+        attrs.keepDims ||
+        r < 2 ||
+        axes.length !== r - 1 ||
+        axes.some((v, i) => v !== i)
+      ) {
+        return stock.kernelFunc(a);
+      }
+      const c = x.shape[r - 1];
+      const m = tf.util.sizeFromShape(x.shape) / c;
+      const cols = x.shape[r - 2];
+      const img = reshape({ inputs: { x }, backend, attrs: { shape: [1, m / cols, cols, c] } });
+      const pooled = avgPool({
+        inputs: { x: img },
+        backend,
+        attrs: { filterSize: [m / cols, cols], strides: 1, pad: 'valid' },
+      });
+      backend.disposeData(img.dataId);
+      const sums = backend.typedArrayFromHeap(pooled);
+      for (let i = 0; i < sums.length; i++) sums[i] *= m;
+      const out = reshape({ inputs: { x: pooled }, backend, attrs: { shape: [c] } });
+      backend.disposeData(pooled.dataId);
+      return out;
+    },
+  };
+  const use = (k) => {
+    tf.unregisterKernel('Sum', 'wasm');
+    tf.registerKernel(k);
+  };
+  const model = simpleCnn([3, 16, 16, 2], undefined, undefined, false, { seed: 0 });
+  model.train();
+  const vars = model.parameters().map((p) => p.variable);
+  const x = tf.randomUniform([64, 28, 28, 3], 0, 1, 'float32', 4);
+  const y = tf.tensor1d(
+    Array.from({ length: 64 }, (_, i) => i % 2),
+    'int32',
+  );
+  const gradsWith = (k) => {
+    use(k);
+    const { value, grads } = tf.variableGrads(() => crossEntropy(model.forward(x), y), vars);
+    const out = Object.fromEntries(Object.entries(grads).map(([n, g]) => [n, g.dataSync().slice()]));
+    tf.dispose([value, ...Object.values(grads)]);
+    return out;
+  };
+  const g0 = gradsWith(stock);
+  const g1 = gradsWith(pooling);
+  let rel = 0;
+  for (const n of Object.keys(g0)) {
+    let max = 0;
+    let diff = 0;
+    for (let i = 0; i < g0[n].length; i++) {
+      max = Math.max(max, Math.abs(g0[n][i]));
+      diff = Math.max(diff, Math.abs(g0[n][i] - g1[n][i]));
+    }
+    rel = Math.max(rel, diff / max);
+  }
+  const step = () => {
+    const { value, grads } = tf.variableGrads(() => crossEntropy(model.forward(x), y), vars);
+    value.dataSync();
+    tf.dispose([value, ...Object.values(grads)]);
+  };
+  const cpu = { stock: [], pooling: [] };
+  for (let round = 0; round < 10; round++) {
+    for (const [name, k] of [
+      ['stock', stock],
+      ['pooling', pooling],
+    ]) {
+      use(k);
+      for (let i = 0; i < 3; i++) step();
+      const c0 = process.cpuUsage();
+      for (let i = 0; i < 40; i++) step();
+      const c = process.cpuUsage(c0);
+      cpu[name].push((c.user + c.system) / 1000 / 40);
+    }
+  }
+  use(stock);
+  console.log(`  largest relative gradient difference: ${rel.toExponential(1)}`);
+  for (const [name, xs] of Object.entries(cpu)) {
+    xs.sort((p, q) => p - q);
+    console.log(
+      `  ${`${name} Sum`.padEnd(44)} ${xs[0].toFixed(3).padStart(7)} ${xs[5].toFixed(3).padStart(7)}`,
+    );
+  }
+  model.dispose();
+  tf.dispose([x, y]);
 }
