@@ -32,10 +32,12 @@ const assets = join(root, 'docs', 'assets', 'getting-started');
 
 let dir;
 let runs;
+let scratch; // the demo's output folder when this script ran it: removed at the end
 if (args[0] === '--run') {
   const cli = join(root, 'apps', 'trainer', 'dist', 'cli.js');
   if (!existsSync(cli)) throw new Error(`${relative(root, cli)} is missing: build first (pnpm build)`);
   dir = mkdtempSync(join(tmpdir(), 'onecycle-demo-'));
+  scratch = dir;
   console.log(`docs-getting-started: running the demo into ${dir} (a few minutes)…`);
   const res = spawnSync(process.execPath, [cli, 'demo', '--json', '--out', dir, ...args.slice(1)], {
     cwd: root,
@@ -154,6 +156,7 @@ md.push('');
 
 mkdirSync(join(root, 'docs', 'generated'), { recursive: true });
 writeFileSync(outMd, md.join('\n'));
+if (scratch) rmSync(scratch, { recursive: true, force: true });
 console.log(
   `docs-getting-started: wrote ${relative(root, outMd)} and ${copied.size} plots in ${relative(root, assets)}`,
 );
