@@ -62,11 +62,28 @@ async function replica(n, seed) {
 
 if (!isMainThread) {
   const r = await replica(workerData.n, workerData.seed);
-  parentPort.on('message', (w) => {
-    const g = r.step(w);
-    parentPort.postMessage(g, [g.buffer]);
-  });
-  parentPort.postMessage('ready');
+  if (workerData.shared) {
+    // Shared memory: flags[0] = step generation (main → workers), flags[1 + rank] = done generation;
+    // weights and this worker's gradients live in SharedArrayBuffers; Atomics.wait blocks, no messages.
+    const { flags, weights, grads, rank } = workerData.shared;
+    const f = new Int32Array(flags);
+    const w = new Float32Array(weights);
+    const g = new Float32Array(grads);
+    parentPort.postMessage('ready');
+    for (let gen = 1; ; gen++) {
+      while (Atomics.load(f, 0) < gen) Atomics.wait(f, 0, gen - 1);
+      if (Atomics.load(f, 0) < 0) break;
+      g.set(r.step(w));
+      Atomics.store(f, 1 + rank, gen);
+      Atomics.notify(f, 1 + rank);
+    }
+  } else {
+    parentPort.on('message', (w) => {
+      const g = r.step(w);
+      parentPort.postMessage(g, [g.buffer]);
+    });
+    parentPort.postMessage('ready');
+  }
 } else {
   const { values } = parseArgs({
     options: { steps: { type: 'string', default: '100' }, rounds: { type: 'string', default: '3' } },
@@ -108,6 +125,49 @@ if (!isMainThread) {
     result.parallelMs.push((performance.now() - t) / steps);
   }
   for (const w of workers) await w.terminate();
+
+  // The same with shared memory and Atomics instead of messages.
+  const total = weights.length;
+  const flags = new SharedArrayBuffer(4 * 3);
+  const sharedW = new SharedArrayBuffer(4 * total);
+  const sharedG = [0, 1].map(() => new SharedArrayBuffer(4 * total));
+  const f = new Int32Array(flags);
+  const w = new Float32Array(sharedW);
+  const gs = sharedG.map((b) => new Float32Array(b));
+  const sharedWorkers = [0, 1].map(
+    (rank) =>
+      new Worker(fileURLToPath(import.meta.url), {
+        workerData: {
+          n: 32,
+          seed: 1 + rank,
+          shared: { flags, weights: sharedW, grads: sharedG[rank], rank },
+        },
+      }),
+  );
+  await Promise.all(sharedWorkers.map((wk) => new Promise((ok) => wk.once('message', ok))));
+  let gen = 0;
+  const sharedStep = (src) => {
+    w.set(src);
+    gen += 1;
+    Atomics.store(f, 0, gen);
+    Atomics.notify(f, 0);
+    for (let rank = 0; rank < 2; rank++) {
+      while (Atomics.load(f, 1 + rank) < gen) Atomics.wait(f, 1 + rank, gen - 1);
+    }
+    const out = new Float32Array(total);
+    for (let i = 0; i < total; i++) out[i] = (gs[0][i] + gs[1][i]) / 2;
+    return out;
+  };
+  result.sharedMs = [];
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < 5; i++) sharedStep(weights);
+    const t = performance.now();
+    for (let i = 0; i < steps; i++) sharedStep(weights);
+    result.sharedMs.push((performance.now() - t) / steps);
+  }
+  Atomics.store(f, 0, -1);
+  Atomics.notify(f, 0);
+  for (const wk of sharedWorkers) await wk.terminate();
   const best = (xs) => Math.min(...xs);
   console.log(
     `forward + backward of simpleCnn([3,16,16,2]) on 64 images, ms per step (best of ${rounds} rounds of ${steps}):`,
@@ -115,6 +175,11 @@ if (!isMainThread) {
   console.log(`  one thread, batch 64:                 ${best(result.singleMs).toFixed(2)}`);
   console.log(`  one thread, batch 32 (one worker's share): ${best(result.halfMs).toFixed(2)}`);
   console.log(`  two worker threads, 32 each, averaged: ${best(result.parallelMs).toFixed(2)}`);
-  console.log(`  speed-up: ${(best(result.singleMs) / best(result.parallelMs)).toFixed(2)}×`);
-  console.log(JSON.stringify({ ...result, speedup: best(result.singleMs) / best(result.parallelMs) }));
+  console.log(`  two worker threads, shared memory + Atomics: ${best(result.sharedMs).toFixed(2)}`);
+  const speedup = best(result.singleMs) / best(result.parallelMs);
+  const sharedSpeedup = best(result.singleMs) / best(result.sharedMs);
+  console.log(
+    `  speed-up: ${speedup.toFixed(2)}× with messages, ${sharedSpeedup.toFixed(2)}× with shared memory`,
+  );
+  console.log(JSON.stringify({ ...result, speedup, sharedSpeedup }));
 }
