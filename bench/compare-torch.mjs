@@ -340,7 +340,7 @@ if (results.stepProfile) {
     `\nper-op, one training step of ${s.model}, batch ${s.batchSize}, WASM (median of ${k.steps} profiled steps, ms):`,
   );
   table(
-    ['forward', 'backward', 'optimizer', 'sum of kernels', 'step wall (profiled)'],
+    ['forward', 'backward', 'optimizer (tfjs kernels)', 'sum of kernels', 'step wall (profiled)'],
     [
       [
         fmt(k.forwardMs, 2),

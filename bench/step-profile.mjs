@@ -254,7 +254,7 @@ log(
   `\nPer kernel, ms per training step (tf.profile, median of ${steps} steps; ${kernels.length} kernels per step):`,
 );
 log(
-  `  forward ${f(perKernel.forwardMs)}  backward ${f(perKernel.backwardMs)}  optimizer ${f(perKernel.optimizerMs)}  ` +
+  `  forward ${f(perKernel.forwardMs)}  backward ${f(perKernel.backwardMs)}  optimizer (tfjs kernels; a JS update shows in the epoch phases) ${f(perKernel.optimizerMs)}  ` +
     `(sum ${f(perKernel.forwardMs + perKernel.backwardMs + perKernel.optimizerMs)}; step wall with profiling ${f(perKernel.profiledStepWallMs)})`,
 );
 log('  backward by layer:');
