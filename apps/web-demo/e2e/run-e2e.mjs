@@ -3,8 +3,8 @@
 // playwright-core through the four steps, prints the in-page epoch time and 'N passed, N failed'.
 // Exit code 0 only when every check passed.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { existsSync, writeFileSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,6 +68,7 @@ async function main() {
   try {
     const { passed, failed } = await runDemoChecks({ url, plainUrl, chromiumPath, resultsDir });
     console.log(`${passed} passed, ${failed} failed`);
+    await writeFile('.e2e-report.json', `${JSON.stringify({ passed, failed })}\n`);
     return failed === 0 && passed > 0 ? 0 : 1;
   } finally {
     await new Promise((resolve) => server.httpServer.close(resolve));
@@ -80,6 +81,7 @@ main().then(
   (error) => {
     console.error('e2e: crashed:', error);
     console.log('0 passed, 1 failed');
+    writeFileSync('.e2e-report.json', `${JSON.stringify({ passed: 0, failed: 1 })}\n`);
     process.exit(1);
   },
 );

@@ -112,6 +112,7 @@ async function main() {
     for (const [name, ok, detail] of checks) console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}: ${detail}`);
     const failed = checks.filter(([, ok]) => !ok).length;
     console.log(`${checks.length - failed} passed, ${failed} failed`);
+    await writeFile('.e2e-report.json', `${JSON.stringify({ passed: checks.length - failed, failed })}\n`);
     return failed === 0 ? 0 : 1;
   } finally {
     await rm(site, { recursive: true, force: true });
