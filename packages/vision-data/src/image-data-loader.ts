@@ -65,6 +65,7 @@ export class ImageDataLoader implements DataLoader {
   /** Fill mode of geometric augmentations. */
   padding: PaddingMode;
   private norm: NormStats | null = null;
+  private lutCache: { key: string; luts: Float32Array[] } | undefined;
   private nextEpoch = 0;
 
   constructor(set: ImageSet, options: ImageDataLoaderOptions) {
@@ -248,16 +249,32 @@ export class ImageDataLoader implements DataLoader {
     };
   }
 
-  /** One 256-entry table per output channel: byte → normalised float. */
+  /**
+   * One 256-entry table per output channel: byte → normalised float. Channels with the same mean
+   * and std share one table (the gray → RGB fill then looks each pixel up once). Built once per
+   * normalization, not per batch.
+   */
   private luts(): Float32Array[] {
+    const norm = this.norm;
+    // Keyed by the values (the stats object can be edited in place through the getter).
+    const key = norm ? `${Array.from(norm.mean).join(',')}|${Array.from(norm.std).join(',')}` : '';
+    if (this.lutCache !== undefined && this.lutCache.key === key) return this.lutCache.luts;
     const out: Float32Array[] = [];
     for (let c = 0; c < this.channels; c++) {
+      const mean = norm ? norm.mean[c]! : 0;
+      const std = norm ? norm.std[c]! : 1;
+      const same = out.findIndex(
+        (_, k) => (norm ? norm.mean[k]! : 0) === mean && (norm ? norm.std[k]! : 1) === std,
+      );
+      if (same >= 0) {
+        out.push(out[same]!);
+        continue;
+      }
       const lut = new Float32Array(256);
-      const mean = this.norm ? this.norm.mean[c]! : 0;
-      const std = this.norm ? this.norm.std[c]! : 1;
       for (let v = 0; v < 256; v++) lut[v] = (v / 255 - mean) / std;
       out.push(lut);
     }
+    this.lutCache = { key, luts: out };
     return out;
   }
 }
@@ -285,11 +302,20 @@ function fillBytes(
       const l0 = luts ? luts[0]! : plain;
       const l1 = luts ? luts[1]! : plain;
       const l2 = luts ? luts[2]! : plain;
-      for (let p = 0, o = dstOff; p < hw; p++, o += 3) {
-        const v = src[srcOff + p]!;
-        dst[o] = l0[v]!;
-        dst[o + 1] = l1[v]!;
-        dst[o + 2] = l2[v]!;
+      if (l0 === l1 && l1 === l2) {
+        for (let p = 0, o = dstOff; p < hw; p++, o += 3) {
+          const f = l0[src[srcOff + p]!]!;
+          dst[o] = f;
+          dst[o + 1] = f;
+          dst[o + 2] = f;
+        }
+      } else {
+        for (let p = 0, o = dstOff; p < hw; p++, o += 3) {
+          const v = src[srcOff + p]!;
+          dst[o] = l0[v]!;
+          dst[o + 1] = l1[v]!;
+          dst[o + 2] = l2[v]!;
+        }
       }
     } else {
       for (let p = 0, o = dstOff; p < hw; p++, o += 3) {

@@ -153,6 +153,26 @@ describe('ImageDataLoader', () => {
     }).toThrow(/std must be > 0/);
   });
 
+  it('the byte tables follow every change of the statistics between batches', () => {
+    const dl = new ImageDataLoader(toySet(4), { batchSize: 2, shuffle: false, dropLast: false });
+    const v = 3 / 255;
+    const at = (i: number) => dl.fill(new Int32Array([3])).data[i]!;
+    expect([at(0), at(1), at(2)]).toEqual([v, v, v].map((x) => Math.fround(x)));
+    dl.normalization = { mean: [0.5], std: [0.25] }; // one value: the same for all three channels
+    expect(at(0)).toBeCloseTo((v - 0.5) / 0.25, 6);
+    expect(at(2)).toBeCloseTo((v - 0.5) / 0.25, 6);
+    dl.normalization = { mean: [0.1, 0.1, 0.3], std: [0.5, 0.5, 1] }; // two channels alike, one not
+    expect(at(0)).toBeCloseTo((v - 0.1) / 0.5, 6);
+    expect(at(1)).toBeCloseTo((v - 0.1) / 0.5, 6);
+    expect(at(2)).toBeCloseTo(v - 0.3, 6);
+    // Edited in place through the getter (the stats are plain arrays): the next batch uses the edit.
+    (dl.normalization!.mean as number[])[1] = 0.2;
+    expect(at(1)).toBeCloseTo((v - 0.2) / 0.5, 6);
+    expect(at(0)).toBeCloseTo((v - 0.1) / 0.5, 6);
+    dl.normalization = null;
+    expect(at(1)).toBe(Math.fround(v));
+  });
+
   it('creates no tensor it does not hand out', () => {
     const dl = new ImageDataLoader(toySet(50), { batchSize: 8, shuffle: true, dropLast: true });
     const before = tf.memory().numTensors;
