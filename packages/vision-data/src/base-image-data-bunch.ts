@@ -50,8 +50,16 @@ export interface ShowBatchOptions extends Pick<GridOptions, 'scale'> {
   epoch?: number;
 }
 
-/** The constructor signature shared by the bunch classes (used by the static factories). */
-type BunchClass<T> = new (
+/**
+ * The constructor signature shared by the bunch classes (the static factories build the class
+ * they are called on, so `ImageDataBunch.fromArrays` returns an `ImageDataBunch`).
+ *
+ * @example
+ * ```ts
+ * const make: BunchClass<ImageDataBunch> = ImageDataBunch;
+ * ```
+ */
+export type BunchClass<T> = new (
   train: ImageDataLoader,
   valid: ImageDataLoader,
   classes: string[],

@@ -11,6 +11,7 @@ import { BaseImageDataBunch } from './base-image-data-bunch.js';
 export * from './augmentation.js';
 export {
   BaseImageDataBunch,
+  type BunchClass,
   type BunchOptions,
   gunzipIfNeeded,
   randomSplit,

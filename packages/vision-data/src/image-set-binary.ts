@@ -17,7 +17,16 @@ export interface ImageSetBundle {
   readonly meta: Record<string, unknown>;
 }
 
-interface SetHeader {
+/**
+ * The description of one image set inside the compact binary (see {@link ImageSetHeader}).
+ *
+ * @example
+ * ```ts
+ * const { sets } = readImageSetHeader(bytes);
+ * sets.map((s: ImageSetEntryHeader) => `${s.name}: ${s.n} images of ${s.height}×${s.width}`);
+ * ```
+ */
+export interface ImageSetEntryHeader {
   name: string;
   n: number;
   height: number;
@@ -29,10 +38,20 @@ interface SetHeader {
   files?: readonly string[];
 }
 
-interface Header {
+/**
+ * The JSON header of the compact binary written by {@link encodeImageSets}: class names, free
+ * metadata, and where each set's labels and pixels start.
+ *
+ * @example
+ * ```ts
+ * const header: ImageSetHeader = readImageSetHeader(bytes);
+ * header.classes; // ['3', '7']
+ * ```
+ */
+export interface ImageSetHeader {
   classes: string[];
   meta: Record<string, unknown>;
-  sets: SetHeader[];
+  sets: ImageSetEntryHeader[];
 }
 
 const pad8 = (n: number): number => Math.ceil(n / 8) * 8;
@@ -54,7 +73,7 @@ export function encodeImageSets(
   { files = false }: { files?: boolean } = {},
 ): Uint8Array {
   const names = Object.keys(bundle.sets);
-  const sets: SetHeader[] = [];
+  const sets: ImageSetEntryHeader[] = [];
   let offset = 0;
   for (const name of names) {
     const s = bundle.sets[name]!;
@@ -75,7 +94,7 @@ export function encodeImageSets(
       ...(files && s.files ? { files: s.files } : {}),
     });
   }
-  const header: Header = { classes: bundle.classes, meta: bundle.meta, sets };
+  const header: ImageSetHeader = { classes: bundle.classes, meta: bundle.meta, sets };
   const json = new TextEncoder().encode(JSON.stringify(header));
   const headerBytes = pad8(json.length);
   const dataStart = 16 + headerBytes;
@@ -105,7 +124,7 @@ export function encodeImageSets(
  * const { meta } = readImageSetHeader(bytes);
  * ```
  */
-export function readImageSetHeader(bytes: Uint8Array): Header & { dataStart: number } {
+export function readImageSetHeader(bytes: Uint8Array): ImageSetHeader & { dataStart: number } {
   if (bytes.length < 16) throw new Error(`image-set binary: ${bytes.length} bytes is too short for a header`);
   for (let i = 0; i < 8; i++) {
     if (bytes[i] !== MAGIC.charCodeAt(i))
@@ -117,7 +136,7 @@ export function readImageSetHeader(bytes: Uint8Array): Header & { dataStart: num
     throw new Error(`image-set binary: unsupported version ${version} (expected ${VERSION})`);
   const headerBytes = view.getUint32(12, true);
   if (16 + headerBytes > bytes.length) throw new Error('image-set binary: truncated header');
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + headerBytes))) as Header;
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + headerBytes))) as ImageSetHeader;
   return { ...header, dataStart: 16 + headerBytes };
 }
 

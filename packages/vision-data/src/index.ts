@@ -7,6 +7,7 @@
 export * from './augmentation.js';
 export {
   BaseImageDataBunch,
+  type BunchClass,
   type BunchOptions,
   gunzipIfNeeded,
   randomSplit,
