@@ -4,7 +4,14 @@ import { checkInteger } from './check-arguments.js';
 import { PhasedScheduler } from './phased-scheduler.js';
 import { Scheduler } from './scheduler.js';
 
-/** One phase of {@link combineSchedules}: its share of the iterations and what it anneals. */
+/**
+ * One phase of {@link combineSchedules}: its share of the iterations and what it anneals.
+ *
+ * @example
+ * ```ts
+ * const warmUp: SchedulePhase = { pct: 0.1, start: 1e-4, end: 1e-2, func: annealLinear };
+ * ```
+ */
 export interface SchedulePhase {
   /** The fraction of the `n` iterations this phase takes, in (0, 1]; the fractions sum to 1. */
   readonly pct: number;

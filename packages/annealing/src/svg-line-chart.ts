@@ -1,9 +1,23 @@
 import { formatTick, linearTicks, logTicks, niceLinearDomain, niceLogDomain } from './chart-ticks.js';
 
-/** How an axis maps values to positions. */
+/**
+ * How an axis maps values to positions.
+ *
+ * @example
+ * ```ts
+ * const panel: ChartPanel = { xScale: 'log' as AxisScale, series: [{ x: [1e-3, 1e-1], y: [1, 0.5] }] };
+ * ```
+ */
 export type AxisScale = 'linear' | 'log';
 
-/** One line of a {@link ChartPanel}. */
+/**
+ * One line of a {@link ChartPanel}.
+ *
+ * @example
+ * ```ts
+ * const lr: LineSeries = { label: 'lr', x: [0, 1, 2], y: [0.1, 0.5, 0.2], dashed: false };
+ * ```
+ */
 export interface LineSeries {
   /** The name shown in the legend (the legend appears when a panel has two or more named series). */
   readonly label?: string;
@@ -17,7 +31,14 @@ export interface LineSeries {
   readonly dashed?: boolean;
 }
 
-/** A labelled point drawn on top of a panel's lines (for example the suggested learning rate). */
+/**
+ * A labelled point drawn on top of a panel's lines (for example the suggested learning rate).
+ *
+ * @example
+ * ```ts
+ * const valley: PointMarker = { x: 1e-2, y: 0.45, label: 'valley' };
+ * ```
+ */
 export interface PointMarker {
   /** The x value. */
   readonly x: number;
@@ -29,7 +50,15 @@ export interface PointMarker {
   readonly color?: string;
 }
 
-/** One plot of a {@link lineChartSvg} figure; several panels are laid out side by side. */
+/**
+ * One plot of a {@link lineChartSvg} figure; several panels are laid out side by side.
+ *
+ * @example
+ * ```ts
+ * const panel: ChartPanel = { title: 'loss', xLabel: 'lr', xScale: 'log', series: [{ x: lrs, y: losses }] };
+ * lineChartSvg([panel]);
+ * ```
+ */
 export interface ChartPanel {
   /** The panel's title, above the plot. */
   readonly title?: string;
@@ -51,7 +80,14 @@ export interface ChartPanel {
   readonly markers?: readonly PointMarker[];
 }
 
-/** Size and look of a {@link lineChartSvg} figure. */
+/**
+ * Size and look of a {@link lineChartSvg} figure.
+ *
+ * @example
+ * ```ts
+ * lineChartSvg([panel], { panelWidth: 420, height: 300, title: "1cycle" } satisfies LineChartOptions);
+ * ```
+ */
 export interface LineChartOptions {
   /** Width of each panel in pixels (default 420). */
   readonly panelWidth?: number;

@@ -1,4 +1,13 @@
-/** The flavours of {@link oneCycle}. */
+/**
+ * The flavours of {@link oneCycle}: `'fastai'` (fastai v1's cosine warm-up and annealing, the
+ * default), `'seed'` (linear warm-up, cosine to 0) and `'smith'` (Leslie Smith's three phases).
+ *
+ * @example
+ * ```ts
+ * const variant: OneCycleVariant = 'smith';
+ * oneCycle({ lrMax: 0.1, totalSteps: 1000, variant });
+ * ```
+ */
 export type OneCycleVariant = 'fastai' | 'seed' | 'smith';
 
 /**

@@ -13,7 +13,15 @@ import type { OneCycleOptions, OneCycleVariant, ResolvedOneCycleOptions } from '
 import { PhasePlan, type PlanPhase } from './phase-plan.js';
 import type { ResumableSchedule, ScheduleSpec } from './schedule-types.js';
 
-/** The learning-rate type for a given `lrMax`: a number, or an array for per-group rates. */
+/**
+ * The learning-rate type for a given `lrMax`: a number, or an array for per-group rates.
+ *
+ * @example
+ * ```ts
+ * const one: LrOf<number> = 0.05;
+ * const perGroup: LrOf<number[]> = [0.005, 0.05];
+ * ```
+ */
 export type LrOf<L> = L extends number ? number : number[];
 
 /**

@@ -1,7 +1,14 @@
 import { type ChartPanel, type LineChartOptions, type LineSeries, lineChartSvg } from '@onecycle/annealing';
 import type { HyperSchedule } from './schedule-types.js';
 
-/** Options of {@link scheduleSvg}. */
+/**
+ * Options of {@link scheduleSvg}.
+ *
+ * @example
+ * ```ts
+ * scheduleSvg(oneCycle({ lrMax: 1e-2, totalSteps: 386 }), { logLr: true, maxPoints: 200 });
+ * ```
+ */
 export interface ScheduleSvgOptions extends LineChartOptions {
   /** At most this many points per line (evenly spaced steps, always with the first and last); default 1000. */
   readonly maxPoints?: number;

@@ -37,7 +37,14 @@ export interface HyperSchedule<V extends ScheduleValues = ScheduleValues> {
   at(step: number): V;
 }
 
-/** How a resumed schedule was extended: from position `from`, to `totalSteps` steps in all. */
+/**
+ * How a resumed schedule was extended: from position `from`, to `totalSteps` steps in all.
+ *
+ * @example
+ * ```ts
+ * const ext: ScheduleExtension = { from: 193, totalSteps: 579 }; // resumed after 1 epoch, now 3 epochs
+ * ```
+ */
 export interface ScheduleExtension {
   /** The position at which the schedule was resumed. */
   readonly from: number;
