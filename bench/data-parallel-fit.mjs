@@ -78,6 +78,9 @@ if (!isMainThread) {
     tf.dispose([x, y, logits, value, ...Object.values(grads)]);
     Atomics.store(c, 1 + rank, gen);
     Atomics.notify(c, 1 + rank);
+    // Back to the event loop once per step: a worker that only blocks in Atomics.wait never runs the
+    // tasks that install V8's optimised WASM code, and stays on the baseline code.
+    await new Promise((done) => setImmediate(done));
   }
 } else {
   const { values } = parseArgs({ options: { epochs: { type: 'string', default: '2' } } });

@@ -76,6 +76,8 @@ if (!isMainThread) {
       g.set(r.step(w));
       Atomics.store(f, 1 + rank, gen);
       Atomics.notify(f, 1 + rank);
+      // Back to the event loop once per step (see data-parallel-fit.mjs).
+      await new Promise((done) => setImmediate(done));
     }
   } else {
     parentPort.on('message', (w) => {
