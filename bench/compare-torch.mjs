@@ -318,7 +318,10 @@ for (const c of results.cases) {
     c.ratios = {
       reference: `PyTorch on ${ref.threads} thread${ref.threads === 1 ? '' : 's'} (its faster configuration in this run)`,
       epochSeconds: mean(o.epochSeconds) / mean(ref.epochSeconds),
-      bestEpochSeconds: Math.min(...o.epochSeconds, ...o.epochSecondsCold) / Math.min(...ref.epochSeconds),
+      // Best against best, over both thread counts: noise only ever adds time.
+      bestEpochSeconds:
+        Math.min(...o.epochSeconds, ...o.epochSecondsCold) /
+        Math.min(...c.peers.flatMap((p) => p.epochSeconds)),
       maxRss: o.maxRssMb / ref.maxRssMb,
       accuracyDelta: o.accuracy - ref.accuracy,
     };
@@ -329,7 +332,7 @@ if (target.epochSeconds !== undefined) {
   const ok = (v, lim) => (v <= lim ? 'met' : 'NOT met');
   console.log(
     `\ntargets (MNIST_SAMPLE, against ${target.reference}): seconds per epoch ≤ 1.5×: ${target.epochSeconds.toFixed(2)}× (${ok(target.epochSeconds, 1.5)}); ` +
-      `goal ≤ 1.0×: ${ok(target.epochSeconds, 1)}; best epochs: ${target.bestEpochSeconds.toFixed(2)}×; ` +
+      `goal ≤ 1.0×: ${ok(target.epochSeconds, 1)}; best epoch against PyTorch's best: ${target.bestEpochSeconds.toFixed(2)}×; ` +
       `peak RSS ≤ 1.5×: ${target.maxRss.toFixed(2)}× (${ok(target.maxRss, 1.5)})`,
   );
 }
