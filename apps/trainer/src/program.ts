@@ -27,8 +27,16 @@ function withCommon(cmd: Command): Command {
     )
     .option('--bs <n>', 'batch size', integerIn(1, 65536), 64)
     .option('--seed <n>', 'random seed (model init and shuffling)', integerIn(0, 2 ** 31 - 1), 0)
-    .addOption(new Option('--model <name>', 'model').argParser(oneOf(MODELS)).default('simple_cnn'))
-    .addOption(new Option('--backend <name>', 'tfjs backend').argParser(oneOf(BACKENDS)).default('auto'))
+    .addOption(
+      new Option('--model <name>', 'model: simple_cnn or resnet (CIFAR ResNet-20)')
+        .argParser(oneOf(MODELS))
+        .default('simple_cnn'),
+    )
+    .addOption(
+      new Option('--backend <name>', 'tfjs backend: auto (tfjs-node, else wasm, else cpu), node, wasm or cpu')
+        .argParser(oneOf(BACKENDS))
+        .default('auto'),
+    )
     .option('--out <dir>', 'folder for plots and results', 'out')
     .option(
       '--json',
@@ -79,7 +87,11 @@ export function buildProgram(): Command {
     )
     .option('--epochs <n>', 'number of epochs', integerIn(1, 10000), 2)
     .option('--one-cycle', 'use the 1cycle policy (fitOneCycle)', false)
-    .addOption(new Option('--variant <name>', '1cycle variant').argParser(oneOf(VARIANTS)).default('fastai'))
+    .addOption(
+      new Option('--variant <name>', '1cycle variant: fastai, seed or smith')
+        .argParser(oneOf(VARIANTS))
+        .default('fastai'),
+    )
     .option('--pct-start <p>', '1cycle: fraction of steps spent warming up', numberBetween(0, 1), 0.3)
     .option('--div-factor <d>', '1cycle: lrMax / initial lr', positiveNumber, 25)
     .option('--moms <a,b>', '1cycle: momentum at the start/end and at the peak', numberPair, [0.95, 0.85])
