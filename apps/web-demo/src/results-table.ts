@@ -11,6 +11,7 @@
  * ```
  */
 export interface EpochRow {
+  /** The epoch, 0-based (shown from 1, as fastai v1's table). */
   epoch: number;
   trainLoss: number;
   validLoss: number;
@@ -55,7 +56,7 @@ export function resultsTable(caption: string, run: string, rows: readonly EpochR
   for (const r of rows) {
     const tr = body.insertRow();
     for (const v of [
-      String(r.epoch),
+      String(r.epoch + 1),
       r.trainLoss.toFixed(6),
       r.validLoss.toFixed(6),
       r.accuracy.toFixed(6),
