@@ -8,6 +8,7 @@ export { combineSchedules, type SchedulePhase } from './combine-schedules.js';
 export { PhasedScheduler } from './phased-scheduler.js';
 export { Scheduler } from './scheduler.js';
 export type { Stepper } from './stepper.js';
+export { StepperBase } from './stepper-base.js';
 export {
   type AxisScale,
   type ChartPanel,

@@ -1,5 +1,6 @@
 import { checkPosition } from './check-arguments.js';
 import type { Stepper } from './stepper.js';
+import { StepperBase } from './stepper-base.js';
 
 /**
  * Several steppers one after the other, as one {@link Stepper} of `n = Σ phase.n` iterations:
@@ -21,7 +22,7 @@ import type { Stepper } from './stepper.js';
  * warmupThenCos.at(550); // 5e-3
  * ```
  */
-export class PhasedScheduler implements Stepper {
+export class PhasedScheduler extends StepperBase {
   /** The phases, in order. */
   readonly phases: readonly Stepper[];
   /** The value at position 0 (the first phase's start). */
@@ -31,8 +32,6 @@ export class PhasedScheduler implements Stepper {
   /** The total number of iterations, the sum of the phases' `n`. */
   readonly n: number;
   readonly #offsets: number[];
-  #position = 0;
-  #value: number;
 
   /**
    * @param phases - One or more steppers; each keeps its own length `n`. They are only read
@@ -40,6 +39,7 @@ export class PhasedScheduler implements Stepper {
    * @throws RangeError if `phases` is empty.
    */
   constructor(phases: readonly Stepper[]) {
+    super();
     if (!Array.isArray(phases) || phases.length === 0) {
       throw new RangeError('PhasedScheduler: phases must be a non-empty array of steppers (got none)');
     }
@@ -53,22 +53,6 @@ export class PhasedScheduler implements Stepper {
     this.n = total;
     this.start = this.phases[0]!.start;
     this.end = this.phases[this.phases.length - 1]!.end;
-    this.#value = this.start;
-  }
-
-  /** The current position, 0 … n. */
-  get position(): number {
-    return this.#position;
-  }
-
-  /** The value at the current position. */
-  get value(): number {
-    return this.#value;
-  }
-
-  /** True once the position has reached `n`. */
-  get isDone(): boolean {
-    return this.#position >= this.n;
   }
 
   /** The index of the phase that owns `position` (the last phase for positions ≥ n). */
@@ -78,21 +62,6 @@ export class PhasedScheduler implements Stepper {
     let i = 0;
     while (i < last && position > this.#offsets[i]! + this.phases[i]!.n) i++;
     return i;
-  }
-
-  /** Moves one position forward (never past `n`) and returns the value there. */
-  step(): number {
-    if (this.#position < this.n) {
-      this.#position += 1;
-      this.#value = this.at(this.#position);
-    }
-    return this.#value;
-  }
-
-  /** Goes back to position 0. */
-  restart(): void {
-    this.#position = 0;
-    this.#value = this.start;
   }
 
   /**

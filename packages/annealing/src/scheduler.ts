@@ -1,7 +1,7 @@
 import type { AnnealFunc } from './anneal-func.js';
 import { annealLinear } from './anneal-linear.js';
 import { checkFinite, checkInteger, checkPosition } from './check-arguments.js';
-import type { Stepper } from './stepper.js';
+import { StepperBase } from './stepper-base.js';
 
 /**
  * Steps a value from `start` to `end` over `n` iterations along an annealing function
@@ -23,7 +23,7 @@ import type { Stepper } from './stepper.js';
  * s.restart(); // back to position 0
  * ```
  */
-export class Scheduler implements Stepper {
+export class Scheduler extends StepperBase {
   /** The value at position 0. */
   readonly start: number;
   /** The value at position `n`. */
@@ -32,8 +32,6 @@ export class Scheduler implements Stepper {
   readonly n: number;
   /** The annealing function. */
   readonly func: AnnealFunc;
-  #position = 0;
-  #value: number;
 
   /**
    * @param start - The value at position 0 (finite).
@@ -44,6 +42,7 @@ export class Scheduler implements Stepper {
    *   points (for example {@link annealExp} with a non-positive start or end).
    */
   constructor(start: number, end: number, n: number, func: AnnealFunc = annealLinear) {
+    super();
     checkFinite('Scheduler', 'start', start);
     checkFinite('Scheduler', 'end', end);
     checkInteger('Scheduler', 'n', n, 1);
@@ -53,37 +52,6 @@ export class Scheduler implements Stepper {
     this.end = end;
     this.n = n;
     this.func = func;
-    this.#value = start;
-  }
-
-  /** The current position, 0 … n. */
-  get position(): number {
-    return this.#position;
-  }
-
-  /** The value at the current position. */
-  get value(): number {
-    return this.#value;
-  }
-
-  /** True once the position has reached `n`. */
-  get isDone(): boolean {
-    return this.#position >= this.n;
-  }
-
-  /** Moves one position forward (never past `n`) and returns the value there. */
-  step(): number {
-    if (this.#position < this.n) {
-      this.#position += 1;
-      this.#value = this.at(this.#position);
-    }
-    return this.#value;
-  }
-
-  /** Goes back to position 0. */
-  restart(): void {
-    this.#position = 0;
-    this.#value = this.start;
   }
 
   /**
