@@ -2,6 +2,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { registerWasmTrainingKernels } from './kernels/register-wasm-training-kernels.js';
+import { SimdConv } from './kernels/simd-conv.js';
 import { registerAllGradients } from './register-gradients.js';
 
 /**
@@ -49,6 +50,13 @@ export interface SetupBackendOptions {
   wasmPaths?: string | Record<string, string>;
   /** Threads for the WASM backend's thread pool (browser pages that are cross-origin isolated). ≥ 1. */
   threads?: number;
+  /**
+   * Threads for this package's SIMD convolution kernels on the WASM backend (forward, filter and input
+   * gradients): the calling thread plus worker threads sharing one WebAssembly memory. An integer in
+   * [1, 8]; under Node the default is the number of available cores, at most 4. Browsers run them on
+   * one thread.
+   */
+  convThreads?: number;
 }
 
 /**
@@ -126,7 +134,12 @@ function validateOptions(options: SetupBackendOptions): void {
   if (options == null || typeof options !== 'object') {
     throw new TypeError(`setupBackend: options must be an object, got ${String(options)}`);
   }
-  const { threads, wasmPaths } = options;
+  const { threads, wasmPaths, convThreads } = options;
+  if (convThreads !== undefined && !(Number.isInteger(convThreads) && convThreads >= 1 && convThreads <= 8)) {
+    throw new RangeError(
+      `setupBackend: options.convThreads must be an integer in [1, 8], got ${String(convThreads)}`,
+    );
+  }
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
     throw new RangeError(`setupBackend: options.threads must be an integer >= 1, got ${String(threads)}`);
   }
@@ -163,7 +176,16 @@ async function activateWasm(options: SetupBackendOptions): Promise<string> {
   }
   await tf.ready();
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-  return `WASM (${simd ? 'SIMD' : 'no SIMD'}, ${getThreadsCount()} thread${getThreadsCount() === 1 ? '' : 's'})`;
+  const conv = SimdConv.useThreads(options.convThreads ?? (await defaultConvThreads()));
+  const plural = (n: number) => `${n} thread${n === 1 ? '' : 's'}`;
+  return `WASM (${simd ? 'SIMD' : 'no SIMD'}, ${plural(getThreadsCount())}; convolutions on ${plural(conv)})`;
+}
+
+/** Under Node: the available cores, at most 4; elsewhere 1. */
+async function defaultConvThreads(): Promise<number> {
+  if (!isNode()) return 1;
+  const os = (await importOptional('node:os')) as typeof import('node:os');
+  return Math.max(1, Math.min(4, os.availableParallelism()));
 }
 
 async function activateCpu(): Promise<void> {

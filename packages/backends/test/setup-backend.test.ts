@@ -13,7 +13,9 @@ describe('setupBackend', () => {
     const choice = await setupBackend('wasm');
     expect(choice.backend).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
-    expect(choice.reason).toMatch(/requested 'wasm': using WASM \((no )?SIMD, \d+ threads?\)/);
+    expect(choice.reason).toMatch(
+      /requested 'wasm': using WASM \((no )?SIMD, \d+ threads?; convolutions on \d+ threads?\)/,
+    );
   });
 
   it("'auto' falls back to WASM when tfjs-node is absent and says why", async () => {

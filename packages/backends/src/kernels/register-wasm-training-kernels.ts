@@ -11,6 +11,11 @@ import {
 import { makeFusedMatMulKernel } from './fused-mat-mul.js';
 import { makeLeadingAxesReduceKernel } from './reduce-leading-axes.js';
 import { makeSharedIdentityKernel } from './shared-identity.js';
+import {
+  makeSimdConv2DBackpropFilterKernel,
+  makeSimdConv2DBackpropInputKernel,
+  makeSimdConv2DKernel,
+} from './simd-conv-kernels.js';
 import { makeUnsortedSegmentSumKernel } from './unsorted-segment-sum.js';
 
 const WASM = 'wasm';
@@ -33,6 +38,8 @@ const WASM = 'wasm';
  * ```
  */
 export const WASM_TRAINING_KERNELS: readonly string[] = [
+  tf.Conv2D,
+  tf.FusedConv2D,
   tf.Conv2DBackpropFilter,
   tf.Conv2DBackpropInput,
   tf.DepthwiseConv2dNativeBackpropFilter,
@@ -55,14 +62,18 @@ function makeKernels(existing: (name: string) => tf.KernelConfig | undefined): t
   const cast = existing(tf.Cast);
   const sum = existing(tf.Sum);
   const mean = existing(tf.Mean);
+  const conv2d = existing(tf.Conv2D);
+  const fusedConv2d = existing(tf.FusedConv2D);
   return [
+    ...(conv2d ? [makeSimdConv2DKernel(tf.Conv2D, conv2d)] : []),
+    ...(fusedConv2d ? [makeSimdConv2DKernel(tf.FusedConv2D, fusedConv2d)] : []),
     ...(sum ? [makeLeadingAxesReduceKernel(sum, 'sum')] : []),
     ...(mean ? [makeLeadingAxesReduceKernel(mean, 'mean')] : []),
     ...(cast ? [makeCastKernel(cast)] : []),
     ...(fusedMatMul ? [makeFusedMatMulKernel(fusedMatMul)] : []),
     ...(identity ? [makeSharedIdentityKernel(identity)] : []),
-    makeConv2DBackpropFilterKernel(WASM),
-    makeConv2DBackpropInputKernel(WASM),
+    makeSimdConv2DBackpropFilterKernel(makeConv2DBackpropFilterKernel(WASM)),
+    makeSimdConv2DBackpropInputKernel(makeConv2DBackpropInputKernel(WASM)),
     makeDepthwiseBackpropFilterKernel(WASM),
     makeDepthwiseBackpropInputKernel(WASM),
     makeUnsortedSegmentSumKernel(WASM),

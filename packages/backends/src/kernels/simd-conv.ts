@@ -1,0 +1,492 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import {
+  CONV_KERNELS_SHARED_MAX_PAGES,
+  CONV_KERNELS_SHARED_WASM_BASE64,
+  CONV_KERNELS_WASM_BASE64,
+} from '../generated/conv-kernels-wasm.js';
+
+/** Output positions per im2col chunk; must equal `CHUNK` in `wasm/conv-kernels.c`. */
+const CHUNK = 64;
+const PAGE = 65536;
+
+interface ConvExports {
+  conv_forward(
+    g: number,
+    x: number,
+    w: number,
+    bias: number,
+    relu: number,
+    y: number,
+    col: number,
+    p0: number,
+    p1: number,
+  ): void;
+  conv_filter_grad(g: number, x: number, dy: number, dw: number, col: number, p0: number, p1: number): void;
+  conv_input_grad(g: number, dy: number, wt: number, dx: number, dcol: number, n0: number, n1: number): void;
+  add_into(a: number, b: number, count: number): void;
+}
+
+/**
+ * The sizes of a 2-D convolution (NHWC input, `[KH, KW, CI, CO]` filter) that the SIMD kernels need, as
+ * tfjs's `computeConv2DInfo` gives them.
+ *
+ * @example
+ * ```ts
+ * const info = tf.backend_util.computeConv2DInfo([64, 28, 28, 3], [3, 3, 3, 16], 2, 1, 1);
+ * const g = convGeometry(info); // g.k === 27, g.co4 === 16
+ * ```
+ */
+export interface ConvGeometry {
+  n: number;
+  h: number;
+  w: number;
+  ci: number;
+  kh: number;
+  kw: number;
+  co: number;
+  sh: number;
+  sw: number;
+  dh: number;
+  dw: number;
+  pt: number;
+  pl: number;
+  oh: number;
+  ow: number;
+  /** Patch length `KH·KW·CI`. */
+  k: number;
+  /** `k` rounded up to a multiple of 4. */
+  k4: number;
+  /** `co` rounded up to a multiple of 4. */
+  co4: number;
+  /** Output positions `N·OH·OW`. */
+  p: number;
+}
+
+const up4 = (v: number) => (v + 3) & ~3;
+
+/**
+ * The {@link ConvGeometry} of a tfjs `Conv2DInfo`.
+ *
+ * @example
+ * ```ts
+ * const g = convGeometry(tf.backend_util.computeConv2DInfo([1, 5, 5, 2], [3, 3, 2, 4], 1, 1, 'same'));
+ * ```
+ */
+export function convGeometry(info: tf.backend_util.Conv2DInfo): ConvGeometry {
+  const k = info.filterHeight * info.filterWidth * info.inChannels;
+  return {
+    n: info.batchSize,
+    h: info.inHeight,
+    w: info.inWidth,
+    ci: info.inChannels,
+    kh: info.filterHeight,
+    kw: info.filterWidth,
+    co: info.outChannels,
+    sh: info.strideHeight,
+    sw: info.strideWidth,
+    dh: info.dilationHeight,
+    dw: info.dilationWidth,
+    pt: info.padInfo.top,
+    pl: info.padInfo.left,
+    oh: info.outHeight,
+    ow: info.outWidth,
+    k,
+    k4: up4(k),
+    co4: up4(info.outChannels),
+    p: info.batchSize * info.outHeight * info.outWidth,
+  };
+}
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** Job codes in a worker's control block. */
+const JOB_EXIT = -1;
+const JOB_FORWARD = 1;
+const JOB_FILTER = 2;
+const JOB_INPUT = 3;
+/** Control blocks (16 int32 per worker) start here; scratch regions start at `FIRST_REGION`. */
+const CONTROL_BYTES = 128;
+const CONTROL_INTS = 16;
+const MAX_THREADS = 8;
+const FIRST_REGION = CONTROL_BYTES + MAX_THREADS * CONTROL_INTS * 4;
+/** Polls of the control word before a thread sleeps on it (a job usually follows within microseconds). */
+const SPINS = 20000;
+
+/**
+ * A worker thread's loop: sleeps on its control block's job counter, runs the kernel the block names
+ * with the arguments it holds, then bumps the done counter. Evaluated as the worker's whole script.
+ */
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { module, memory, control } = workerData;
+const f = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const c = new Int32Array(memory.buffer, control, ${CONTROL_INTS});
+let seen = 0;
+for (;;) {
+  let spins = 0;
+  while (Atomics.load(c, 0) === seen) if (++spins > ${SPINS}) { Atomics.wait(c, 0, seen); spins = 0; }
+  seen = Atomics.load(c, 0);
+  const a = c;
+  switch (a[2]) {
+    case ${JOB_FORWARD}: f.conv_forward(a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]); break;
+    case ${JOB_FILTER}: f.conv_filter_grad(a[3], a[4], a[5], a[6], a[7], a[8], a[9]); break;
+    case ${JOB_INPUT}: f.conv_input_grad(a[3], a[4], a[5], a[6], a[7], a[8], a[9]); break;
+  }
+  Atomics.store(c, 1, seen);
+  Atomics.notify(c, 1);
+  if (a[2] === ${JOB_EXIT}) break;
+}
+`;
+
+/** Splits `[0, total)` into `parts` contiguous ranges, as even as whole units allow. */
+function ranges(total: number, parts: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 0; i < parts; i++) {
+    out.push([Math.floor((total * i) / parts), Math.floor((total * (i + 1)) / parts)]);
+  }
+  return out;
+}
+
+interface NodeWorker {
+  unref(): void;
+  terminate(): Promise<number>;
+}
+type WorkerConstructor = new (source: string, options: { eval: true; workerData: unknown }) => NodeWorker;
+
+/** Node's `Worker` class, or `undefined` outside Node (no import, so bundlers see nothing). */
+function nodeWorkerClass(): WorkerConstructor | undefined {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const mod = proc?.getBuiltinModule?.('node:worker_threads') as { Worker?: WorkerConstructor } | undefined;
+  return mod?.Worker;
+}
+
+/**
+ * Convolution kernels compiled from `wasm/conv-kernels.c` to 128-bit WebAssembly SIMD: im2col in chunks
+ * of 64 output positions, then register-tiled matrix products (4 rows × 8 columns per tile). They run
+ * in their own WebAssembly memory: inputs are copied in, results copied out (a small cost next to the
+ * products). Under Node, {@link SimdConv.useThreads} spreads every call over worker threads that share
+ * that memory: output positions (or images) are split between the threads, and each thread's part of
+ * a filter gradient is summed at the end. {@link SimdConv.load} returns `undefined` where the engine
+ * lacks WebAssembly SIMD.
+ *
+ * @example
+ * ```ts
+ * SimdConv.useThreads(2); // Node: the calling thread and one worker
+ * const simd = SimdConv.load();
+ * if (simd) simd.forward(geometry, x, filter, bias, true, out);
+ * ```
+ */
+export class SimdConv {
+  private static instance: SimdConv | null | undefined;
+
+  /**
+   * The instance in use, compiled on first call (one thread); `undefined` when WebAssembly SIMD is
+   * unavailable.
+   *
+   * @example
+   * ```ts
+   * console.log(SimdConv.load() != null); // true on Node 20 and current browsers
+   * ```
+   */
+  static load(): SimdConv | undefined {
+    if (SimdConv.instance === undefined) {
+      const bytes = decodeBase64(CONV_KERNELS_WASM_BASE64);
+      SimdConv.instance = WebAssembly.validate(bytes) ? new SimdConv(bytes, 1) : null;
+    }
+    return SimdConv.instance ?? undefined;
+  }
+
+  /**
+   * Runs the kernels on `threads` threads from now on: the calling thread plus `threads − 1` Node
+   * worker threads sharing one WebAssembly memory. Outside Node (or without shared memory or SIMD)
+   * the kernels stay on one thread. Returns the number of threads now in use.
+   *
+   * @param threads - an integer in [1, 8].
+   * @example
+   * ```ts
+   * const used = SimdConv.useThreads(2); // 2 under Node, 1 in a browser
+   * ```
+   */
+  static useThreads(threads: number): number {
+    if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+      throw new RangeError(
+        `SimdConv.useThreads: threads must be an integer in [1, ${MAX_THREADS}], got ${threads}`,
+      );
+    }
+    const current = SimdConv.load();
+    if (current == null) return 1;
+    if (current.threads === threads) return threads;
+    const Worker = threads > 1 ? nodeWorkerClass() : undefined;
+    const shared = decodeBase64(CONV_KERNELS_SHARED_WASM_BASE64);
+    const next =
+      Worker != null && typeof SharedArrayBuffer === 'function' && WebAssembly.validate(shared)
+        ? new SimdConv(shared, threads, Worker)
+        : SimdConv.instance?.threads === 1
+          ? current
+          : new SimdConv(decodeBase64(CONV_KERNELS_WASM_BASE64), 1);
+    if (next !== current) current.close();
+    SimdConv.instance = next;
+    return next.threads;
+  }
+
+  /**
+   * Threads each kernel call runs on.
+   *
+   * @example
+   * ```ts
+   * console.log(SimdConv.load()?.threads); // 1 until useThreads
+   * ```
+   */
+  readonly threads: number;
+  private readonly memory: WebAssembly.Memory;
+  private readonly fns: ConvExports;
+  private readonly workers: NodeWorker[] = [];
+  private readonly controls: Int32Array[] = [];
+
+  private constructor(bytes: Uint8Array<ArrayBuffer>, threads: number, Worker?: WorkerConstructor) {
+    const module = new WebAssembly.Module(bytes);
+    this.memory =
+      threads > 1
+        ? new WebAssembly.Memory({ initial: 16, maximum: CONV_KERNELS_SHARED_MAX_PAGES, shared: true })
+        : new WebAssembly.Memory({ initial: 16 });
+    const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
+    this.fns = instance.exports as unknown as ConvExports;
+    this.threads = threads;
+    for (let i = 1; i < threads; i++) {
+      const control = CONTROL_BYTES + (i - 1) * CONTROL_INTS * 4;
+      this.controls.push(new Int32Array(this.memory.buffer, control, CONTROL_INTS));
+      const worker = new Worker!(WORKER_SOURCE, {
+        eval: true,
+        workerData: { module, memory: this.memory, control },
+      });
+      worker.unref();
+      this.workers.push(worker);
+    }
+  }
+
+  /** Stops the worker threads. */
+  private close(): void {
+    for (const c of this.controls) {
+      c[2] = JOB_EXIT;
+      Atomics.add(c, 0, 1);
+      Atomics.notify(c, 0);
+    }
+    for (const w of this.workers) void w.terminate();
+  }
+
+  /**
+   * Runs a job on every thread: part 0 here, part i on worker i − 1, then waits for all of them.
+   * `args(i)` gives part i's arguments.
+   */
+  private run(job: number, args: (part: number) => number[]): void {
+    const seqs: number[] = [];
+    for (let i = 0; i < this.controls.length; i++) {
+      const c = this.controls[i]!;
+      c.set(args(i + 1), 3);
+      c[2] = job;
+      seqs.push(Atomics.add(c, 0, 1) + 1);
+      Atomics.notify(c, 0);
+    }
+    const own = args(0);
+    if (job === JOB_FORWARD) (this.fns.conv_forward as (...a: number[]) => void)(...own);
+    else if (job === JOB_FILTER) (this.fns.conv_filter_grad as (...a: number[]) => void)(...own);
+    else (this.fns.conv_input_grad as (...a: number[]) => void)(...own);
+    for (let i = 0; i < this.controls.length; i++) {
+      const c = this.controls[i]!;
+      const seq = seqs[i]!;
+      let spins = 0;
+      for (let done = Atomics.load(c, 1); done !== seq; done = Atomics.load(c, 1)) {
+        if (++spins > SPINS) Atomics.wait(c, 1, done);
+      }
+    }
+  }
+
+  /** Byte offsets of regions of the given float counts (16-byte aligned), growing the memory to fit. */
+  private layout(g: ConvGeometry, floats: number[]): number[] | null {
+    const offsets: number[] = [];
+    let at = FIRST_REGION;
+    for (const count of floats) {
+      offsets.push(at);
+      at += (count * 4 + 15) & ~15;
+    }
+    const have = this.memory.buffer.byteLength;
+    if (at > have) {
+      try {
+        this.memory.grow(Math.ceil((at - have) / PAGE));
+      } catch {
+        return null; // beyond the memory's maximum: the caller falls back
+      }
+    }
+    new Int32Array(this.memory.buffer, 0, 18).set([
+      g.n,
+      g.h,
+      g.w,
+      g.ci,
+      g.kh,
+      g.kw,
+      g.co,
+      g.co4,
+      g.sh,
+      g.sw,
+      g.dh,
+      g.dw,
+      g.pt,
+      g.pl,
+      g.oh,
+      g.ow,
+      g.k,
+      g.k4,
+    ]);
+    return offsets;
+  }
+
+  private heap(): Float32Array {
+    return new Float32Array(this.memory.buffer);
+  }
+
+  /**
+   * Forward convolution: `out[p, co] = act(Σ_k patch(p)[k] · filter[k, co] + bias[co])`.
+   *
+   * @param x - input `[N, H, W, CI]`.
+   * @param filter - `[KH, KW, CI, CO]`.
+   * @param bias - `[CO]`, or `null` for none.
+   * @param relu - apply `max(·, 0)`.
+   * @param out - `[N, OH, OW, CO]`, written.
+   * @returns false (nothing written) when the tensors do not fit the kernels' memory.
+   * @example
+   * ```ts
+   * simd.forward(g, xValues, filterValues, null, false, outValues);
+   * ```
+   */
+  forward(
+    g: ConvGeometry,
+    x: Float32Array,
+    filter: Float32Array,
+    bias: Float32Array | null,
+    relu: boolean,
+    out: Float32Array,
+  ): boolean {
+    const t = this.threads;
+    const at = this.layout(g, [x.length, g.k * g.co4, g.co4, g.p * g.co4, t * CHUNK * g.k4]);
+    if (at == null) return false;
+    const [xp, wp, bp, yp, colp] = at as [number, number, number, number, number];
+    const heap = this.heap();
+    heap.set(x, xp >> 2);
+    setPadded(heap, wp >> 2, filter, g.k, g.co, g.co4);
+    if (bias) setPadded(heap, bp >> 2, bias, 1, g.co, g.co4);
+    const parts = ranges(g.p, t);
+    this.run(JOB_FORWARD, (i) => [
+      0,
+      xp,
+      wp,
+      bias ? bp : 0,
+      relu ? 1 : 0,
+      yp,
+      colp + i * CHUNK * g.k4 * 4,
+      ...parts[i]!,
+    ]);
+    getPadded(this.heap(), yp >> 2, out, g.p, g.co, g.co4);
+    return true;
+  }
+
+  /**
+   * Filter gradient: `out[k, co] = Σ_p patch(p)[k] · dy[p, co]`.
+   *
+   * @param x - input `[N, H, W, CI]`.
+   * @param dy - output gradient `[N, OH, OW, CO]`.
+   * @param out - `[KH, KW, CI, CO]`, written.
+   * @returns false (nothing written) when the tensors do not fit the kernels' memory.
+   * @example
+   * ```ts
+   * simd.filterGrad(g, xValues, dyValues, dwValues);
+   * ```
+   */
+  filterGrad(g: ConvGeometry, x: Float32Array, dy: Float32Array, out: Float32Array): boolean {
+    const t = this.threads;
+    const dwSize = g.k4 * g.co4;
+    const at = this.layout(g, [x.length, g.p * g.co4, t * dwSize, t * CHUNK * g.k4]);
+    if (at == null) return false;
+    const [xp, dyp, dwp, colp] = at as [number, number, number, number];
+    const heap = this.heap();
+    heap.set(x, xp >> 2);
+    setPadded(heap, dyp >> 2, dy, g.p, g.co, g.co4);
+    const parts = ranges(g.p, t);
+    this.run(JOB_FILTER, (i) => [
+      0,
+      xp,
+      dyp,
+      dwp + i * dwSize * 4,
+      colp + i * CHUNK * g.k4 * 4,
+      ...parts[i]!,
+    ]);
+    for (let i = 1; i < t; i++) this.fns.add_into(dwp, dwp + i * dwSize * 4, dwSize);
+    getPadded(this.heap(), dwp >> 2, out, g.k, g.co, g.co4);
+    return true;
+  }
+
+  /**
+   * Input gradient: `out = Σ_p col2im(dy[p, :] · filterᵀ)`.
+   *
+   * @param dy - output gradient `[N, OH, OW, CO]`.
+   * @param filter - `[KH, KW, CI, CO]`.
+   * @param out - `[N, H, W, CI]`, written.
+   * @returns false (nothing written) when the tensors do not fit the kernels' memory.
+   * @example
+   * ```ts
+   * simd.inputGrad(g, dyValues, filterValues, dxValues);
+   * ```
+   */
+  inputGrad(g: ConvGeometry, dy: Float32Array, filter: Float32Array, out: Float32Array): boolean {
+    const t = this.threads;
+    const at = this.layout(g, [g.p * g.co4, g.co * g.k4, out.length, t * CHUNK * g.k4]);
+    if (at == null) return false;
+    const [dyp, wtp, dxp, colp] = at as [number, number, number, number];
+    const heap = this.heap();
+    setPadded(heap, dyp >> 2, dy, g.p, g.co, g.co4);
+    const wt = wtp >> 2;
+    for (let k = 0; k < g.k; k++) {
+      for (let c = 0; c < g.co; c++) heap[wt + c * g.k4 + k] = filter[k * g.co + c]!;
+    }
+    const parts = ranges(g.n, t);
+    this.run(JOB_INPUT, (i) => [0, dyp, wtp, dxp, colp + i * CHUNK * g.k4 * 4, ...parts[i]!]);
+    out.set(this.heap().subarray(dxp >> 2, (dxp >> 2) + out.length));
+    return true;
+  }
+}
+
+/** Copies `rows × cols` values into rows of `stride` floats at `at` (padding left as is). */
+function setPadded(
+  heap: Float32Array,
+  at: number,
+  src: Float32Array,
+  rows: number,
+  cols: number,
+  stride: number,
+) {
+  if (cols === stride) {
+    heap.set(src.subarray(0, rows * cols), at);
+    return;
+  }
+  for (let r = 0; r < rows; r++) heap.set(src.subarray(r * cols, r * cols + cols), at + r * stride);
+}
+
+/** Copies `rows × cols` values out of rows of `stride` floats at `at`. */
+function getPadded(
+  heap: Float32Array,
+  at: number,
+  dst: Float32Array,
+  rows: number,
+  cols: number,
+  stride: number,
+) {
+  if (cols === stride) {
+    dst.set(heap.subarray(at, at + rows * cols));
+    return;
+  }
+  for (let r = 0; r < rows; r++) dst.set(heap.subarray(at + r * stride, at + r * stride + cols), r * cols);
+}

@@ -1,0 +1,166 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONV_KERNELS_SOURCE_SHA256 } from '../src/generated/conv-kernels-wasm.js';
+import { setupBackend } from '../src/index.js';
+import { convGeometry, SimdConv } from '../src/kernels/simd-conv.js';
+import { onBackend, randomValues, relativeError } from './helpers.js';
+
+type Shape4 = [number, number, number, number];
+
+/** Naive NHWC reference loops: forward, filter gradient, input gradient. */
+function reference(g: ReturnType<typeof convGeometry>, x: Float32Array, w: Float32Array, dy: Float32Array) {
+  const y = new Float32Array(g.p * g.co);
+  const dw = new Float32Array(g.k * g.co);
+  const dx = new Float32Array(x.length);
+  for (let n = 0; n < g.n; n++) {
+    for (let oy = 0; oy < g.oh; oy++) {
+      for (let ox = 0; ox < g.ow; ox++) {
+        const p = (n * g.oh + oy) * g.ow + ox;
+        for (let a = 0; a < g.kh; a++) {
+          for (let b = 0; b < g.kw; b++) {
+            const iy = oy * g.sh + a * g.dh - g.pt;
+            const ix = ox * g.sw + b * g.dw - g.pl;
+            if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) continue;
+            for (let c = 0; c < g.ci; c++) {
+              const xi = ((n * g.h + iy) * g.w + ix) * g.ci + c;
+              const k = (a * g.kw + b) * g.ci + c;
+              for (let o = 0; o < g.co; o++) {
+                y[p * g.co + o]! += x[xi]! * w[k * g.co + o]!;
+                dw[k * g.co + o]! += x[xi]! * dy[p * g.co + o]!;
+                dx[xi]! += dy[p * g.co + o]! * w[k * g.co + o]!;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  return { y, dw, dx };
+}
+
+const CASES: {
+  x: Shape4;
+  f: Shape4;
+  strides: [number, number];
+  pad: tf.backend_util.ExplicitPadding | 'same' | 'valid';
+  dilations: number;
+}[] = [
+  { x: [3, 9, 11, 3], f: [3, 3, 3, 5], strides: [2, 1], pad: 'same', dilations: 1 },
+  { x: [2, 10, 10, 16], f: [3, 3, 16, 16], strides: [2, 2], pad: 'same', dilations: 1 },
+  { x: [5, 7, 7, 16], f: [3, 3, 16, 2], strides: [2, 2], pad: 'same', dilations: 1 },
+  { x: [2, 12, 9, 6], f: [3, 2, 6, 7], strides: [1, 1], pad: 'valid', dilations: 2 },
+  {
+    x: [1, 8, 13, 2],
+    f: [5, 3, 2, 9],
+    strides: [1, 2],
+    pad: [
+      [0, 0],
+      [2, 1],
+      [0, 2],
+      [0, 0],
+    ],
+    dilations: 1,
+  },
+  { x: [70, 4, 4, 1], f: [1, 1, 1, 1], strides: [1, 1], pad: 'valid', dilations: 1 },
+];
+
+describe('SimdConv kernels (the WebAssembly SIMD convolutions)', () => {
+  afterAll(() => {
+    SimdConv.useThreads(1);
+  });
+
+  it('are compiled from the current wasm/conv-kernels.c', () => {
+    const source = readFileSync(new URL('../wasm/conv-kernels.c', import.meta.url));
+    expect(createHash('sha256').update(source).digest('hex')).toBe(CONV_KERNELS_SOURCE_SHA256);
+  });
+
+  it('load under Node (WebAssembly SIMD is available)', () => {
+    expect(SimdConv.load()).toBeDefined();
+  });
+
+  it('reject a thread count outside [1, 8]', () => {
+    expect(() => SimdConv.useThreads(0)).toThrow(/threads must be an integer in \[1, 8\], got 0/);
+    expect(() => SimdConv.useThreads(9)).toThrow(RangeError);
+    expect(() => SimdConv.useThreads(1.5)).toThrow(RangeError);
+  });
+
+  for (const threads of [1, 3]) {
+    it.each(
+      CASES.map((c, i) => [JSON.stringify(c), c, i] as const),
+    )(`match naive loops on ${threads} thread(s): %s`, (_name, c, i) => {
+      expect(SimdConv.useThreads(threads)).toBe(threads);
+      const simd = SimdConv.load()!;
+      expect(simd.threads).toBe(threads);
+      const info = tf.backend_util.computeConv2DInfo(
+        c.x,
+        c.f,
+        c.strides,
+        c.dilations,
+        c.pad,
+        undefined,
+        false,
+        'channelsLast',
+      );
+      const g = convGeometry(info);
+      const x = randomValues(tf.util.sizeFromShape(c.x), 10 + i);
+      const w = randomValues(tf.util.sizeFromShape(c.f), 20 + i);
+      const dy = randomValues(g.p * g.co, 30 + i);
+      const want = reference(g, x, w, dy);
+      const y = new Float32Array(g.p * g.co);
+      const dw = new Float32Array(w.length);
+      const dx = new Float32Array(x.length);
+      expect(simd.forward(g, x, w, null, false, y)).toBe(true);
+      expect(simd.filterGrad(g, x, dy, dw)).toBe(true);
+      expect(simd.inputGrad(g, dy, w, dx)).toBe(true);
+      expect(relativeError(y, want.y)).toBeLessThan(1e-5);
+      expect(relativeError(dw, want.dw)).toBeLessThan(1e-5);
+      expect(relativeError(dx, want.dx)).toBeLessThan(1e-5);
+      // Bias and ReLU in the forward pass.
+      const bias = randomValues(g.co, 40 + i);
+      const yb = new Float32Array(g.p * g.co);
+      simd.forward(g, x, w, bias, true, yb);
+      const wantB = want.y.map((v, j) => Math.max(0, v + bias[j % g.co]!));
+      expect(relativeError(yb, wantB)).toBeLessThan(1e-5);
+    });
+  }
+});
+
+describe('the WASM FusedConv2D kernel (bias and activation fused) matches the CPU backend', () => {
+  beforeAll(async () => {
+    await setupBackend('wasm', { convThreads: 2 });
+  });
+  afterAll(() => {
+    SimdConv.useThreads(1);
+  });
+
+  const variants = [
+    { activation: 'relu', bias: [5] },
+    { activation: 'linear', bias: [5] },
+    { activation: 'relu', bias: [1] },
+    { activation: 'relu', bias: null },
+    // Not fused by the SIMD kernel: falls back to WASM's own (XNNPACK) kernel.
+    { activation: 'relu6', bias: [5] },
+  ] as const;
+
+  it.each(variants.map((v) => [JSON.stringify(v), v] as const))('%s', async (_name, v) => {
+    const xv = randomValues(2 * 9 * 9 * 3, 1);
+    const wv = randomValues(3 * 3 * 3 * 5, 2);
+    const bv = v.bias ? randomValues(v.bias[0], 3) : null;
+    const run = (backend: string) =>
+      onBackend(backend, () => [
+        tf.fused.conv2d({
+          x: tf.tensor4d(xv, [2, 9, 9, 3]),
+          filter: tf.tensor4d(wv, [3, 3, 3, 5]),
+          strides: 2,
+          pad: 'same',
+          bias: bv ? tf.tensor1d(bv) : undefined,
+          activation: v.activation,
+        }),
+      ]);
+    const [cpu] = await run('cpu');
+    const [wasm] = await run('wasm');
+    expect(relativeError(wasm!, cpu!)).toBeLessThan(1e-5);
+  });
+});

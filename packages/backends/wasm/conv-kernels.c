@@ -1,0 +1,256 @@
+// Convolution kernels for the WASM backend: forward, filter gradient and input gradient of a 2-D
+// convolution over NHWC tensors, as im2col + SIMD matrix products on 128-bit WebAssembly SIMD.
+//
+// Built by scripts/build-wasm-kernels.mjs (clang --target=wasm32 -msimd128); the binary is embedded in
+// src/generated/conv-kernels-wasm.ts. No libc, no stack, no globals: every buffer is a pointer the
+// caller (src/kernels/simd-conv.ts) lays out in the module's memory, so one instance per thread can
+// share one memory.
+//
+// Layouts (all float32):
+//   x   [N, H, W, CI]                   input
+//   w   [K, CO4]   K = KH·KW·CI          filter, rows in (kh, kw, ci) order, columns padded to CO4
+//   wt  [CO, K4]                         the filter transposed, rows padded to K4 (input gradient)
+//   y   [P, CO4]   P = N·OH·OW           output / output gradient, columns padded to CO4
+//   col [CHUNK, K4]                      im2col rows of CHUNK output positions (scratch)
+// CO4 and K4 are CO and K rounded up to a multiple of 4; padding columns hold zeros.
+
+#include <wasm_simd128.h>
+
+#define CHUNK 64
+
+// Geometry, as 20 int32 the caller writes at `g`.
+enum { N, H, W, CI, KH, KW, CO, CO4, SH, SW, DH, DW, PT, PL, OH, OW, K, K4 };
+
+#define EXPORT(name) __attribute__((export_name(name)))
+
+// Copies n floats (4 at a time, then the rest); short runs, so no call to memory.copy.
+static inline void copy_floats(float *dst, const float *src, int n) {
+  int c = 0;
+  for (; c + 4 <= n; c += 4) wasm_v128_store(dst + c, wasm_v128_load(src + c));
+  for (; c < n; c++) dst[c] = src[c];
+}
+
+// Sets n floats to zero.
+static inline void zero_floats(float *dst, int n) {
+  int c = 0;
+  for (; c + 4 <= n; c += 4) wasm_v128_store(dst + c, wasm_f32x4_splat(0.f));
+  for (; c < n; c++) dst[c] = 0.f;
+}
+
+// Adds n floats of src into dst.
+static inline void add_floats(float *dst, const float *src, int n) {
+  int c = 0;
+  for (; c + 4 <= n; c += 4)
+    wasm_v128_store(dst + c, wasm_f32x4_add(wasm_v128_load(dst + c), wasm_v128_load(src + c)));
+  for (; c < n; c++) dst[c] += src[c];
+}
+
+// im2col: rows [p0, p0 + np) of the patch matrix, each K4 wide (zeros beyond K and outside the image).
+// Where a filter row lies inside the image (and the dilation is 1) its KW·CI values are one run of x.
+static void im2col(const int *g, const float *x, float *col, int p0, int np) {
+  const int h = g[H], w = g[W], ci = g[CI], kh = g[KH], kw = g[KW], k = g[K], k4 = g[K4];
+  const int ohw = g[OH] * g[OW], ow = g[OW], dh = g[DH], dw = g[DW], run = kw * ci;
+  for (int r = 0; r < np; r++) {
+    const int p = p0 + r, n = p / ohw, rem = p - n * ohw, oy = rem / ow, ox = rem - oy * ow;
+    float *dst = col + r * k4;
+    const int iy0 = oy * g[SH] - g[PT], ix0 = ox * g[SW] - g[PL];
+    const int inside = dw == 1 && ix0 >= 0 && ix0 + kw <= w;
+    for (int a = 0; a < kh; a++, dst += run) {
+      const int iy = iy0 + a * dh;
+      if (iy < 0 || iy >= h) {
+        zero_floats(dst, run);
+      } else if (inside) {
+        copy_floats(dst, x + ((n * h + iy) * w + ix0) * ci, run);
+      } else {
+        for (int b = 0; b < kw; b++) {
+          const int ix = ix0 + b * dw;
+          if (ix < 0 || ix >= w) zero_floats(dst + b * ci, ci);
+          else copy_floats(dst + b * ci, x + ((n * h + iy) * w + ix) * ci, ci);
+        }
+      }
+    }
+    zero_floats(col + r * k4 + k, k4 - k);
+  }
+}
+
+// out[r, :cols] = act(a[r, :depth] · b[:depth, :cols] + bias) for rows r < np: the forward product
+// (a = im2col rows, b = the filter) and the input gradient's (a = dy rows, b = the filter transposed).
+// 4 rows × 8 columns (two vectors) per tile; `cols` is a multiple of 4; `bias` may be 0.
+static void gemm_rows(const float *a, int lda, const float *b, int ldb, int depth, float *out, int ldo,
+                      int cols, int np, const float *bias, int relu) {
+  const v128_t zero = wasm_f32x4_splat(0.f);
+  for (int c = 0; c < cols; c += 8) {
+    const int two = c + 8 <= cols;
+    const v128_t b0 = bias ? wasm_v128_load(bias + c) : zero;
+    const v128_t b1 = bias && two ? wasm_v128_load(bias + c + 4) : zero;
+    int r = 0;
+    for (; r + 4 <= np; r += 4) {
+      v128_t a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1;
+      const float *x0 = a + r * lda, *x1 = x0 + lda, *x2 = x1 + lda, *x3 = x2 + lda;
+      const float *wp = b + c;
+      if (two) {
+        for (int i = 0; i < depth; i++, wp += ldb) {
+          const v128_t w0 = wasm_v128_load(wp), w1 = wasm_v128_load(wp + 4);
+          v128_t s = wasm_v128_load32_splat(x0 + i);
+          a00 = wasm_f32x4_add(a00, wasm_f32x4_mul(s, w0));
+          a01 = wasm_f32x4_add(a01, wasm_f32x4_mul(s, w1));
+          s = wasm_v128_load32_splat(x1 + i);
+          a10 = wasm_f32x4_add(a10, wasm_f32x4_mul(s, w0));
+          a11 = wasm_f32x4_add(a11, wasm_f32x4_mul(s, w1));
+          s = wasm_v128_load32_splat(x2 + i);
+          a20 = wasm_f32x4_add(a20, wasm_f32x4_mul(s, w0));
+          a21 = wasm_f32x4_add(a21, wasm_f32x4_mul(s, w1));
+          s = wasm_v128_load32_splat(x3 + i);
+          a30 = wasm_f32x4_add(a30, wasm_f32x4_mul(s, w0));
+          a31 = wasm_f32x4_add(a31, wasm_f32x4_mul(s, w1));
+        }
+      } else {
+        for (int i = 0; i < depth; i++, wp += ldb) {
+          const v128_t w0 = wasm_v128_load(wp);
+          a00 = wasm_f32x4_add(a00, wasm_f32x4_mul(wasm_v128_load32_splat(x0 + i), w0));
+          a10 = wasm_f32x4_add(a10, wasm_f32x4_mul(wasm_v128_load32_splat(x1 + i), w0));
+          a20 = wasm_f32x4_add(a20, wasm_f32x4_mul(wasm_v128_load32_splat(x2 + i), w0));
+          a30 = wasm_f32x4_add(a30, wasm_f32x4_mul(wasm_v128_load32_splat(x3 + i), w0));
+        }
+      }
+      if (relu) {
+        a00 = wasm_f32x4_max(a00, zero); a01 = wasm_f32x4_max(a01, zero);
+        a10 = wasm_f32x4_max(a10, zero); a11 = wasm_f32x4_max(a11, zero);
+        a20 = wasm_f32x4_max(a20, zero); a21 = wasm_f32x4_max(a21, zero);
+        a30 = wasm_f32x4_max(a30, zero); a31 = wasm_f32x4_max(a31, zero);
+      }
+      float *o = out + r * ldo + c;
+      wasm_v128_store(o, a00); wasm_v128_store(o + ldo, a10);
+      wasm_v128_store(o + 2 * ldo, a20); wasm_v128_store(o + 3 * ldo, a30);
+      if (two) {
+        wasm_v128_store(o + 4, a01); wasm_v128_store(o + ldo + 4, a11);
+        wasm_v128_store(o + 2 * ldo + 4, a21); wasm_v128_store(o + 3 * ldo + 4, a31);
+      }
+    }
+    for (; r < np; r++) {
+      v128_t a0 = b0, a1 = b1;
+      const float *x0 = a + r * lda, *wp = b + c;
+      for (int i = 0; i < depth; i++, wp += ldb) {
+        const v128_t s = wasm_v128_load32_splat(x0 + i);
+        a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(s, wasm_v128_load(wp)));
+        if (two) a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(s, wasm_v128_load(wp + 4)));
+      }
+      if (relu) { a0 = wasm_f32x4_max(a0, zero); a1 = wasm_f32x4_max(a1, zero); }
+      wasm_v128_store(out + r * ldo + c, a0);
+      if (two) wasm_v128_store(out + r * ldo + c + 4, a1);
+    }
+  }
+}
+
+// Forward convolution of output positions [p0, p1): y[p, :] = act(patch(p) · w + bias).
+// `bias` may be 0 (none); `relu` nonzero applies max(·, 0). `col` holds CHUNK·K4 floats.
+EXPORT("conv_forward")
+void conv_forward(const int *g, const float *x, const float *wgt, const float *bias, int relu,
+                  float *y, float *col, int p0, int p1) {
+  for (int p = p0; p < p1; p += CHUNK) {
+    const int np = p1 - p < CHUNK ? p1 - p : CHUNK;
+    im2col(g, x, col, p, np);
+    gemm_rows(col, g[K4], wgt, g[CO4], g[K], y + p * g[CO4], g[CO4], g[CO4], np, bias, relu);
+  }
+}
+
+// dw[k, :] += Σ_r col[r, k] · dy[r, :] over the rows of one chunk; 4 rows of dw × 8 columns per tile.
+static void gemm_filter(const int *g, const float *col, const float *dy, float *dw, int np) {
+  const int k4 = g[K4], co4 = g[CO4];
+  for (int i = 0; i < k4; i += 4) {
+    for (int c = 0; c < co4; c += 8) {
+      float *o = dw + i * co4 + c;
+      if (c + 8 <= co4) {
+        v128_t a00 = wasm_v128_load(o), a01 = wasm_v128_load(o + 4);
+        v128_t a10 = wasm_v128_load(o + co4), a11 = wasm_v128_load(o + co4 + 4);
+        v128_t a20 = wasm_v128_load(o + 2 * co4), a21 = wasm_v128_load(o + 2 * co4 + 4);
+        v128_t a30 = wasm_v128_load(o + 3 * co4), a31 = wasm_v128_load(o + 3 * co4 + 4);
+        const float *xs = col + i, *d = dy + c;
+        for (int r = 0; r < np; r++, xs += k4, d += co4) {
+          const v128_t d0 = wasm_v128_load(d), d1 = wasm_v128_load(d + 4);
+          v128_t s = wasm_v128_load32_splat(xs);
+          a00 = wasm_f32x4_add(a00, wasm_f32x4_mul(s, d0));
+          a01 = wasm_f32x4_add(a01, wasm_f32x4_mul(s, d1));
+          s = wasm_v128_load32_splat(xs + 1);
+          a10 = wasm_f32x4_add(a10, wasm_f32x4_mul(s, d0));
+          a11 = wasm_f32x4_add(a11, wasm_f32x4_mul(s, d1));
+          s = wasm_v128_load32_splat(xs + 2);
+          a20 = wasm_f32x4_add(a20, wasm_f32x4_mul(s, d0));
+          a21 = wasm_f32x4_add(a21, wasm_f32x4_mul(s, d1));
+          s = wasm_v128_load32_splat(xs + 3);
+          a30 = wasm_f32x4_add(a30, wasm_f32x4_mul(s, d0));
+          a31 = wasm_f32x4_add(a31, wasm_f32x4_mul(s, d1));
+        }
+        wasm_v128_store(o, a00); wasm_v128_store(o + 4, a01);
+        wasm_v128_store(o + co4, a10); wasm_v128_store(o + co4 + 4, a11);
+        wasm_v128_store(o + 2 * co4, a20); wasm_v128_store(o + 2 * co4 + 4, a21);
+        wasm_v128_store(o + 3 * co4, a30); wasm_v128_store(o + 3 * co4 + 4, a31);
+      } else {
+        v128_t a0 = wasm_v128_load(o), a1 = wasm_v128_load(o + co4);
+        v128_t a2 = wasm_v128_load(o + 2 * co4), a3 = wasm_v128_load(o + 3 * co4);
+        const float *xs = col + i, *d = dy + c;
+        for (int r = 0; r < np; r++, xs += k4, d += co4) {
+          const v128_t d0 = wasm_v128_load(d);
+          a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load32_splat(xs), d0));
+          a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(wasm_v128_load32_splat(xs + 1), d0));
+          a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(wasm_v128_load32_splat(xs + 2), d0));
+          a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(wasm_v128_load32_splat(xs + 3), d0));
+        }
+        wasm_v128_store(o, a0); wasm_v128_store(o + co4, a1);
+        wasm_v128_store(o + 2 * co4, a2); wasm_v128_store(o + 3 * co4, a3);
+      }
+    }
+  }
+}
+
+// Filter gradient over output positions [p0, p1): dw[K4, CO4] = Σ_p patch(p)ᵀ · dy[p, :].
+// Overwrites dw (zeroes it first), so two threads can each sum half of the positions.
+EXPORT("conv_filter_grad")
+void conv_filter_grad(const int *g, const float *x, const float *dy, float *dw, float *col, int p0,
+                      int p1) {
+  zero_floats(dw, g[K4] * g[CO4]);
+  for (int p = p0; p < p1; p += CHUNK) {
+    const int np = p1 - p < CHUNK ? p1 - p : CHUNK;
+    im2col(g, x, col, p, np);
+    gemm_filter(g, col, dy + p * g[CO4], dw, np);
+  }
+}
+
+// col2im: adds the patch-gradient rows [p0, p0 + np) into dx (positions outside the image dropped).
+static void col2im(const int *g, const float *dcol, float *dx, int p0, int np) {
+  const int h = g[H], w = g[W], ci = g[CI], kh = g[KH], kw = g[KW], k4 = g[K4];
+  const int ohw = g[OH] * g[OW], ow = g[OW];
+  for (int r = 0; r < np; r++) {
+    const int p = p0 + r, n = p / ohw, rem = p - n * ohw, oy = rem / ow, ox = rem - oy * ow;
+    const float *src = dcol + r * k4;
+    const int iy0 = oy * g[SH] - g[PT], ix0 = ox * g[SW] - g[PL];
+    for (int a = 0; a < kh; a++) {
+      const int iy = iy0 + a * g[DH];
+      for (int b = 0; b < kw; b++, src += ci) {
+        const int ix = ix0 + b * g[DW];
+        if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+        add_floats(dx + ((n * h + iy) * w + ix) * ci, src, ci);
+      }
+    }
+  }
+}
+
+// Input gradient of images [n0, n1): dx[n] = Σ_p col2im(dy[p, :] · wt). Zeroes those images of dx
+// first; images are independent, so two threads can each take a range of them.
+// `dcol` holds CHUNK·K4 floats.
+EXPORT("conv_input_grad")
+void conv_input_grad(const int *g, const float *dy, const float *wt, float *dx, float *dcol, int n0,
+                     int n1) {
+  const int image = g[H] * g[W] * g[CI], ohw = g[OH] * g[OW];
+  zero_floats(dx + n0 * image, (n1 - n0) * image);
+  const int p1 = n1 * ohw;
+  for (int p = n0 * ohw; p < p1; p += CHUNK) {
+    const int np = p1 - p < CHUNK ? p1 - p : CHUNK;
+    gemm_rows(dy + p * g[CO4], g[CO4], wt, g[K4], g[CO], dcol, g[K4], g[K4], np, 0, 0);
+    col2im(g, dcol, dx, p, np);
+  }
+}
+
+// Adds b[i] to a[i] for i < count (sums per-thread filter gradients).
+EXPORT("add_into")
+void add_into(float *a, const float *b, int count) { add_floats(a, b, count); }
