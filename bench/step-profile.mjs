@@ -9,7 +9,7 @@
 //     forward + backward (tf.variableGrads), loss read-back, optimizer update (the learner's Adam),
 //     disposal, validation — wall and CPU time (CPU time is the steadier figure on a shared machine).
 //
-// usage: node bench/step-profile.mjs [--steps 30] [--bs 64] [--json]
+// usage: node bench/step-profile.mjs [--steps 30] [--bs 64] [--conv-threads N] [--json]
 // Writes bench/results/step-profile-<timestamp>.json and prints tables.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,6 +24,7 @@ const { values: args } = parseArgs({
     steps: { type: 'string', default: '30' },
     bs: { type: 'string', default: '64' },
     json: { type: 'boolean', default: false },
+    'conv-threads': { type: 'string' },
   },
 });
 const steps = Number(args.steps);
@@ -52,7 +53,10 @@ const tf = await import(
   pathToFileURL(join(root, 'packages/backends/node_modules/@tensorflow/tfjs-core/dist/tf-core.node.js')).href
 );
 
-const choice = await setupBackend('wasm');
+const choice = await setupBackend(
+  'wasm',
+  args['conv-threads'] ? { convThreads: Number(args['conv-threads']) } : {},
+);
 const log = args.json ? (...a) => console.error(...a) : (...a) => console.log(...a);
 log(`backend: ${choice.backend} (${choice.reason})`);
 

@@ -6,6 +6,8 @@ export {
   unregisterWasmTrainingKernels,
   WASM_TRAINING_KERNELS,
 } from './kernels/register-wasm-training-kernels.js';
+export { type ConvGeometry, convGeometry, SimdConv } from './kernels/simd-conv.js';
+export { CONV2D_BIAS_ACT_KERNEL_NAMES } from './kernels/simd-conv-kernels.js';
 export { gradientKernelNames, registerAllGradients } from './register-gradients.js';
 export {
   BACKEND_KINDS,

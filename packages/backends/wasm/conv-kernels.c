@@ -254,3 +254,27 @@ void conv_input_grad(const int *g, const float *dy, const float *wt, float *dx, 
 // Adds b[i] to a[i] for i < count (sums per-thread filter gradients).
 EXPORT("add_into")
 void add_into(float *a, const float *b, int count) { add_floats(a, b, count); }
+
+// ReLU gradient mask: dy[i] = y[i] > 0 ? dy[i] : 0 for i < count (a multiple of 4).
+EXPORT("relu_mask")
+void relu_mask(float *dy, const float *y, int count) {
+  const v128_t zero = wasm_f32x4_splat(0.f);
+  for (int i = 0; i < count; i += 4)
+    wasm_v128_store(dy + i, wasm_v128_and(wasm_v128_load(dy + i),
+                                          wasm_f32x4_gt(wasm_v128_load(y + i), zero)));
+}
+
+// Bias gradient: db[c] = Σ_r dy[r, c] over `rows` rows of `cols` floats (a multiple of 4).
+EXPORT("column_sums")
+void column_sums(const float *dy, float *db, int rows, int cols) {
+  for (int c = 0; c < cols; c += 4) {
+    v128_t s0 = wasm_f32x4_splat(0.f), s1 = s0;
+    int r = 0;
+    for (; r + 2 <= rows; r += 2) {
+      s0 = wasm_f32x4_add(s0, wasm_v128_load(dy + r * cols + c));
+      s1 = wasm_f32x4_add(s1, wasm_v128_load(dy + (r + 1) * cols + c));
+    }
+    if (r < rows) s0 = wasm_f32x4_add(s0, wasm_v128_load(dy + r * cols + c));
+    wasm_v128_store(db + c, wasm_f32x4_add(s0, s1));
+  }
+}

@@ -11,7 +11,10 @@ import {
 import { makeFusedMatMulKernel } from './fused-mat-mul.js';
 import { makeLeadingAxesReduceKernel } from './reduce-leading-axes.js';
 import { makeSharedIdentityKernel } from './shared-identity.js';
+import { SimdConv } from './simd-conv.js';
 import {
+  CONV2D_BIAS_ACT_KERNEL_NAMES,
+  makeConv2DBiasActKernels,
   makeSimdConv2DBackpropFilterKernel,
   makeSimdConv2DBackpropInputKernel,
   makeSimdConv2DKernel,
@@ -40,6 +43,10 @@ const WASM = 'wasm';
 export const WASM_TRAINING_KERNELS: readonly string[] = [
   tf.Conv2D,
   tf.FusedConv2D,
+  CONV2D_BIAS_ACT_KERNEL_NAMES.forward,
+  CONV2D_BIAS_ACT_KERNEL_NAMES.filterGrad,
+  CONV2D_BIAS_ACT_KERNEL_NAMES.biasGrad,
+  CONV2D_BIAS_ACT_KERNEL_NAMES.inputGrad,
   tf.Conv2DBackpropFilter,
   tf.Conv2DBackpropInput,
   tf.DepthwiseConv2dNativeBackpropFilter,
@@ -67,6 +74,8 @@ function makeKernels(existing: (name: string) => tf.KernelConfig | undefined): t
   return [
     ...(conv2d ? [makeSimdConv2DKernel(tf.Conv2D, conv2d)] : []),
     ...(fusedConv2d ? [makeSimdConv2DKernel(tf.FusedConv2D, fusedConv2d)] : []),
+    // The trainable fused convolution of @onecycle/models, only where the SIMD kernels run.
+    ...(fusedConv2d && SimdConv.load() ? makeConv2DBiasActKernels(fusedConv2d) : []),
     ...(sum ? [makeLeadingAxesReduceKernel(sum, 'sum')] : []),
     ...(mean ? [makeLeadingAxesReduceKernel(mean, 'mean')] : []),
     ...(cast ? [makeCastKernel(cast)] : []),

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { convGeometry, SimdConv } from './simd-conv.js';
+import { type KernelBackend, type KernelCall, withScratch } from './wasm-kernel-calls.js';
 
 /** What the SIMD kernels need of tfjs's WASM backend: its heap views and output allocation. */
 interface WasmHeapBackend {
@@ -188,4 +189,124 @@ export function makeSimdConv2DBackpropInputKernel(fallback: tf.KernelConfig): tf
     }),
     (simd, g, dy, filter, out) => simd.inputGrad(g, dy, filter, out),
   );
+}
+
+/**
+ * Kernel names of the trainable fused convolution that `@onecycle/models`' `conv2dBiasAct` runs when
+ * the active backend registers them (the contract is the names and their inputs, attributes and
+ * outputs, documented there as `CONV2D_BIAS_ACT_KERNELS`).
+ *
+ * @example
+ * ```ts
+ * console.log(tf.getKernel(CONV2D_BIAS_ACT_KERNEL_NAMES.forward, 'wasm') != null);
+ * ```
+ */
+export const CONV2D_BIAS_ACT_KERNEL_NAMES = {
+  forward: 'OnecycleConv2DBiasAct',
+  filterGrad: 'OnecycleConv2DBiasActFilterGrad',
+  biasGrad: 'OnecycleConv2DBiasActBiasGrad',
+  inputGrad: 'OnecycleConv2DBiasActInputGrad',
+} as const;
+
+/** `dy`, masked by `y > 0` for a ReLU, with the backend's own kernels (the fallback path). */
+function maskedGrad(
+  call: KernelCall,
+  dy: tf.TensorInfo,
+  y: tf.TensorInfo,
+  activation: string,
+): tf.TensorInfo {
+  return activation === 'relu' ? call(tf.Multiply, { a: dy, b: call(tf.Step, { x: y }, { alpha: 0 }) }) : dy;
+}
+
+type Backend = WasmHeapBackend & KernelBackend;
+
+/**
+ * A gradient kernel of the fused convolution: `simd` fills the output of `shape` from the inputs (the
+ * ReLU mask `y` given for `'relu'`); when it reports that they do not fit the kernels' memory,
+ * `compose` computes the output from the masked gradient with the backend's other kernels.
+ */
+function gradKernel(
+  kernelName: string,
+  backendName: string,
+  run: (
+    inputs: Record<string, tf.TensorInfo>,
+    attrs: ConvAttrs,
+    backend: Backend,
+  ) => {
+    shape: number[];
+    simd: (out: Float32Array, y: Float32Array | null) => boolean;
+    compose: (call: KernelCall, masked: tf.TensorInfo) => tf.TensorInfo;
+  },
+): tf.KernelConfig {
+  return {
+    kernelName,
+    backendName,
+    kernelFunc: (args) => {
+      const inputs = args.inputs as Record<string, tf.TensorInfo>;
+      const attrs = args.attrs as unknown as ConvAttrs;
+      const wasm = args.backend as unknown as Backend;
+      const relu = attrs.activation === 'relu';
+      const { shape, simd, compose } = run(inputs, attrs, wasm);
+      const out = wasm.makeOutput(shape, 'float32');
+      if (simd(wasm.typedArrayFromHeap(out), relu ? wasm.typedArrayFromHeap(inputs.y!) : null)) return out;
+      wasm.disposeData(out.dataId);
+      return withScratch(backendName, wasm, (call) =>
+        compose(call, maskedGrad(call, inputs.dy!, inputs.y!, attrs.activation ?? 'linear')),
+      );
+    },
+  };
+}
+
+/**
+ * Builds the WASM kernels of the trainable fused convolution ({@link CONV2D_BIAS_ACT_KERNEL_NAMES}) on
+ * the SIMD convolution: the forward pass with bias and ReLU in one pass; the filter, bias and input
+ * gradients, each applying the ReLU mask as it copies the output gradient in (no separate mask
+ * tensor). When tensors do not fit the kernels' memory, they compose the backend's other kernels.
+ *
+ * @param fusedFallback - the backend's `FusedConv2D` kernel, run by the forward kernel in that case.
+ * @example
+ * ```ts
+ * for (const k of makeConv2DBiasActKernels(tf.getKernel(tf.FusedConv2D, 'wasm')!)) tf.registerKernel(k);
+ * ```
+ */
+export function makeConv2DBiasActKernels(fusedFallback: tf.KernelConfig): tf.KernelConfig[] {
+  const backendName = fusedFallback.backendName;
+  const forward = makeSimdConv2DKernel(tf.FusedConv2D, fusedFallback);
+  const simd = () => SimdConv.load()!;
+  return [
+    {
+      ...forward,
+      kernelName: CONV2D_BIAS_ACT_KERNEL_NAMES.forward,
+      setupFunc: undefined,
+      disposeFunc: undefined,
+    },
+    gradKernel(CONV2D_BIAS_ACT_KERNEL_NAMES.filterGrad, backendName, ({ x, dy }, attrs, wasm) => {
+      const g = convGeometry(info4(x!.shape as Shape4, attrs.filterShape!, { ...attrs, dilations: 1 }));
+      return {
+        shape: [...attrs.filterShape!],
+        simd: (out, y) =>
+          simd().filterGrad(g, wasm.typedArrayFromHeap(x!), wasm.typedArrayFromHeap(dy!), out, y),
+        compose: (call, masked) => call(tf.Conv2DBackpropFilter, { x: x!, dy: masked }, { ...attrs }),
+      };
+    }),
+    gradKernel(CONV2D_BIAS_ACT_KERNEL_NAMES.biasGrad, backendName, ({ dy }, _attrs, wasm) => {
+      const [n, oh, ow, co] = dy!.shape as Shape4;
+      const g = { p: n * oh * ow, co, co4: (co + 3) & ~3 } as ReturnType<typeof convGeometry>;
+      return {
+        shape: [co],
+        simd: (out, y) => simd().biasGrad(g, wasm.typedArrayFromHeap(dy!), out, y),
+        compose: (call, masked) => call(tf.Sum, { x: masked }, { axis: [0, 1, 2], keepDims: false }),
+      };
+    }),
+    gradKernel(CONV2D_BIAS_ACT_KERNEL_NAMES.inputGrad, backendName, ({ dy, filter }, attrs, wasm) => {
+      const g = convGeometry(info4(attrs.inputShape!, filter!.shape as Shape4, { ...attrs, dilations: 1 }));
+      return {
+        shape: [...attrs.inputShape!],
+        simd: (out, y) =>
+          simd().inputGrad(g, wasm.typedArrayFromHeap(dy!), wasm.typedArrayFromHeap(filter!), out, y),
+        compose: (call, masked) =>
+          call(tf.Conv2DBackpropInput, { dy: masked, filter: filter! }, { ...attrs }),
+      };
+    }),
+  ];
 }

@@ -24,6 +24,8 @@ interface ConvExports {
   conv_filter_grad(g: number, x: number, dy: number, dw: number, col: number, p0: number, p1: number): void;
   conv_input_grad(g: number, dy: number, wt: number, dx: number, dcol: number, n0: number, n1: number): void;
   add_into(a: number, b: number, count: number): void;
+  relu_mask(dy: number, y: number, count: number): void;
+  column_sums(dy: number, db: number, rows: number, cols: number): void;
 }
 
 /**
@@ -395,26 +397,39 @@ export class SimdConv {
   }
 
   /**
-   * Filter gradient: `out[k, co] = Σ_p patch(p)[k] · dy[p, co]`.
+   * Filter gradient: `out[k, co] = Σ_p patch(p)[k] · dy[p, co]`; with `y` (the output of a ReLU) the
+   * gradient is first masked by `y > 0`.
    *
    * @param x - input `[N, H, W, CI]`.
    * @param dy - output gradient `[N, OH, OW, CO]`.
    * @param out - `[KH, KW, CI, CO]`, written.
+   * @param y - the forward output `[N, OH, OW, CO]` of a ReLU, or `null`.
    * @returns false (nothing written) when the tensors do not fit the kernels' memory.
    * @example
    * ```ts
    * simd.filterGrad(g, xValues, dyValues, dwValues);
    * ```
    */
-  filterGrad(g: ConvGeometry, x: Float32Array, dy: Float32Array, out: Float32Array): boolean {
+  filterGrad(
+    g: ConvGeometry,
+    x: Float32Array,
+    dy: Float32Array,
+    out: Float32Array,
+    y: Float32Array | null = null,
+  ): boolean {
     const t = this.threads;
     const dwSize = g.k4 * g.co4;
-    const at = this.layout(g, [x.length, g.p * g.co4, t * dwSize, t * CHUNK * g.k4]);
+    const rows = g.p * g.co4;
+    const at = this.layout(g, [x.length, rows, t * dwSize, t * CHUNK * g.k4, y ? rows : 0]);
     if (at == null) return false;
-    const [xp, dyp, dwp, colp] = at as [number, number, number, number];
+    const [xp, dyp, dwp, colp, yp] = at as [number, number, number, number, number];
     const heap = this.heap();
     heap.set(x, xp >> 2);
     setPadded(heap, dyp >> 2, dy, g.p, g.co, g.co4);
+    if (y) {
+      setPadded(heap, yp >> 2, y, g.p, g.co, g.co4);
+      this.fns.relu_mask(dyp, yp, rows);
+    }
     const parts = ranges(g.p, t);
     this.run(JOB_FILTER, (i) => [
       0,
@@ -430,24 +445,65 @@ export class SimdConv {
   }
 
   /**
+   * Bias gradient: `out[co] = Σ_p dy[p, co]`, masked by `y > 0` when `y` (the output of a ReLU) is given.
+   *
+   * @param g - the geometry (its `p` rows and `co` channels are used).
+   * @param dy - output gradient `[N, OH, OW, CO]`.
+   * @param out - `[CO]`, written.
+   * @param y - the forward output of a ReLU, or `null`.
+   * @returns false (nothing written) when the tensors do not fit the kernels' memory.
+   * @example
+   * ```ts
+   * simd.biasGrad(g, dyValues, dbValues, yValues);
+   * ```
+   */
+  biasGrad(g: ConvGeometry, dy: Float32Array, out: Float32Array, y: Float32Array | null = null): boolean {
+    const rows = g.p * g.co4;
+    const at = this.layout(g, [rows, y ? rows : 0, g.co4]);
+    if (at == null) return false;
+    const [dyp, yp, dbp] = at as [number, number, number];
+    const heap = this.heap();
+    setPadded(heap, dyp >> 2, dy, g.p, g.co, g.co4);
+    if (y) {
+      setPadded(heap, yp >> 2, y, g.p, g.co, g.co4);
+      this.fns.relu_mask(dyp, yp, rows);
+    }
+    this.fns.column_sums(dyp, dbp, g.p, g.co4);
+    out.set(this.heap().subarray(dbp >> 2, (dbp >> 2) + g.co));
+    return true;
+  }
+
+  /**
    * Input gradient: `out = Σ_p col2im(dy[p, :] · filterᵀ)`.
    *
    * @param dy - output gradient `[N, OH, OW, CO]`.
    * @param filter - `[KH, KW, CI, CO]`.
    * @param out - `[N, H, W, CI]`, written.
+   * @param y - the forward output `[N, OH, OW, CO]` of a ReLU (the gradient is masked by `y > 0`), or `null`.
    * @returns false (nothing written) when the tensors do not fit the kernels' memory.
    * @example
    * ```ts
    * simd.inputGrad(g, dyValues, filterValues, dxValues);
    * ```
    */
-  inputGrad(g: ConvGeometry, dy: Float32Array, filter: Float32Array, out: Float32Array): boolean {
+  inputGrad(
+    g: ConvGeometry,
+    dy: Float32Array,
+    filter: Float32Array,
+    out: Float32Array,
+    y: Float32Array | null = null,
+  ): boolean {
     const t = this.threads;
-    const at = this.layout(g, [g.p * g.co4, g.co * g.k4, out.length, t * CHUNK * g.k4]);
+    const rows = g.p * g.co4;
+    const at = this.layout(g, [rows, g.co * g.k4, out.length, t * CHUNK * g.k4, y ? rows : 0]);
     if (at == null) return false;
-    const [dyp, wtp, dxp, colp] = at as [number, number, number, number];
+    const [dyp, wtp, dxp, colp, yp] = at as [number, number, number, number, number];
     const heap = this.heap();
     setPadded(heap, dyp >> 2, dy, g.p, g.co, g.co4);
+    if (y) {
+      setPadded(heap, yp >> 2, y, g.p, g.co, g.co4);
+      this.fns.relu_mask(dyp, yp, rows);
+    }
     const wt = wtp >> 2;
     for (let k = 0; k < g.k; k++) {
       for (let c = 0; c < g.co; c++) heap[wt + c * g.k4 + k] = filter[k * g.co + c]!;

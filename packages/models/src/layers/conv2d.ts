@@ -1,6 +1,7 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { type InitScheme, kaimingNormal, torchDefaultBias, torchDefaultWeight } from '../init.js';
 import { Module } from '../module.js';
+import { conv2dBiasAct } from '../ops/conv2d-bias-act.js';
 import { type Rng, resolveRng } from '../rng.js';
 import { checkInt, checkNhwc, pair } from './check.js';
 
@@ -120,9 +121,9 @@ export class Conv2d extends Module {
   }
 
   /**
-   * Convolution, bias and an activation in one fused op where the backend supports it (tfjs
-   * falls back to separate ops while gradients are recorded with a non-linear activation).
-   * {@link Sequential} uses it for a `Conv2d` directly followed by a `ReLU`.
+   * Convolution, bias and an activation as one op ({@link conv2dBiasAct}): one kernel forward and
+   * two backward on backends that register its kernels (`@onecycle/backends`' WASM), `tf.fused.conv2d`
+   * elsewhere. {@link Sequential} uses it for a `Conv2d` directly followed by a `ReLU`.
    *
    * @example
    * ```ts
@@ -140,12 +141,9 @@ export class Conv2d extends Module {
         `Conv2d(${this.inChannels}→${this.outChannels}): input ${x.shape[1]}×${x.shape[2]} with padding ${ph}×${pw} is smaller than the kernel ${kh}×${kw}`,
       );
     }
-    return tf.fused.conv2d({
-      x: x as tf.Tensor4D,
-      filter: this.weight as tf.Tensor4D,
+    return conv2dBiasAct(x as tf.Tensor4D, this.weight as tf.Tensor4D, (this.bias as tf.Tensor1D) ?? null, {
       strides: this.stride,
       pad: this.pad,
-      bias: this.bias ?? undefined,
       activation,
     });
   }
