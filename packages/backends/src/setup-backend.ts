@@ -52,9 +52,10 @@ export interface SetupBackendOptions {
   threads?: number;
   /**
    * Threads for this package's SIMD convolution kernels on the WASM backend (forward, filter and input
-   * gradients): the calling thread plus worker threads sharing one WebAssembly memory. An integer in
-   * [1, 8]; under Node the default is the number of available cores, at most 4. Browsers run them on
-   * one thread.
+   * gradients), under Node: the calling thread plus worker threads sharing one WebAssembly memory. An
+   * integer in [1, 8], default 1: on 2 cores, a training step of a small convnet measured no faster
+   * with 2 (the other core is busy with V8's garbage collection and compilation), so it pays only for
+   * larger convolutions or more cores. Browsers run them on one thread.
    */
   convThreads?: number;
 }
@@ -176,16 +177,9 @@ async function activateWasm(options: SetupBackendOptions): Promise<string> {
   }
   await tf.ready();
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-  const conv = SimdConv.useThreads(options.convThreads ?? (await defaultConvThreads()));
+  const conv = SimdConv.useThreads(options.convThreads ?? 1);
   const plural = (n: number) => `${n} thread${n === 1 ? '' : 's'}`;
   return `WASM (${simd ? 'SIMD' : 'no SIMD'}, ${plural(getThreadsCount())}; convolutions on ${plural(conv)})`;
-}
-
-/** Under Node: the available cores, at most 4; elsewhere 1. */
-async function defaultConvThreads(): Promise<number> {
-  if (!isNode()) return 1;
-  const os = (await importOptional('node:os')) as typeof import('node:os');
-  return Math.max(1, Math.min(4, os.availableParallelism()));
 }
 
 async function activateCpu(): Promise<void> {

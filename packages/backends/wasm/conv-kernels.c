@@ -23,10 +23,12 @@ enum { N, H, W, CI, KH, KW, CO, CO4, SH, SW, DH, DW, PT, PL, OH, OW, K, K4 };
 
 #define EXPORT(name) __attribute__((export_name(name)))
 
-// Copies n floats (4 at a time, then the rest); short runs, so no call to memory.copy.
-static inline void copy_floats(float *dst, const float *src, int n) {
+// Copies n floats (4 at a time, then the rest); short runs, so no call to memory.copy. The scalar
+// tails are kept scalar: vectorizing them adds run-time overlap checks that cost more than the copy.
+static inline void copy_floats(float *__restrict dst, const float *__restrict src, int n) {
   int c = 0;
   for (; c + 4 <= n; c += 4) wasm_v128_store(dst + c, wasm_v128_load(src + c));
+#pragma clang loop vectorize(disable) unroll(disable)
   for (; c < n; c++) dst[c] = src[c];
 }
 
@@ -34,24 +36,29 @@ static inline void copy_floats(float *dst, const float *src, int n) {
 static inline void zero_floats(float *dst, int n) {
   int c = 0;
   for (; c + 4 <= n; c += 4) wasm_v128_store(dst + c, wasm_f32x4_splat(0.f));
+#pragma clang loop vectorize(disable) unroll(disable)
   for (; c < n; c++) dst[c] = 0.f;
 }
 
 // Adds n floats of src into dst.
-static inline void add_floats(float *dst, const float *src, int n) {
+static inline void add_floats(float *__restrict dst, const float *__restrict src, int n) {
   int c = 0;
   for (; c + 4 <= n; c += 4)
     wasm_v128_store(dst + c, wasm_f32x4_add(wasm_v128_load(dst + c), wasm_v128_load(src + c)));
+#pragma clang loop vectorize(disable) unroll(disable)
   for (; c < n; c++) dst[c] += src[c];
 }
 
 // im2col: rows [p0, p0 + np) of the patch matrix, each K4 wide (zeros beyond K and outside the image).
-// Where a filter row lies inside the image (and the dilation is 1) its KW·CI values are one run of x.
+// Where a filter row lies inside the image (and the dilation is 1) its KW·CI values are one run of x,
+// copied 4 floats at a time: the last vector may run past the run's end (into the next run, written
+// after it, or the row's padding, zeroed after it), so `col` needs 4 floats of slack at its end.
 static void im2col(const int *g, const float *x, float *col, int p0, int np) {
   const int h = g[H], w = g[W], ci = g[CI], kh = g[KH], kw = g[KW], k = g[K], k4 = g[K4];
   const int ohw = g[OH] * g[OW], ow = g[OW], dh = g[DH], dw = g[DW], run = kw * ci;
-  for (int r = 0; r < np; r++) {
-    const int p = p0 + r, n = p / ohw, rem = p - n * ohw, oy = rem / ow, ox = rem - oy * ow;
+  // (n, oy, ox) of position p0, then stepped along without divisions.
+  int n = p0 / ohw, oy = (p0 - n * ohw) / ow, ox = p0 - n * ohw - oy * ow;
+  for (int r = 0; r < np; r++, ox = ox + 1 == ow ? (oy = oy + 1 == g[OH] ? (n++, 0) : oy + 1, 0) : ox + 1) {
     float *dst = col + r * k4;
     const int iy0 = oy * g[SH] - g[PT], ix0 = ox * g[SW] - g[PL];
     const int inside = dw == 1 && ix0 >= 0 && ix0 + kw <= w;
@@ -60,7 +67,8 @@ static void im2col(const int *g, const float *x, float *col, int p0, int np) {
       if (iy < 0 || iy >= h) {
         zero_floats(dst, run);
       } else if (inside) {
-        copy_floats(dst, x + ((n * h + iy) * w + ix0) * ci, run);
+        const float *src = x + ((n * h + iy) * w + ix0) * ci;
+        for (int c = 0; c < run; c += 4) wasm_v128_store(dst + c, wasm_v128_load(src + c));
       } else {
         for (int b = 0; b < kw; b++) {
           const int ix = ix0 + b * dw;
@@ -220,8 +228,8 @@ void conv_filter_grad(const int *g, const float *x, const float *dy, float *dw, 
 static void col2im(const int *g, const float *dcol, float *dx, int p0, int np) {
   const int h = g[H], w = g[W], ci = g[CI], kh = g[KH], kw = g[KW], k4 = g[K4];
   const int ohw = g[OH] * g[OW], ow = g[OW];
-  for (int r = 0; r < np; r++) {
-    const int p = p0 + r, n = p / ohw, rem = p - n * ohw, oy = rem / ow, ox = rem - oy * ow;
+  int n = p0 / ohw, oy = (p0 - n * ohw) / ow, ox = p0 - n * ohw - oy * ow;
+  for (int r = 0; r < np; r++, ox = ox + 1 == ow ? (oy = oy + 1 == g[OH] ? (n++, 0) : oy + 1, 0) : ox + 1) {
     const float *src = dcol + r * k4;
     const int iy0 = oy * g[SH] - g[PT], ix0 = ox * g[SW] - g[PL];
     for (int a = 0; a < kh; a++) {
@@ -277,4 +285,17 @@ void column_sums(const float *dy, float *db, int rows, int cols) {
     if (r < rows) s0 = wasm_f32x4_add(s0, wasm_v128_load(dy + r * cols + c));
     wasm_v128_store(db + c, wasm_f32x4_add(s0, s1));
   }
+}
+
+// Copies `rows` rows of `cols` floats from src into rows of `stride` floats at dst (stride ≥ cols;
+// the padding is left as is). dst and src must not overlap.
+EXPORT("pad_rows")
+void pad_rows(float *dst, const float *src, int rows, int cols, int stride) {
+  for (int r = 0; r < rows; r++) copy_floats(dst + r * stride, src + r * cols, cols);
+}
+
+// The inverse of pad_rows: rows of `stride` floats at src into rows of `cols` floats at dst.
+EXPORT("unpad_rows")
+void unpad_rows(float *dst, const float *src, int rows, int cols, int stride) {
+  for (int r = 0; r < rows; r++) copy_floats(dst + r * cols, src + r * stride, cols);
 }

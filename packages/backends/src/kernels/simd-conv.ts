@@ -26,6 +26,8 @@ interface ConvExports {
   add_into(a: number, b: number, count: number): void;
   relu_mask(dy: number, y: number, count: number): void;
   column_sums(dy: number, db: number, rows: number, cols: number): void;
+  pad_rows(dst: number, src: number, rows: number, cols: number, stride: number): void;
+  unpad_rows(dst: number, src: number, rows: number, cols: number, stride: number): void;
 }
 
 /**
@@ -65,6 +67,9 @@ export interface ConvGeometry {
 }
 
 const up4 = (v: number) => (v + 3) & ~3;
+
+/** Floats of one thread's im2col buffer: CHUNK rows of K4, plus the 4 the last vector copy may overrun. */
+const colFloats = (g: ConvGeometry) => CHUNK * g.k4 + 4;
 
 /**
  * The {@link ConvGeometry} of a tfjs `Conv2DInfo`.
@@ -108,6 +113,11 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
 
 /** Job codes in a worker's control block. */
 const JOB_EXIT = -1;
+/**
+ * Control-block slots: 0 job counter, 1 done counter, 2 job code, 3–11 arguments, and this one, set
+ * by a worker about to sleep: only then must the next job wake it (`Atomics.notify`, a system call).
+ */
+const SLEEPING = 12;
 const JOB_FORWARD = 1;
 const JOB_FILTER = 2;
 const JOB_INPUT = 3;
@@ -131,7 +141,14 @@ const c = new Int32Array(memory.buffer, control, ${CONTROL_INTS});
 let seen = 0;
 for (;;) {
   let spins = 0;
-  while (Atomics.load(c, 0) === seen) if (++spins > ${SPINS}) { Atomics.wait(c, 0, seen); spins = 0; }
+  while (Atomics.load(c, 0) === seen) {
+    if (++spins > ${SPINS}) {
+      Atomics.store(c, ${SLEEPING}, 1);
+      if (Atomics.load(c, 0) === seen) Atomics.wait(c, 0, seen);
+      Atomics.store(c, ${SLEEPING}, 0);
+      spins = 0;
+    }
+  }
   seen = Atomics.load(c, 0);
   const a = c;
   switch (a[2]) {
@@ -274,7 +291,7 @@ export class SimdConv {
   /** Stops the worker threads. */
   private close(): void {
     for (const c of this.controls) {
-      c[2] = JOB_EXIT;
+      Atomics.store(c, 2, JOB_EXIT);
       Atomics.add(c, 0, 1);
       Atomics.notify(c, 0);
     }
@@ -292,7 +309,7 @@ export class SimdConv {
       c.set(args(i + 1), 3);
       c[2] = job;
       seqs.push(Atomics.add(c, 0, 1) + 1);
-      Atomics.notify(c, 0);
+      if (Atomics.load(c, SLEEPING) === 1) Atomics.notify(c, 0);
     }
     const own = args(0);
     if (job === JOB_FORWARD) (this.fns.conv_forward as (...a: number[]) => void)(...own);
@@ -352,6 +369,43 @@ export class SimdConv {
   }
 
   /**
+   * Copies `rows × cols` values into rows of `stride` floats at byte offset `at` (padding left as is):
+   * one copy when `cols === stride`, else one copy to the staging region `stage` and a SIMD pass.
+   */
+  private setPadded(
+    at: number,
+    src: Float32Array,
+    rows: number,
+    cols: number,
+    stride: number,
+    stage: number,
+  ) {
+    const heap = this.heap();
+    if (cols === stride) {
+      heap.set(src.subarray(0, rows * cols), at >> 2);
+      return;
+    }
+    heap.set(src.subarray(0, rows * cols), stage >> 2);
+    this.fns.pad_rows(at, stage, rows, cols, stride);
+  }
+
+  /** Copies `rows × cols` values out of rows of `stride` floats at byte offset `at` (through `stage`). */
+  private getPadded(
+    at: number,
+    dst: Float32Array,
+    rows: number,
+    cols: number,
+    stride: number,
+    stage: number,
+  ) {
+    if (cols !== stride) {
+      this.fns.unpad_rows(stage, at, rows, cols, stride);
+      at = stage;
+    }
+    dst.set(this.heap().subarray(at >> 2, (at >> 2) + rows * cols));
+  }
+
+  /**
    * Forward convolution: `out[p, co] = act(Σ_k patch(p)[k] · filter[k, co] + bias[co])`.
    *
    * @param x - input `[N, H, W, CI]`.
@@ -374,13 +428,13 @@ export class SimdConv {
     out: Float32Array,
   ): boolean {
     const t = this.threads;
-    const at = this.layout(g, [x.length, g.k * g.co4, g.co4, g.p * g.co4, t * CHUNK * g.k4]);
+    const stageSize = Math.max(g.p, g.k) * g.co;
+    const at = this.layout(g, [x.length, g.k * g.co4, g.co4, g.p * g.co4, t * colFloats(g), stageSize]);
     if (at == null) return false;
-    const [xp, wp, bp, yp, colp] = at as [number, number, number, number, number];
-    const heap = this.heap();
-    heap.set(x, xp >> 2);
-    setPadded(heap, wp >> 2, filter, g.k, g.co, g.co4);
-    if (bias) setPadded(heap, bp >> 2, bias, 1, g.co, g.co4);
+    const [xp, wp, bp, yp, colp, sp] = at as [number, number, number, number, number, number];
+    this.heap().set(x, xp >> 2);
+    this.setPadded(wp, filter, g.k, g.co, g.co4, sp);
+    if (bias) this.setPadded(bp, bias, 1, g.co, g.co4, sp);
     const parts = ranges(g.p, t);
     this.run(JOB_FORWARD, (i) => [
       0,
@@ -389,10 +443,10 @@ export class SimdConv {
       bias ? bp : 0,
       relu ? 1 : 0,
       yp,
-      colp + i * CHUNK * g.k4 * 4,
+      colp + i * colFloats(g) * 4,
       ...parts[i]!,
     ]);
-    getPadded(this.heap(), yp >> 2, out, g.p, g.co, g.co4);
+    this.getPadded(yp, out, g.p, g.co, g.co4, sp);
     return true;
   }
 
@@ -420,14 +474,14 @@ export class SimdConv {
     const t = this.threads;
     const dwSize = g.k4 * g.co4;
     const rows = g.p * g.co4;
-    const at = this.layout(g, [x.length, rows, t * dwSize, t * CHUNK * g.k4, y ? rows : 0]);
+    const stageSize = Math.max(g.p, g.k) * g.co;
+    const at = this.layout(g, [x.length, rows, t * dwSize, t * colFloats(g), y ? rows : 0, stageSize]);
     if (at == null) return false;
-    const [xp, dyp, dwp, colp, yp] = at as [number, number, number, number, number];
-    const heap = this.heap();
-    heap.set(x, xp >> 2);
-    setPadded(heap, dyp >> 2, dy, g.p, g.co, g.co4);
+    const [xp, dyp, dwp, colp, yp, sp] = at as [number, number, number, number, number, number];
+    this.heap().set(x, xp >> 2);
+    this.setPadded(dyp, dy, g.p, g.co, g.co4, sp);
     if (y) {
-      setPadded(heap, yp >> 2, y, g.p, g.co, g.co4);
+      this.setPadded(yp, y, g.p, g.co, g.co4, sp);
       this.fns.relu_mask(dyp, yp, rows);
     }
     const parts = ranges(g.p, t);
@@ -436,11 +490,11 @@ export class SimdConv {
       xp,
       dyp,
       dwp + i * dwSize * 4,
-      colp + i * CHUNK * g.k4 * 4,
+      colp + i * colFloats(g) * 4,
       ...parts[i]!,
     ]);
     for (let i = 1; i < t; i++) this.fns.add_into(dwp, dwp + i * dwSize * 4, dwSize);
-    getPadded(this.heap(), dwp >> 2, out, g.k, g.co, g.co4);
+    this.getPadded(dwp, out, g.k, g.co, g.co4, sp);
     return true;
   }
 
@@ -459,13 +513,12 @@ export class SimdConv {
    */
   biasGrad(g: ConvGeometry, dy: Float32Array, out: Float32Array, y: Float32Array | null = null): boolean {
     const rows = g.p * g.co4;
-    const at = this.layout(g, [rows, y ? rows : 0, g.co4]);
+    const at = this.layout(g, [rows, y ? rows : 0, g.co4, g.p * g.co]);
     if (at == null) return false;
-    const [dyp, yp, dbp] = at as [number, number, number];
-    const heap = this.heap();
-    setPadded(heap, dyp >> 2, dy, g.p, g.co, g.co4);
+    const [dyp, yp, dbp, sp] = at as [number, number, number, number];
+    this.setPadded(dyp, dy, g.p, g.co, g.co4, sp);
     if (y) {
-      setPadded(heap, yp >> 2, y, g.p, g.co, g.co4);
+      this.setPadded(yp, y, g.p, g.co, g.co4, sp);
       this.fns.relu_mask(dyp, yp, rows);
     }
     this.fns.column_sums(dyp, dbp, g.p, g.co4);
@@ -495,54 +548,22 @@ export class SimdConv {
   ): boolean {
     const t = this.threads;
     const rows = g.p * g.co4;
-    const at = this.layout(g, [rows, g.co * g.k4, out.length, t * CHUNK * g.k4, y ? rows : 0]);
+    const at = this.layout(g, [rows, g.co * g.k4, out.length, t * colFloats(g), y ? rows : 0, g.p * g.co]);
     if (at == null) return false;
-    const [dyp, wtp, dxp, colp, yp] = at as [number, number, number, number, number];
-    const heap = this.heap();
-    setPadded(heap, dyp >> 2, dy, g.p, g.co, g.co4);
+    const [dyp, wtp, dxp, colp, yp, sp] = at as [number, number, number, number, number, number];
+    this.setPadded(dyp, dy, g.p, g.co, g.co4, sp);
     if (y) {
-      setPadded(heap, yp >> 2, y, g.p, g.co, g.co4);
+      this.setPadded(yp, y, g.p, g.co, g.co4, sp);
       this.fns.relu_mask(dyp, yp, rows);
     }
+    const heap = this.heap();
     const wt = wtp >> 2;
     for (let k = 0; k < g.k; k++) {
       for (let c = 0; c < g.co; c++) heap[wt + c * g.k4 + k] = filter[k * g.co + c]!;
     }
     const parts = ranges(g.n, t);
-    this.run(JOB_INPUT, (i) => [0, dyp, wtp, dxp, colp + i * CHUNK * g.k4 * 4, ...parts[i]!]);
+    this.run(JOB_INPUT, (i) => [0, dyp, wtp, dxp, colp + i * colFloats(g) * 4, ...parts[i]!]);
     out.set(this.heap().subarray(dxp >> 2, (dxp >> 2) + out.length));
     return true;
   }
-}
-
-/** Copies `rows × cols` values into rows of `stride` floats at `at` (padding left as is). */
-function setPadded(
-  heap: Float32Array,
-  at: number,
-  src: Float32Array,
-  rows: number,
-  cols: number,
-  stride: number,
-) {
-  if (cols === stride) {
-    heap.set(src.subarray(0, rows * cols), at);
-    return;
-  }
-  for (let r = 0; r < rows; r++) heap.set(src.subarray(r * cols, r * cols + cols), at + r * stride);
-}
-
-/** Copies `rows × cols` values out of rows of `stride` floats at `at`. */
-function getPadded(
-  heap: Float32Array,
-  at: number,
-  dst: Float32Array,
-  rows: number,
-  cols: number,
-  stride: number,
-) {
-  if (cols === stride) {
-    dst.set(heap.subarray(at, at + rows * cols));
-    return;
-  }
-  for (let r = 0; r < rows; r++) dst.set(heap.subarray(at + r * stride, at + r * stride + cols), r * cols);
 }
