@@ -18,6 +18,8 @@ export interface CommonOptions {
   seed: number;
   model: 'simple_cnn' | 'resnet';
   backend: 'auto' | 'node' | 'wasm' | 'cpu';
+  /** Threads for the WASM backend's convolution kernels. */
+  threads: number;
   out: string;
   json: boolean;
 }
@@ -87,7 +89,7 @@ interface Prepared {
 }
 
 async function prepare(opts: CommonOptions, out: Output): Promise<Prepared> {
-  const choice = await setupBackend(opts.backend);
+  const choice = await setupBackend(opts.backend, { convThreads: opts.threads });
   out.info(`backend: ${choice.backend} (${choice.reason})`);
   if (opts.data !== undefined && opts.mnistIdx !== undefined) {
     throw new RangeError('--data and --mnist-idx name two data sets: give one of them');

@@ -37,6 +37,12 @@ function withCommon(cmd: Command): Command {
         .argParser(oneOf(BACKENDS))
         .default('auto'),
     )
+    .option(
+      '--threads <n>',
+      "threads for the WASM backend's convolution kernels (the main thread plus Node worker threads)",
+      integerIn(1, 8),
+      1,
+    )
     .option('--out <dir>', 'folder for plots and results', 'out')
     .option(
       '--json',
