@@ -151,14 +151,17 @@ static void gemm_rows(const float *a, int lda, const float *b, int ldb, int dept
 }
 
 // Forward convolution of output positions [p0, p1): y[p, :] = act(patch(p) · w + bias).
-// `bias` may be 0 (none); `relu` nonzero applies max(·, 0). `col` holds CHUNK·K4 floats.
+// `bias` may be 0 (none); `relu` nonzero applies max(·, 0). With `keep` zero, `col` is a scratch of
+// CHUNK·K4 + 4 floats; otherwise it is the whole patch matrix (row p at col + p·K4, plus 4 floats of
+// slack), filled here and kept for the filter gradient (conv_filter_grad with `have`).
 EXPORT("conv_forward")
 void conv_forward(const int *g, const float *x, const float *wgt, const float *bias, int relu,
-                  float *y, float *col, int p0, int p1) {
+                  float *y, float *col, int p0, int p1, int keep) {
   for (int p = p0; p < p1; p += CHUNK) {
     const int np = p1 - p < CHUNK ? p1 - p : CHUNK;
-    im2col(g, x, col, p, np);
-    gemm_rows(col, g[K4], wgt, g[CO4], g[K], y + p * g[CO4], g[CO4], g[CO4], np, bias, relu);
+    float *rows = keep ? col + p * g[K4] : col;
+    im2col(g, x, rows, p, np);
+    gemm_rows(rows, g[K4], wgt, g[CO4], g[K], y + p * g[CO4], g[CO4], g[CO4], np, bias, relu);
   }
 }
 
@@ -212,15 +215,17 @@ static void gemm_filter(const int *g, const float *col, const float *dy, float *
 }
 
 // Filter gradient over output positions [p0, p1): dw[K4, CO4] = Σ_p patch(p)ᵀ · dy[p, :].
-// Overwrites dw (zeroes it first), so two threads can each sum half of the positions.
+// Overwrites dw (zeroes it first), so two threads can each sum half of the positions. With `have`
+// zero, `col` is a scratch of CHUNK·K4 + 4 floats; otherwise the patch matrix conv_forward kept.
 EXPORT("conv_filter_grad")
 void conv_filter_grad(const int *g, const float *x, const float *dy, float *dw, float *col, int p0,
-                      int p1) {
+                      int p1, int have) {
   zero_floats(dw, g[K4] * g[CO4]);
   for (int p = p0; p < p1; p += CHUNK) {
     const int np = p1 - p < CHUNK ? p1 - p : CHUNK;
-    im2col(g, x, col, p, np);
-    gemm_filter(g, col, dy + p * g[CO4], dw, np);
+    const float *rows = have ? col + p * g[K4] : col;
+    if (!have) im2col(g, x, col, p, np);
+    gemm_filter(g, rows, dy + p * g[CO4], dw, np);
   }
 }
 

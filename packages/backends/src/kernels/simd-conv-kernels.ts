@@ -16,6 +16,8 @@ interface ConvAttrs {
   dilations?: [number, number] | number;
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
   activation?: string;
+  /** Keep the forward pass's patch matrix for the filter gradient (set by `conv2dBiasAct` under a tape). */
+  keepPatches?: boolean;
   filterShape?: [number, number, number, number];
   inputShape?: [number, number, number, number];
 }
@@ -95,6 +97,7 @@ export function makeSimdConv2DKernel(
         biasValues,
         activation === 'relu',
         wasm.typedArrayFromHeap(out),
+        attrs.keepPatches ? x!.dataId : undefined,
       );
       if (done) return out;
       (backend as unknown as { disposeData(id: object): void }).disposeData(out.dataId);
@@ -285,7 +288,7 @@ export function makeConv2DBiasActKernels(fusedFallback: tf.KernelConfig): tf.Ker
       return {
         shape: [...attrs.filterShape!],
         simd: (out, y) =>
-          simd().filterGrad(g, wasm.typedArrayFromHeap(x!), wasm.typedArrayFromHeap(dy!), out, y),
+          simd().filterGrad(g, wasm.typedArrayFromHeap(x!), wasm.typedArrayFromHeap(dy!), out, y, x!.dataId),
         compose: (call, masked) => call(tf.Conv2DBackpropFilter, { x: x!, dy: masked }, { ...attrs }),
       };
     }),

@@ -68,6 +68,13 @@ export interface ConvGeometry {
 
 const up4 = (v: number) => (v + 3) & ~3;
 
+/** Bytes of patch matrices kept between a forward pass and its filter gradient. */
+const PATCH_CAPACITY = 32 * 2 ** 20;
+
+/** Identifies a geometry (a kept patch matrix is used only by a call of the same one). */
+const geometryKey = (g: ConvGeometry) =>
+  [g.n, g.h, g.w, g.ci, g.kh, g.kw, g.co, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, g.oh, g.ow].join(',');
+
 /** Floats of one thread's im2col buffer: CHUNK rows of K4, plus the 4 the last vector copy may overrun. */
 const colFloats = (g: ConvGeometry) => CHUNK * g.k4 + 4;
 
@@ -114,10 +121,10 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
 /** Job codes in a worker's control block. */
 const JOB_EXIT = -1;
 /**
- * Control-block slots: 0 job counter, 1 done counter, 2 job code, 3–11 arguments, and this one, set
+ * Control-block slots: 0 job counter, 1 done counter, 2 job code, 3–12 arguments, and this one, set
  * by a worker about to sleep: only then must the next job wake it (`Atomics.notify`, a system call).
  */
-const SLEEPING = 12;
+const SLEEPING = 13;
 const JOB_FORWARD = 1;
 const JOB_FILTER = 2;
 const JOB_INPUT = 3;
@@ -152,8 +159,8 @@ for (;;) {
   seen = Atomics.load(c, 0);
   const a = c;
   switch (a[2]) {
-    case ${JOB_FORWARD}: f.conv_forward(a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]); break;
-    case ${JOB_FILTER}: f.conv_filter_grad(a[3], a[4], a[5], a[6], a[7], a[8], a[9]); break;
+    case ${JOB_FORWARD}: f.conv_forward(a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12]); break;
+    case ${JOB_FILTER}: f.conv_filter_grad(a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10]); break;
     case ${JOB_INPUT}: f.conv_input_grad(a[3], a[4], a[5], a[6], a[7], a[8], a[9]); break;
   }
   Atomics.store(c, 1, seen);
@@ -265,6 +272,9 @@ export class SimdConv {
   private readonly memory: WebAssembly.Memory;
   private readonly fns: ConvExports;
   private readonly workers: NodeWorker[] = [];
+  /** Patch matrices kept by `forward` for `filterGrad`, by the input's data id; they sit first in memory. */
+  private readonly patches = new Map<object, { geometry: string; at: number }>();
+  private patchBytes = 0;
   private readonly controls: Int32Array[] = [];
 
   private constructor(bytes: Uint8Array<ArrayBuffer>, threads: number, Worker?: WorkerConstructor) {
@@ -328,7 +338,7 @@ export class SimdConv {
   /** Byte offsets of regions of the given float counts (16-byte aligned), growing the memory to fit. */
   private layout(g: ConvGeometry, floats: number[]): number[] | null {
     const offsets: number[] = [];
-    let at = FIRST_REGION;
+    let at = FIRST_REGION + this.patchBytes;
     for (const count of floats) {
       offsets.push(at);
       at += (count * 4 + 15) & ~15;
@@ -413,6 +423,8 @@ export class SimdConv {
    * @param bias - `[CO]`, or `null` for none.
    * @param relu - apply `max(·, 0)`.
    * @param out - `[N, OH, OW, CO]`, written.
+   * @param keepFor - keep the patch matrix (im2col) for a {@link SimdConv.filterGrad} of the same
+   *   input, under this key (the input tensor's data id); up to 32 MiB of them are kept.
    * @returns false (nothing written) when the tensors do not fit the kernels' memory.
    * @example
    * ```ts
@@ -426,12 +438,25 @@ export class SimdConv {
     bias: Float32Array | null,
     relu: boolean,
     out: Float32Array,
+    keepFor?: object,
   ): boolean {
     const t = this.threads;
+    const kept = keepFor === undefined ? undefined : this.keepPatches(g, keepFor);
     const stageSize = Math.max(g.p, g.k) * g.co;
-    const at = this.layout(g, [x.length, g.k * g.co4, g.co4, g.p * g.co4, t * colFloats(g), stageSize]);
-    if (at == null) return false;
-    const [xp, wp, bp, yp, colp, sp] = at as [number, number, number, number, number, number];
+    const at = this.layout(g, [
+      x.length,
+      g.k * g.co4,
+      g.co4,
+      g.p * g.co4,
+      kept ? 0 : t * colFloats(g),
+      stageSize,
+    ]);
+    if (at == null) {
+      if (keepFor !== undefined) this.dropPatches(keepFor);
+      return false;
+    }
+    const [xp, wp, bp, yp, scratch, sp] = at as [number, number, number, number, number, number];
+    const col = (i: number) => kept ?? scratch + i * colFloats(g) * 4;
     this.heap().set(x, xp >> 2);
     this.setPadded(wp, filter, g.k, g.co, g.co4, sp);
     if (bias) this.setPadded(bp, bias, 1, g.co, g.co4, sp);
@@ -443,11 +468,32 @@ export class SimdConv {
       bias ? bp : 0,
       relu ? 1 : 0,
       yp,
-      colp + i * colFloats(g) * 4,
+      col(i),
       ...parts[i]!,
+      kept ? 1 : 0,
     ]);
     this.getPadded(yp, out, g.p, g.co, g.co4, sp);
     return true;
+  }
+
+  /** Room for the whole patch matrix of `g` under `key` (dropping older ones if full), or undefined. */
+  private keepPatches(g: ConvGeometry, key: object): number | undefined {
+    const bytes = (g.p * g.k4 * 4 + 16 + 15) & ~15;
+    if (bytes > PATCH_CAPACITY) return undefined;
+    this.dropPatches(key);
+    if (this.patchBytes + bytes > PATCH_CAPACITY) {
+      this.patches.clear(); // older steps' matrices, never used: start over
+      this.patchBytes = 0;
+    }
+    const at = FIRST_REGION + this.patchBytes;
+    this.patchBytes += bytes;
+    this.patches.set(key, { geometry: geometryKey(g), at });
+    return at;
+  }
+
+  /** Forgets the patch matrix kept under `key`; the space is reused once none is left. */
+  private dropPatches(key: object): void {
+    if (this.patches.delete(key) && this.patches.size === 0) this.patchBytes = 0;
   }
 
   /**
@@ -458,6 +504,8 @@ export class SimdConv {
    * @param dy - output gradient `[N, OH, OW, CO]`.
    * @param out - `[KH, KW, CI, CO]`, written.
    * @param y - the forward output `[N, OH, OW, CO]` of a ReLU, or `null`.
+   * @param patchesOf - the key a {@link SimdConv.forward} of the same input and geometry kept its
+   *   patch matrix under: used (and then dropped) instead of building it again.
    * @returns false (nothing written) when the tensors do not fit the kernels' memory.
    * @example
    * ```ts
@@ -470,15 +518,25 @@ export class SimdConv {
     dy: Float32Array,
     out: Float32Array,
     y: Float32Array | null = null,
+    patchesOf?: object,
   ): boolean {
     const t = this.threads;
     const dwSize = g.k4 * g.co4;
     const rows = g.p * g.co4;
+    const entry = patchesOf === undefined ? undefined : this.patches.get(patchesOf);
+    const kept = entry?.geometry === geometryKey(g) ? entry.at : undefined;
     const stageSize = Math.max(g.p, g.k) * g.co;
-    const at = this.layout(g, [x.length, rows, t * dwSize, t * colFloats(g), y ? rows : 0, stageSize]);
+    const at = this.layout(g, [
+      kept ? 0 : x.length,
+      rows,
+      t * dwSize,
+      kept ? 0 : t * colFloats(g),
+      y ? rows : 0,
+      stageSize,
+    ]);
     if (at == null) return false;
-    const [xp, dyp, dwp, colp, yp, sp] = at as [number, number, number, number, number, number];
-    this.heap().set(x, xp >> 2);
+    const [xp, dyp, dwp, scratch, yp, sp] = at as [number, number, number, number, number, number];
+    if (!kept) this.heap().set(x, xp >> 2);
     this.setPadded(dyp, dy, g.p, g.co, g.co4, sp);
     if (y) {
       this.setPadded(yp, y, g.p, g.co, g.co4, sp);
@@ -490,11 +548,13 @@ export class SimdConv {
       xp,
       dyp,
       dwp + i * dwSize * 4,
-      colp + i * colFloats(g) * 4,
+      kept ?? scratch + i * colFloats(g) * 4,
       ...parts[i]!,
+      kept ? 1 : 0,
     ]);
     for (let i = 1; i < t; i++) this.fns.add_into(dwp, dwp + i * dwSize * 4, dwSize);
     this.getPadded(dwp, out, g.k, g.co, g.co4, sp);
+    if (patchesOf !== undefined) this.dropPatches(patchesOf);
     return true;
   }
 

@@ -7,7 +7,8 @@ import * as tf from '@tensorflow/tfjs-core';
  * is `tf.fused.conv2d`; where it lacks a backward kernel, the gradient is made of standard tfjs kernels.
  *
  * - `forward`: inputs `x`, `filter`, optional `bias`; attrs `strides`, `pad`, `activation` (`'linear'` or
- *   `'relu'`); output `act(conv(x, filter) + bias)`.
+ *   `'relu'`), `keepPatches` (true under a gradient tape: the kernel may keep data for the filter
+ *   gradient of the same `x`); output `act(conv(x, filter) + bias)`.
  * - `filterGrad`: inputs `x`, `dy`, `y` (the forward output); attrs as the forward plus `filterShape`;
  *   output the filter gradient of the masked output gradient (`dy · (y > 0)` for `'relu'`).
  * - `biasGrad`: inputs `dy`, `y`; attrs as the forward; output the bias gradient (masked the same way).
@@ -128,7 +129,9 @@ export function conv2dBiasAct(
   }
   registerGradient();
   const inputs: tf.NamedTensorMap = bias ? { x, filter, bias } : { x, filter };
-  const attrs: Attrs = { strides, pad, activation, dataFormat: 'NHWC', dilations: [1, 1] };
+  // Under a gradient tape the kernel may keep what the filter gradient will need (its patch matrix).
+  const keepPatches = tf.engine().state.gradientDepth > 0;
+  const attrs = { strides, pad, activation, dataFormat: 'NHWC', dilations: [1, 1], keepPatches };
   return tf
     .engine()
     .runKernel(CONV2D_BIAS_ACT_KERNELS.forward, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
