@@ -80,6 +80,22 @@ describe('SimdConv kernels (the WebAssembly SIMD convolutions)', () => {
     expect(SimdConv.load()).toBeDefined();
   });
 
+  it('use a kept patch matrix only for the geometry it was made for', () => {
+    SimdConv.useThreads(1);
+    const simd = SimdConv.load()!;
+    const make = (stride: number) =>
+      convGeometry(tf.backend_util.computeConv2DInfo([2, 8, 8, 3], [3, 3, 3, 4], stride, 1, 'same'));
+    const [g1, g2] = [make(1), make(2)];
+    const x = randomValues(2 * 8 * 8 * 3, 1);
+    const w = randomValues(3 * 3 * 3 * 4, 2);
+    const dy = randomValues(g2.p * 4, 3);
+    const key = {};
+    simd.forward(g1, x, w, null, false, new Float32Array(g1.p * 4), key);
+    const dw = new Float32Array(w.length);
+    simd.filterGrad(g2, x, dy, dw, null, key);
+    expect(relativeError(dw, reference(g2, x, w, dy).dw)).toBeLessThan(1e-5);
+  });
+
   it('reject a thread count outside [1, 8]', () => {
     expect(() => SimdConv.useThreads(0)).toThrow(/threads must be an integer in \[1, 8\], got 0/);
     expect(() => SimdConv.useThreads(9)).toThrow(RangeError);
@@ -117,6 +133,15 @@ describe('SimdConv kernels (the WebAssembly SIMD convolutions)', () => {
       expect(relativeError(y, want.y)).toBeLessThan(1e-5);
       expect(relativeError(dw, want.dw)).toBeLessThan(1e-5);
       expect(relativeError(dx, want.dx)).toBeLessThan(1e-5);
+      // The patch matrix kept by the forward pass gives the same filter gradient, and is used once.
+      const key = {};
+      const dwKept = new Float32Array(w.length);
+      expect(simd.forward(g, x, w, null, false, new Float32Array(g.p * g.co), key)).toBe(true);
+      expect(simd.filterGrad(g, new Float32Array(x.length), dy, dwKept, null, key)).toBe(true);
+      expect(relativeError(dwKept, want.dw)).toBeLessThan(1e-5);
+      const dwAgain = new Float32Array(w.length);
+      simd.filterGrad(g, x, dy, dwAgain, null, key); // dropped after use: built from x again
+      expect(relativeError(dwAgain, want.dw)).toBeLessThan(1e-5);
       // Bias and ReLU in the forward pass.
       const bias = randomValues(g.co, 40 + i);
       const yb = new Float32Array(g.p * g.co);
