@@ -211,8 +211,8 @@ export class SimdConv {
   private static instance: SimdConv | null | undefined;
 
   /**
-   * The instance in use, compiled on first call (one thread); `undefined` when WebAssembly SIMD is
-   * unavailable.
+   * The instance in use, compiled on first call (one thread); `undefined` when WebAssembly or its SIMD
+   * is unavailable.
    *
    * @example
    * ```ts
@@ -221,8 +221,12 @@ export class SimdConv {
    */
   static load(): SimdConv | undefined {
     if (SimdConv.instance === undefined) {
-      const bytes = decodeBase64(CONV_KERNELS_WASM_BASE64);
-      SimdConv.instance = WebAssembly.validate(bytes) ? new SimdConv(bytes, 1) : null;
+      SimdConv.instance = null;
+      // No WebAssembly at all (some locked-down pages), or no SIMD: the kernels stay unavailable.
+      if (typeof WebAssembly === 'object') {
+        const bytes = decodeBase64(CONV_KERNELS_WASM_BASE64);
+        if (WebAssembly.validate(bytes)) SimdConv.instance = new SimdConv(bytes, 1);
+      }
     }
     return SimdConv.instance ?? undefined;
   }
