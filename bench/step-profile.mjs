@@ -149,7 +149,11 @@ const perKernel = {
 // forward Conv2D kernels): the filter gradient takes the layer's input, the input gradient its
 // filter, and the bias and ReLU gradients work on tensors of its output's shape.
 const convs = kernels
-  .filter((k) => k.phase === 'forward' && (k.kernel === 'Conv2D' || k.kernel === 'FusedConv2D'))
+  .filter(
+    (k) =>
+      k.phase === 'forward' &&
+      (k.kernel === 'Conv2D' || k.kernel === 'FusedConv2D' || k.kernel === 'OnecycleConv2DBiasAct'),
+  )
   .map((k, i) => {
     const [xs, fs] = k.shapes.split(' ');
     return { name: `conv ${i} (x ${xs}, filter ${fs})`, x: xs, filter: fs };
@@ -157,10 +161,14 @@ const convs = kernels
 convs.forEach((c, i) => {
   c.out = convs[i + 1]?.x;
 });
+// conv2dBiasAct's gradient kernels (models' CONV2D_BIAS_ACT_KERNELS) take (x, dy, y), (filter, dy, y)
+// and (dy, y); tfjs's own take (x, dy) and (dy, filter).
 function layerOf(k) {
   const [first, second] = k.shapes.split(' ');
-  if (k.kernel === 'Conv2DBackpropFilter') return convs.find((c) => c.x === first)?.name;
+  if (k.kernel === 'Conv2DBackpropFilter' || k.kernel === 'OnecycleConv2DBiasActFilterGrad')
+    return convs.find((c) => c.x === first)?.name;
   if (k.kernel === 'Conv2DBackpropInput') return convs.find((c) => c.filter === second)?.name;
+  if (k.kernel === 'OnecycleConv2DBiasActInputGrad') return convs.find((c) => c.filter === first)?.name;
   return convs.find((c) => c.out !== undefined && c.out === first)?.name;
 }
 const byLayer = new Map();
