@@ -17,6 +17,7 @@ import os, { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { simpleCnnTrainer } from './simple-cnn-trainer.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -72,15 +73,7 @@ try {
 log(`data: ${data.train.size} train / ${data.valid.size} valid images, batch size ${bs}`);
 
 // --- model and optimizer, as the Learner builds them (fastai v1 defaults) ---------------------------
-const model = simpleCnn([3, 16, 16, data.c], undefined, undefined, false, { seed: 0 });
-const params = model.parameters();
-const vars = params.map((p) => p.variable);
-const opt = new Adam([params.map((p) => ({ name: p.name, variable: p.variable, decay: true }))], {
-  lr: 1e-3,
-  wd: 1e-2,
-  betas: [0.9, 0.99],
-});
-model.train();
+const { model, vars, opt, step } = simpleCnnTrainer(tf, { simpleCnn, Adam, crossEntropy }, data.c);
 
 // Kernel counts at the end of the forward pass and of the backward pass, read off the engine's active
 // profile (tfjs internals, for the split only) while tf.profile records a step.
@@ -89,17 +82,14 @@ let nFwdBwd = 0;
 const profiled = () => tf.engine().state.activeProfile?.kernels?.length ?? 0;
 
 function trainStep(batch) {
-  const { value, grads } = tf.variableGrads(() => {
-    const loss = crossEntropy(model.forward(batch.x), batch.y);
-    nFwd = profiled();
-    return loss;
-  }, vars);
-  nFwdBwd = profiled();
-  const loss = value.dataSync()[0];
-  opt.step(grads);
-  value.dispose();
-  tf.dispose(grads);
-  return loss;
+  return step(batch.x, batch.y, {
+    afterForward: () => {
+      nFwd = profiled();
+    },
+    afterBackward: () => {
+      nFwdBwd = profiled();
+    },
+  });
 }
 
 // --- 1. per kernel ------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { simpleCnnTrainer } from './simple-cnn-trainer.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -40,26 +41,13 @@ if (values.child !== undefined) {
   const { Adam, Learner, accuracy, crossEntropy } = await load('packages/learner/dist/index.js');
   const { ImageDataBunch } = await load('packages/vision-data/dist/index.js');
 
-  const model = simpleCnn([3, 16, 16, 2], undefined, undefined, false, { seed: 0 });
-  model.train();
-  const params = model.parameters();
-  const vars = params.map((p) => p.variable);
-  const opt = new Adam([params.map((p) => ({ name: p.name, variable: p.variable, decay: true }))], {
-    lr: 1e-3,
-    wd: 1e-2,
-    betas: [0.9, 0.99],
-  });
+  const { model, opt, step: train } = simpleCnnTrainer(tf, { simpleCnn, Adam, crossEntropy });
   const x = tf.randomUniform([64, 28, 28, 3], 0, 1, 'float32', 5);
   const y = tf.tensor1d(
     Array.from({ length: 64 }, (_, i) => i % 2),
     'int32',
   );
-  const step = () => {
-    const { value, grads } = tf.variableGrads(() => crossEntropy(model.forward(x), y), vars);
-    value.dataSync();
-    opt.step(grads);
-    tf.dispose([value, ...Object.values(grads)]);
-  };
+  const step = () => train(x, y);
   for (let i = 0; i < 10; i++) step();
   const stepMs = [];
   for (let r = 0; r < 5; r++) {

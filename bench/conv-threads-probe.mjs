@@ -1,0 +1,138 @@
+#!/usr/bin/env node
+// What two threads do for the WASM SIMD convolution kernels (@onecycle/backends' SimdConv), over the
+// built packages (run `pnpm build` first):
+//  1. each simpleCnn convolution alone, on 1 and on 2 threads (best of 200 calls);
+//  2. two threads each running independent kernels (own instance, own memory) at once, against one
+//     alone: whether the cores slow each other down inside one process;
+//  3. whole training steps (simpleCnn on an MNIST_SAMPLE batch, Adam), alternating blocks of 40 steps
+//     on 1 and 2 threads in one process after 300 warm-up steps (median and best block).
+// usage: node bench/conv-threads-probe.mjs [--rounds 20]
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { isMainThread, parentPort, Worker } from 'node:worker_threads';
+import { simpleCnnTrainer } from './simple-cnn-trainer.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const pkg = (name) => import(pathToFileURL(join(root, 'packages', name, 'dist', 'index.js')).href);
+const tf = await import(
+  pathToFileURL(join(root, 'packages/backends/node_modules/@tensorflow/tfjs-core/dist/tf-core.node.js')).href
+);
+const { SimdConv, convGeometry, setupBackend } = await pkg('backends');
+
+const LAYERS = [
+  [64, 28, 28, 3, 16],
+  [64, 14, 14, 16, 16],
+  [64, 7, 7, 16, 2],
+];
+const random = (n) => Float32Array.from({ length: n }, () => Math.random() - 0.5);
+const geometry = ([n, h, w, ci, co]) =>
+  convGeometry(tf.backend_util.computeConv2DInfo([n, h, w, ci], [3, 3, ci, co], 2, 1, 1));
+
+/** ms per forward call of layer 1 for `ms` milliseconds on this thread (one-thread kernels). */
+function busyForward(ms) {
+  SimdConv.useThreads(1);
+  const simd = SimdConv.load();
+  const g = geometry(LAYERS[1]);
+  const x = random(g.n * g.h * g.w * g.ci);
+  const f = random(g.k * g.co);
+  const y = new Float32Array(g.p * g.co);
+  const end = performance.now() + ms;
+  let calls = 0;
+  const t0 = performance.now();
+  while (performance.now() < end) {
+    simd.forward(g, x, f, null, false, y);
+    calls++;
+  }
+  return (performance.now() - t0) / calls;
+}
+
+if (!isMainThread) {
+  parentPort.postMessage(busyForward(2200));
+} else {
+  const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '20' } } });
+
+  console.log(
+    '1. each convolution alone, best of 200 calls (ms): forward / filter gradient / input gradient',
+  );
+  for (const threads of [1, 2]) {
+    SimdConv.useThreads(threads);
+    const simd = SimdConv.load();
+    for (const layer of LAYERS) {
+      const g = geometry(layer);
+      const x = random(g.n * g.h * g.w * g.ci);
+      const f = random(g.k * g.co);
+      const dy = random(g.p * g.co);
+      const [y, dw, dx] = [
+        new Float32Array(g.p * g.co),
+        new Float32Array(g.k * g.co),
+        new Float32Array(x.length),
+      ];
+      const best = [Infinity, Infinity, Infinity];
+      for (let r = 0; r < 200; r++) {
+        const calls = [
+          () => simd.forward(g, x, f, null, true, y),
+          () => simd.filterGrad(g, x, dy, dw),
+          () => simd.inputGrad(g, dy, f, dx),
+        ];
+        calls.forEach((call, i) => {
+          const t0 = performance.now();
+          call();
+          best[i] = Math.min(best[i], performance.now() - t0);
+        });
+      }
+      console.log(
+        `   ${threads} thread(s), x [${layer.slice(0, 4)}] → ${layer[4]}: ${best.map((v) => v.toFixed(3)).join(' / ')}`,
+      );
+    }
+  }
+
+  console.log('2. independent kernels on two threads of one process (layer 1 forward, ms per call)');
+  const alone = busyForward(2000);
+  const worker = new Worker(fileURLToPath(import.meta.url));
+  const other = new Promise((r) => worker.on('message', r));
+  await new Promise((r) => setTimeout(r, 300));
+  const together = busyForward(2000);
+  console.log(
+    `   main alone ${alone.toFixed(3)}; main with the worker busy ${together.toFixed(3)}; the worker meanwhile ${(await other).toFixed(3)}`,
+  );
+
+  console.log('3. training steps, alternating blocks of 40 on 1 and 2 threads (ms per step)');
+  const { simpleCnn } = await pkg('models');
+  const { ImageDataBunch } = await pkg('vision-data');
+  const { Adam, crossEntropy } = await pkg('learner');
+  await setupBackend('wasm');
+  const work = mkdtempSync(join(tmpdir(), 'onecycle-threads-probe-'));
+  let data;
+  try {
+    spawnSync('tar', ['xzf', join(root, 'packages/mnist-sample/data/mnist_sample.tgz'), '-C', work]);
+    data = await ImageDataBunch.fromFolder(join(work, 'mnist_sample'), { bs: 64, seed: 0 });
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  const { step: train } = simpleCnnTrainer(tf, { simpleCnn, Adam, crossEntropy });
+  const batch = data.train.batches(0)[Symbol.iterator]().next().value;
+  const step = () => train(batch.x, batch.y);
+  for (let i = 0; i < 300; i++) step();
+  const times = { 1: [], 2: [] };
+  for (let r = 0; r < Number(args.rounds); r++) {
+    for (const threads of [1, 2]) {
+      SimdConv.useThreads(threads);
+      for (let i = 0; i < 5; i++) step();
+      const t0 = performance.now();
+      for (let i = 0; i < 40; i++) step();
+      times[threads].push((performance.now() - t0) / 40);
+    }
+  }
+  const median = (a) => [...a].sort((p, q) => p - q)[a.length >> 1];
+  for (const threads of [1, 2]) {
+    console.log(
+      `   ${threads} thread(s): median ${median(times[threads]).toFixed(2)}, best ${Math.min(...times[threads]).toFixed(2)}`,
+    );
+  }
+  SimdConv.useThreads(1);
+  await worker.terminate();
+}

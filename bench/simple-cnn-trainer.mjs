@@ -1,0 +1,33 @@
+// simpleCnn and Adam as the Learner builds them (fastai v1 defaults: lr 1e-3, wd 1e-2, betas
+// 0.9/0.99), for the benchmarks that time bare training steps. `packages` holds the built
+// `@onecycle/models` and `@onecycle/learner` exports; `tf` is the tfjs-core instance they use.
+
+/**
+ * @returns {{ model, vars, opt, step: (x, y, hooks?) => number }} `step` runs one training step
+ *   (forward, backward, Adam update) and returns the loss; `hooks.afterForward` is called between the
+ *   forward and the backward pass, `hooks.afterBackward` before the update.
+ */
+export function simpleCnnTrainer(tf, { simpleCnn, Adam, crossEntropy }, classes = 2) {
+  const model = simpleCnn([3, 16, 16, classes], undefined, undefined, false, { seed: 0 });
+  model.train();
+  const params = model.parameters();
+  const vars = params.map((p) => p.variable);
+  const opt = new Adam([params.map((p) => ({ name: p.name, variable: p.variable, decay: true }))], {
+    lr: 1e-3,
+    wd: 1e-2,
+    betas: [0.9, 0.99],
+  });
+  const step = (x, y, hooks = {}) => {
+    const { value, grads } = tf.variableGrads(() => {
+      const loss = crossEntropy(model.forward(x), y);
+      hooks.afterForward?.();
+      return loss;
+    }, vars);
+    hooks.afterBackward?.();
+    const loss = value.dataSync()[0];
+    opt.step(grads);
+    tf.dispose([value, ...Object.values(grads)]);
+    return loss;
+  };
+  return { model, vars, opt, step };
+}
