@@ -93,6 +93,12 @@ async function main() {
     }
     const checks = [
       ['backend', result.choice.backend === 'wasm', result.choice.reason],
+      // Chromium has relaxed SIMD (since 114): the convolutions use the fused multiply-add build.
+      [
+        'fused multiply-add kernels',
+        result.choice.reason.includes('fused multiply-add'),
+        result.choice.reason,
+      ],
       [
         'loss',
         relativeError([result.wasm.loss], [result.cpu.loss]) < TOLERANCE,

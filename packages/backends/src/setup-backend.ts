@@ -179,7 +179,8 @@ async function activateWasm(options: SetupBackendOptions): Promise<string> {
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const conv = SimdConv.useThreads(options.convThreads ?? 1);
   const plural = (n: number) => `${n} thread${n === 1 ? '' : 's'}`;
-  return `WASM (${simd ? 'SIMD' : 'no SIMD'}, ${plural(getThreadsCount())}; convolutions on ${plural(conv)})`;
+  const fma = SimdConv.load()?.instructions === 'relaxed-simd' ? ', fused multiply-add' : '';
+  return `WASM (${simd ? 'SIMD' : 'no SIMD'}, ${plural(getThreadsCount())}; convolutions on ${plural(conv)}${fma})`;
 }
 
 async function activateCpu(): Promise<void> {

@@ -14,7 +14,7 @@ describe('setupBackend', () => {
     expect(choice.backend).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
     expect(choice.reason).toMatch(
-      /requested 'wasm': using WASM \((no )?SIMD, \d+ threads?; convolutions on \d+ threads?\)/,
+      /requested 'wasm': using WASM \((no )?SIMD, \d+ threads?; convolutions on \d+ threads?(, fused multiply-add)?\)/,
     );
   });
 

@@ -1,8 +1,13 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONV_KERNELS_SOURCE_SHA256 } from '../src/generated/conv-kernels-wasm.js';
+import {
+  CONV_KERNELS_RELAXED_WASM_BASE64,
+  CONV_KERNELS_SOURCE_SHA256,
+  CONV_KERNELS_WASM_BASE64,
+} from '../src/generated/conv-kernels-wasm.js';
 import { setupBackend } from '../src/index.js';
 import { convGeometry, SimdConv } from '../src/kernels/simd-conv.js';
 import { onBackend, randomValues, relativeError } from './helpers.js';
@@ -74,6 +79,40 @@ describe('SimdConv kernels (the WebAssembly SIMD convolutions)', () => {
   it('are compiled from the current wasm/conv-kernels.c', () => {
     const source = readFileSync(new URL('../wasm/conv-kernels.c', import.meta.url));
     expect(createHash('sha256').update(source).digest('hex')).toBe(CONV_KERNELS_SOURCE_SHA256);
+  });
+
+  it('in the fused multiply-add build compute what the plain build does (Node with relaxed SIMD on)', () => {
+    // A child process with V8's relaxed-SIMD flag (Node 20 has it off) runs both builds on the same
+    // memory contents: a stride-2 3×3 convolution with 16 → 16 channels on 2 images.
+    const child = `
+      const { plain, relaxed } = JSON.parse(require('node:fs').readFileSync(0, 'utf8'));
+      const run = (b64) => {
+        const memory = new WebAssembly.Memory({ initial: 64 });
+        const f = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(b64, 'base64')), { env: { memory } }).exports;
+        const g = new Int32Array(memory.buffer, 0, 18);
+        g.set([2, 10, 10, 16, 3, 3, 16, 16, 2, 2, 1, 1, 1, 1, 5, 5, 144, 144]);
+        const h = new Float32Array(memory.buffer);
+        let seed = 7;
+        for (let i = 256; i < 200000; i++) h[i] = ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) - 0.5;
+        const [x, w, y, col, dw, dx] = [4096, 20000, 30000, 40000, 60000, 70000].map((o) => o * 4);
+        f.conv_forward(0, x, w, 0, 1, y, col, 0, 50, 0);
+        f.conv_filter_grad(0, x, y, dw, col, 0, 50, 0);
+        f.conv_input_grad(0, y, w, dx, col, 0, 2);
+        return [[y, 50 * 16], [dw, 144 * 16], [dx, 3200]].map(([o, n]) => Array.from(h.subarray(o / 4, o / 4 + n)));
+      };
+      const a = run(plain), b = run(relaxed);
+      const err = a.map((u, k) => Math.max(...u.map((v, i) => Math.abs(v - b[k][i]))) / Math.max(...u.map(Math.abs)));
+      console.log(JSON.stringify({ validates: WebAssembly.validate(Buffer.from(relaxed, 'base64')), err }));
+    `;
+    const r = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '-e', child], {
+      input: JSON.stringify({ plain: CONV_KERNELS_WASM_BASE64, relaxed: CONV_KERNELS_RELAXED_WASM_BASE64 }),
+      encoding: 'utf8',
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const { validates, err } = JSON.parse(r.stdout) as { validates: boolean; err: number[] };
+    expect(validates).toBe(true);
+    expect(err).toHaveLength(3);
+    for (const e of err) expect(e).toBeLessThan(1e-5);
   });
 
   it('load under Node (WebAssembly SIMD is available)', () => {

@@ -18,6 +18,14 @@
 
 #define CHUNK 64
 
+// acc + a·b. Built with RELAXED_SIMD (and -mrelaxed-simd) it is one fused multiply-add where the
+// engine has relaxed SIMD (rounding once instead of twice, so results differ in the last bits).
+#ifdef RELAXED_SIMD
+#define MADD(acc, a, b) wasm_f32x4_relaxed_madd(a, b, acc)
+#else
+#define MADD(acc, a, b) wasm_f32x4_add(acc, wasm_f32x4_mul(a, b))
+#endif
+
 // Geometry, as 20 int32 the caller writes at `g`.
 enum { N, H, W, CI, KH, KW, CO, CO4, SH, SW, DH, DW, PT, PL, OH, OW, K, K4 };
 
@@ -100,25 +108,25 @@ static void gemm_rows(const float *a, int lda, const float *b, int ldb, int dept
         for (int i = 0; i < depth; i++, wp += ldb) {
           const v128_t w0 = wasm_v128_load(wp), w1 = wasm_v128_load(wp + 4);
           v128_t s = wasm_v128_load32_splat(x0 + i);
-          a00 = wasm_f32x4_add(a00, wasm_f32x4_mul(s, w0));
-          a01 = wasm_f32x4_add(a01, wasm_f32x4_mul(s, w1));
+          a00 = MADD(a00, s, w0);
+          a01 = MADD(a01, s, w1);
           s = wasm_v128_load32_splat(x1 + i);
-          a10 = wasm_f32x4_add(a10, wasm_f32x4_mul(s, w0));
-          a11 = wasm_f32x4_add(a11, wasm_f32x4_mul(s, w1));
+          a10 = MADD(a10, s, w0);
+          a11 = MADD(a11, s, w1);
           s = wasm_v128_load32_splat(x2 + i);
-          a20 = wasm_f32x4_add(a20, wasm_f32x4_mul(s, w0));
-          a21 = wasm_f32x4_add(a21, wasm_f32x4_mul(s, w1));
+          a20 = MADD(a20, s, w0);
+          a21 = MADD(a21, s, w1);
           s = wasm_v128_load32_splat(x3 + i);
-          a30 = wasm_f32x4_add(a30, wasm_f32x4_mul(s, w0));
-          a31 = wasm_f32x4_add(a31, wasm_f32x4_mul(s, w1));
+          a30 = MADD(a30, s, w0);
+          a31 = MADD(a31, s, w1);
         }
       } else {
         for (int i = 0; i < depth; i++, wp += ldb) {
           const v128_t w0 = wasm_v128_load(wp);
-          a00 = wasm_f32x4_add(a00, wasm_f32x4_mul(wasm_v128_load32_splat(x0 + i), w0));
-          a10 = wasm_f32x4_add(a10, wasm_f32x4_mul(wasm_v128_load32_splat(x1 + i), w0));
-          a20 = wasm_f32x4_add(a20, wasm_f32x4_mul(wasm_v128_load32_splat(x2 + i), w0));
-          a30 = wasm_f32x4_add(a30, wasm_f32x4_mul(wasm_v128_load32_splat(x3 + i), w0));
+          a00 = MADD(a00, wasm_v128_load32_splat(x0 + i), w0);
+          a10 = MADD(a10, wasm_v128_load32_splat(x1 + i), w0);
+          a20 = MADD(a20, wasm_v128_load32_splat(x2 + i), w0);
+          a30 = MADD(a30, wasm_v128_load32_splat(x3 + i), w0);
         }
       }
       if (relu) {
@@ -140,8 +148,8 @@ static void gemm_rows(const float *a, int lda, const float *b, int ldb, int dept
       const float *x0 = a + r * lda, *wp = b + c;
       for (int i = 0; i < depth; i++, wp += ldb) {
         const v128_t s = wasm_v128_load32_splat(x0 + i);
-        a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(s, wasm_v128_load(wp)));
-        if (two) a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(s, wasm_v128_load(wp + 4)));
+        a0 = MADD(a0, s, wasm_v128_load(wp));
+        if (two) a1 = MADD(a1, s, wasm_v128_load(wp + 4));
       }
       if (relu) { a0 = wasm_f32x4_max(a0, zero); a1 = wasm_f32x4_max(a1, zero); }
       wasm_v128_store(out + r * ldo + c, a0);
@@ -180,17 +188,17 @@ static void gemm_filter(const int *g, const float *col, const float *dy, float *
         for (int r = 0; r < np; r++, xs += k4, d += co4) {
           const v128_t d0 = wasm_v128_load(d), d1 = wasm_v128_load(d + 4);
           v128_t s = wasm_v128_load32_splat(xs);
-          a00 = wasm_f32x4_add(a00, wasm_f32x4_mul(s, d0));
-          a01 = wasm_f32x4_add(a01, wasm_f32x4_mul(s, d1));
+          a00 = MADD(a00, s, d0);
+          a01 = MADD(a01, s, d1);
           s = wasm_v128_load32_splat(xs + 1);
-          a10 = wasm_f32x4_add(a10, wasm_f32x4_mul(s, d0));
-          a11 = wasm_f32x4_add(a11, wasm_f32x4_mul(s, d1));
+          a10 = MADD(a10, s, d0);
+          a11 = MADD(a11, s, d1);
           s = wasm_v128_load32_splat(xs + 2);
-          a20 = wasm_f32x4_add(a20, wasm_f32x4_mul(s, d0));
-          a21 = wasm_f32x4_add(a21, wasm_f32x4_mul(s, d1));
+          a20 = MADD(a20, s, d0);
+          a21 = MADD(a21, s, d1);
           s = wasm_v128_load32_splat(xs + 3);
-          a30 = wasm_f32x4_add(a30, wasm_f32x4_mul(s, d0));
-          a31 = wasm_f32x4_add(a31, wasm_f32x4_mul(s, d1));
+          a30 = MADD(a30, s, d0);
+          a31 = MADD(a31, s, d1);
         }
         wasm_v128_store(o, a00); wasm_v128_store(o + 4, a01);
         wasm_v128_store(o + co4, a10); wasm_v128_store(o + co4 + 4, a11);
@@ -202,10 +210,10 @@ static void gemm_filter(const int *g, const float *col, const float *dy, float *
         const float *xs = col + i, *d = dy + c;
         for (int r = 0; r < np; r++, xs += k4, d += co4) {
           const v128_t d0 = wasm_v128_load(d);
-          a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load32_splat(xs), d0));
-          a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(wasm_v128_load32_splat(xs + 1), d0));
-          a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(wasm_v128_load32_splat(xs + 2), d0));
-          a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(wasm_v128_load32_splat(xs + 3), d0));
+          a0 = MADD(a0, wasm_v128_load32_splat(xs), d0);
+          a1 = MADD(a1, wasm_v128_load32_splat(xs + 1), d0);
+          a2 = MADD(a2, wasm_v128_load32_splat(xs + 2), d0);
+          a3 = MADD(a3, wasm_v128_load32_splat(xs + 3), d0);
         }
         wasm_v128_store(o, a0); wasm_v128_store(o + co4, a1);
         wasm_v128_store(o + 2 * co4, a2); wasm_v128_store(o + 3 * co4, a3);

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import {
+  CONV_KERNELS_RELAXED_WASM_BASE64,
   CONV_KERNELS_SHARED_MAX_PAGES,
   CONV_KERNELS_SHARED_WASM_BASE64,
   CONV_KERNELS_WASM_BASE64,
@@ -223,12 +224,17 @@ export class SimdConv {
     if (SimdConv.instance === undefined) {
       SimdConv.instance = null;
       // No WebAssembly at all (some locked-down pages), or no SIMD: the kernels stay unavailable.
-      if (typeof WebAssembly === 'object') {
-        const bytes = decodeBase64(CONV_KERNELS_WASM_BASE64);
-        if (WebAssembly.validate(bytes)) SimdConv.instance = new SimdConv(bytes, 1);
-      }
+      if (typeof WebAssembly === 'object') SimdConv.instance = SimdConv.singleThreaded() ?? null;
     }
     return SimdConv.instance ?? undefined;
+  }
+
+  /** A one-thread instance: the fused multiply-add build where the engine takes it, else plain SIMD. */
+  private static singleThreaded(): SimdConv | undefined {
+    const relaxed = decodeBase64(CONV_KERNELS_RELAXED_WASM_BASE64);
+    if (WebAssembly.validate(relaxed)) return new SimdConv(relaxed, 1, 'relaxed-simd');
+    const plain = decodeBase64(CONV_KERNELS_WASM_BASE64);
+    return WebAssembly.validate(plain) ? new SimdConv(plain, 1, 'simd128') : undefined;
   }
 
   /**
@@ -255,10 +261,10 @@ export class SimdConv {
     const shared = decodeBase64(CONV_KERNELS_SHARED_WASM_BASE64);
     const next =
       Worker != null && typeof SharedArrayBuffer === 'function' && WebAssembly.validate(shared)
-        ? new SimdConv(shared, threads, Worker)
-        : SimdConv.instance?.threads === 1
+        ? new SimdConv(shared, threads, 'simd128', Worker)
+        : current.threads === 1
           ? current
-          : new SimdConv(decodeBase64(CONV_KERNELS_WASM_BASE64), 1);
+          : SimdConv.singleThreaded()!;
     if (next !== current) current.close();
     SimdConv.instance = next;
     return next.threads;
@@ -273,6 +279,16 @@ export class SimdConv {
    * ```
    */
   readonly threads: number;
+  /**
+   * The instruction set of the build in use: `'relaxed-simd'` (fused multiply-add; one thread, where
+   * the engine has relaxed SIMD) or `'simd128'`.
+   *
+   * @example
+   * ```ts
+   * console.log(SimdConv.load()?.instructions); // 'simd128' on Node 20, 'relaxed-simd' in Chrome
+   * ```
+   */
+  readonly instructions: 'simd128' | 'relaxed-simd';
   private readonly memory: WebAssembly.Memory;
   private readonly fns: ConvExports;
   private readonly workers: NodeWorker[] = [];
@@ -281,7 +297,13 @@ export class SimdConv {
   private patchBytes = 0;
   private readonly controls: Int32Array[] = [];
 
-  private constructor(bytes: Uint8Array<ArrayBuffer>, threads: number, Worker?: WorkerConstructor) {
+  private constructor(
+    bytes: Uint8Array<ArrayBuffer>,
+    threads: number,
+    instructions: 'simd128' | 'relaxed-simd',
+    Worker?: WorkerConstructor,
+  ) {
+    this.instructions = instructions;
     const module = new WebAssembly.Module(bytes);
     this.memory =
       threads > 1
