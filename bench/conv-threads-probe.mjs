@@ -5,7 +5,8 @@
 //  2. two threads each running independent kernels (own instance, own memory) at once, against one
 //     alone: whether the cores slow each other down inside one process;
 //  3. whole training steps (simpleCnn on an MNIST_SAMPLE batch, Adam), alternating blocks of 40 steps
-//     on 1 and 2 threads in one process after 300 warm-up steps (median and best block).
+//     on 1 and 2 threads in one process after 300 warm-up steps (median and best block);
+//  4. the same for ResNet-20 (batch-norm, 16–64 channels) on a random 64×32×32×3 batch, blocks of 5.
 // usage: node bench/conv-threads-probe.mjs [--rounds 20]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -131,6 +132,43 @@ if (!isMainThread) {
   for (const threads of [1, 2]) {
     console.log(
       `   ${threads} thread(s): median ${median(times[threads]).toFixed(2)}, best ${Math.min(...times[threads]).toFixed(2)}`,
+    );
+  }
+
+  console.log('4. ResNet-20 training steps, batch 64 × 32×32×3, alternating blocks of 5 (ms per step)');
+  const { resnet } = await pkg('models');
+  const net = resnet({ depth: 20, nClasses: 10, inChannels: 3, seed: 0 });
+  net.train();
+  const netParams = net.parameters();
+  const netVars = netParams.map((p) => p.variable);
+  const netOpt = new Adam([netParams.map((p) => ({ name: p.name, variable: p.variable, decay: true }))], {
+    lr: 1e-3,
+  });
+  const rx = tf.randomUniform([64, 32, 32, 3], 0, 1, 'float32', 3);
+  const ry = tf.tensor1d(
+    Array.from({ length: 64 }, (_, i) => i % 10),
+    'int32',
+  );
+  const netStep = () => {
+    const { value, grads } = tf.variableGrads(() => crossEntropy(net.forward(rx), ry), netVars);
+    value.dataSync();
+    netOpt.step(grads);
+    tf.dispose([value, ...Object.values(grads)]);
+  };
+  for (let i = 0; i < 5; i++) netStep();
+  const netTimes = { 1: [], 2: [] };
+  for (let r = 0; r < 3; r++) {
+    for (const threads of [1, 2]) {
+      SimdConv.useThreads(threads);
+      netStep();
+      const t0 = performance.now();
+      for (let i = 0; i < 5; i++) netStep();
+      netTimes[threads].push((performance.now() - t0) / 5);
+    }
+  }
+  for (const threads of [1, 2]) {
+    console.log(
+      `   ${threads} thread(s): median ${median(netTimes[threads]).toFixed(0)}, best ${Math.min(...netTimes[threads]).toFixed(0)}`,
     );
   }
   SimdConv.useThreads(1);
