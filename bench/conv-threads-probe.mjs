@@ -8,14 +8,11 @@
 //     on 1 and 2 threads in one process after 300 warm-up steps (median and best block);
 //  4. the same for ResNet-20 (batch-norm, 16–64 channels) on a random 64×32×32×3 batch, blocks of 5.
 // usage: node bench/conv-threads-probe.mjs [--rounds 20]
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, Worker } from 'node:worker_threads';
-import { simpleCnnTrainer } from './simple-cnn-trainer.mjs';
+import { loadMnistSample, simpleCnnTrainer } from './simple-cnn-trainer.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = (name) => import(pathToFileURL(join(root, 'packages', name, 'dist', 'index.js')).href);
@@ -106,14 +103,7 @@ if (!isMainThread) {
   const { ImageDataBunch } = await pkg('vision-data');
   const { Adam, crossEntropy } = await pkg('learner');
   await setupBackend('wasm');
-  const work = mkdtempSync(join(tmpdir(), 'onecycle-threads-probe-'));
-  let data;
-  try {
-    spawnSync('tar', ['xzf', join(root, 'packages/mnist-sample/data/mnist_sample.tgz'), '-C', work]);
-    data = await ImageDataBunch.fromFolder(join(work, 'mnist_sample'), { bs: 64, seed: 0 });
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  const data = await loadMnistSample(root, ImageDataBunch);
   const { step: train } = simpleCnnTrainer(tf, { simpleCnn, Adam, crossEntropy });
   const batch = data.train.batches(0)[Symbol.iterator]().next().value;
   const step = () => train(batch.x, batch.y);

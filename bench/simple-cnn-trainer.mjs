@@ -31,3 +31,21 @@ export function simpleCnnTrainer(tf, { simpleCnn, Adam, crossEntropy }, classes 
   };
   return { model, vars, opt, step };
 }
+
+/**
+ * MNIST_SAMPLE from the shipped archive, extracted to a temporary folder (removed after loading),
+ * as an `ImageDataBunch` with batch size `bs` and seed 0.
+ */
+export async function loadMnistSample(root, ImageDataBunch, bs = 64) {
+  const { spawnSync } = await import('node:child_process');
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const work = mkdtempSync(join(tmpdir(), 'onecycle-bench-data-'));
+  try {
+    spawnSync('tar', ['xzf', join(root, 'packages/mnist-sample/data/mnist_sample.tgz'), '-C', work]);
+    return await ImageDataBunch.fromFolder(join(work, 'mnist_sample'), { bs, seed: 0 });
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}

@@ -11,13 +11,12 @@
 //
 // usage: node bench/step-profile.mjs [--steps 30] [--bs 64] [--conv-threads N] [--json]
 // Writes bench/results/step-profile-<timestamp>.json and prints tables.
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os, { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { simpleCnnTrainer } from './simple-cnn-trainer.mjs';
+import { loadMnistSample, simpleCnnTrainer } from './simple-cnn-trainer.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -62,14 +61,7 @@ const log = args.json ? (...a) => console.error(...a) : (...a) => console.log(..
 log(`backend: ${choice.backend} (${choice.reason})`);
 
 // --- data -------------------------------------------------------------------------------------------
-const work = mkdtempSync(join(tmpdir(), 'onecycle-step-profile-'));
-let data;
-try {
-  spawnSync('tar', ['xzf', join(root, 'packages/mnist-sample/data/mnist_sample.tgz'), '-C', work]);
-  data = await ImageDataBunch.fromFolder(join(work, 'mnist_sample'), { bs, seed: 0 });
-} finally {
-  rmSync(work, { recursive: true, force: true });
-}
+const data = await loadMnistSample(root, ImageDataBunch, bs);
 log(`data: ${data.train.size} train / ${data.valid.size} valid images, batch size ${bs}`);
 
 // --- model and optimizer, as the Learner builds them (fastai v1 defaults) ---------------------------
