@@ -121,14 +121,14 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
 
 /** Job codes in a worker's control block. */
 const JOB_EXIT = -1;
+const JOB_FORWARD = 1;
+const JOB_FILTER = 2;
+const JOB_INPUT = 3;
 /**
  * Control-block slots: 0 job counter, 1 done counter, 2 job code, 3–12 arguments, and this one, set
  * by a worker about to sleep: only then must the next job wake it (`Atomics.notify`, a system call).
  */
 const SLEEPING = 13;
-const JOB_FORWARD = 1;
-const JOB_FILTER = 2;
-const JOB_INPUT = 3;
 /** Control blocks (16 int32 per worker) start here; scratch regions start at `FIRST_REGION`. */
 const CONTROL_BYTES = 128;
 const CONTROL_INTS = 16;
@@ -158,15 +158,14 @@ for (;;) {
     }
   }
   seen = Atomics.load(c, 0);
-  const a = c;
-  switch (a[2]) {
-    case ${JOB_FORWARD}: f.conv_forward(a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12]); break;
-    case ${JOB_FILTER}: f.conv_filter_grad(a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10]); break;
-    case ${JOB_INPUT}: f.conv_input_grad(a[3], a[4], a[5], a[6], a[7], a[8], a[9]); break;
+  switch (c[2]) {
+    case ${JOB_FORWARD}: f.conv_forward(c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12]); break;
+    case ${JOB_FILTER}: f.conv_filter_grad(c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10]); break;
+    case ${JOB_INPUT}: f.conv_input_grad(c[3], c[4], c[5], c[6], c[7], c[8], c[9]); break;
   }
   Atomics.store(c, 1, seen);
   Atomics.notify(c, 1);
-  if (a[2] === ${JOB_EXIT}) break;
+  if (c[2] === ${JOB_EXIT}) break;
 }
 `;
 
