@@ -70,6 +70,28 @@ static void im2col(const int *g, const float *x, float *col, int p0, int np) {
     float *dst = col + r * k4;
     const int iy0 = oy * g[SH] - g[PT], ix0 = ox * g[SW] - g[PL];
     const int inside = dw == 1 && ix0 >= 0 && ix0 + kw <= w;
+    if (inside && iy0 >= 0 && iy0 + (kh - 1) * dh < h) {
+      // The whole patch inside the image (the common case): KH runs of KW·CI floats of x.
+      const float *src = x + ((n * h + iy0) * w + ix0) * ci;
+      const int step = dh * w * ci;
+      if (run == 9 && kh == 3) {
+        // 3×3 over 3 channels (an RGB stem): 9 vector copies, unrolled.
+        wasm_v128_store(dst, wasm_v128_load(src));
+        wasm_v128_store(dst + 4, wasm_v128_load(src + 4));
+        wasm_v128_store(dst + 8, wasm_v128_load(src + 8));
+        wasm_v128_store(dst + 9, wasm_v128_load(src + step));
+        wasm_v128_store(dst + 13, wasm_v128_load(src + step + 4));
+        wasm_v128_store(dst + 17, wasm_v128_load(src + step + 8));
+        wasm_v128_store(dst + 18, wasm_v128_load(src + 2 * step));
+        wasm_v128_store(dst + 22, wasm_v128_load(src + 2 * step + 4));
+        wasm_v128_store(dst + 26, wasm_v128_load(src + 2 * step + 8));
+      } else {
+        for (int a = 0; a < kh; a++, dst += run, src += step)
+          for (int c = 0; c < run; c += 4) wasm_v128_store(dst + c, wasm_v128_load(src + c));
+      }
+      zero_floats(col + r * k4 + k, k4 - k);
+      continue;
+    }
     for (int a = 0; a < kh; a++, dst += run) {
       const int iy = iy0 + a * dh;
       if (iy < 0 || iy >= h) {
