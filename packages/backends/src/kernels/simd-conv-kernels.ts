@@ -276,6 +276,11 @@ export function makeConv2DBiasActKernels(fusedFallback: tf.KernelConfig): tf.Ker
   const backendName = fusedFallback.backendName;
   const forward = makeSimdConv2DKernel(tf.FusedConv2D, fusedFallback);
   const simd = () => SimdConv.load()!;
+  // The filter gradient also sums the (masked) output gradient it has copied in: the bias gradient,
+  // kept here by the output gradient's data id for the bias kernel that usually follows (tfjs asks
+  // for the gradients in the op's input order: x, filter, bias). Bounded: entries nobody asked for
+  // (a layer without bias) are dropped when there are too many.
+  const biasGrads = new Map<object, Float32Array>();
   return [
     {
       ...forward,
@@ -287,8 +292,14 @@ export function makeConv2DBiasActKernels(fusedFallback: tf.KernelConfig): tf.Ker
       const g = convGeometry(info4(x!.shape as Shape4, attrs.filterShape!, { ...attrs, dilations: 1 }));
       return {
         shape: [...attrs.filterShape!],
-        simd: (out, y) =>
-          simd().filterGrad(g, wasm.typedArrayFromHeap(x!), wasm.typedArrayFromHeap(dy!), out, y, x!.dataId),
+        simd: (out, y) => {
+          const db = new Float32Array(g.co);
+          const heapX = wasm.typedArrayFromHeap(x!);
+          if (!simd().filterGrad(g, heapX, wasm.typedArrayFromHeap(dy!), out, y, x!.dataId, db)) return false;
+          if (biasGrads.size >= 64) biasGrads.clear();
+          biasGrads.set(dy!.dataId, db);
+          return true;
+        },
         compose: (call, masked) => call(tf.Conv2DBackpropFilter, { x: x!, dy: masked }, { ...attrs }),
       };
     }),
@@ -297,7 +308,15 @@ export function makeConv2DBiasActKernels(fusedFallback: tf.KernelConfig): tf.Ker
       const g = { p: n * oh * ow, co, co4: (co + 3) & ~3 } as ReturnType<typeof convGeometry>;
       return {
         shape: [co],
-        simd: (out, y) => simd().biasGrad(g, wasm.typedArrayFromHeap(dy!), out, y),
+        simd: (out, y) => {
+          const known = biasGrads.get(dy!.dataId);
+          biasGrads.delete(dy!.dataId);
+          if (known) {
+            out.set(known);
+            return true;
+          }
+          return simd().biasGrad(g, wasm.typedArrayFromHeap(dy!), out, y);
+        },
         compose: (call, masked) => call(tf.Sum, { x: masked }, { axis: [0, 1, 2], keepDims: false }),
       };
     }),

@@ -540,6 +540,8 @@ export class SimdConv {
    * @param y - the forward output `[N, OH, OW, CO]` of a ReLU, or `null`.
    * @param patchesOf - the key a {@link SimdConv.forward} of the same input and geometry kept its
    *   patch matrix under: used (and then dropped) instead of building it again.
+   * @param biasOut - `[CO]`: when given, also written with the bias gradient (the masked `dy` summed
+   *   over positions), which costs one pass over `dy` already in the kernels' memory.
    * @returns false (nothing written) when the tensors do not fit the kernels' memory.
    * @example
    * ```ts
@@ -553,6 +555,7 @@ export class SimdConv {
     out: Float32Array,
     y: Float32Array | null = null,
     patchesOf?: object,
+    biasOut?: Float32Array,
   ): boolean {
     const t = this.threads;
     this.wake();
@@ -568,9 +571,18 @@ export class SimdConv {
       kept ? 0 : t * colFloats(g),
       y ? rows : 0,
       stageSize,
+      biasOut ? g.co4 : 0,
     ]);
     if (at == null) return false;
-    const [xp, dyp, dwp, scratch, yp, sp] = at as [number, number, number, number, number, number];
+    const [xp, dyp, dwp, scratch, yp, sp, dbp] = at as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     if (!kept) this.heap().set(x, xp >> 2);
     this.setPadded(dyp, dy, g.p, g.co, g.co4, sp);
     if (y) {
@@ -589,6 +601,10 @@ export class SimdConv {
     ]);
     for (let i = 1; i < t; i++) this.fns.add_into(dwp, dwp + i * dwSize * 4, dwSize);
     this.getPadded(dwp, out, g.k, g.co, g.co4, sp);
+    if (biasOut) {
+      this.fns.column_sums(dyp, dbp, g.p, g.co4);
+      biasOut.set(this.heap().subarray(dbp >> 2, (dbp >> 2) + g.co));
+    }
     if (patchesOf !== undefined) this.dropPatches(patchesOf);
     return true;
   }
