@@ -1,6 +1,7 @@
 import { registerWasmTrainingKernels } from './kernels/register-wasm-training-kernels.js';
 import { registerAllGradients } from './register-gradients.js';
 
+export { BATCH_NORM_TRAIN_KERNEL_NAMES } from './kernels/batch-norm-train.js';
 export {
   registerWasmTrainingKernels,
   unregisterWasmTrainingKernels,

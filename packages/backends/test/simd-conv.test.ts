@@ -76,9 +76,12 @@ describe('SimdConv kernels (the WebAssembly SIMD convolutions)', () => {
     SimdConv.useThreads(1);
   });
 
-  it('are compiled from the current wasm/conv-kernels.c', () => {
-    const source = readFileSync(new URL('../wasm/conv-kernels.c', import.meta.url));
-    expect(createHash('sha256').update(source).digest('hex')).toBe(CONV_KERNELS_SOURCE_SHA256);
+  it('are compiled from the current wasm/conv-kernels.c and wasm/batch-norm-kernels.c', () => {
+    const hash = createHash('sha256');
+    for (const file of ['conv-kernels.c', 'batch-norm-kernels.c']) {
+      hash.update(readFileSync(new URL(`../wasm/${file}`, import.meta.url)));
+    }
+    expect(hash.digest('hex')).toBe(CONV_KERNELS_SOURCE_SHA256);
   });
 
   it('in the fused multiply-add build compute what the plain build does (Node with relaxed SIMD on)', () => {

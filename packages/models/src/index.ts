@@ -22,6 +22,11 @@ export { AdaptiveAvgPool2d, Flatten, type FlattenOptions, PoolFlatten } from './
 export { ReLU } from './layers/relu.js';
 export { type FreezeOptions, type LoadStateDictOptions, Module } from './module.js';
 export {
+  BATCH_NORM_TRAIN_KERNELS,
+  batchNormTrain,
+  batchNormTrainIsFused,
+} from './ops/batch-norm-train.js';
+export {
   CONV2D_BIAS_ACT_KERNELS,
   type Conv2dBiasActOptions,
   conv2dBiasAct,

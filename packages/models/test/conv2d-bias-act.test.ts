@@ -4,6 +4,7 @@ import { setupBackend } from '@onecycle/backends';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONV2D_BIAS_ACT_KERNELS, conv2dBiasAct } from '../src/index.js';
+import { maxRelError, seededValues } from './helpers/compare.js';
 
 type Pad = number | tf.backend_util.ExplicitPadding;
 const CASES = [
@@ -23,10 +24,7 @@ const CASES = [
   },
 ] as const;
 
-function values(n: number, seed: number): Float32Array {
-  // (seed + 1: tfjs takes a seed of 0 as none)
-  return tf.tidy(() => tf.randomNormal([n], 0, 1, 'float32', seed + 1).dataSync() as Float32Array);
-}
+const values = (n: number, seed: number) => seededValues(n, seed);
 
 /** y and the gradients of sum(y · r) with respect to x, filter and bias, on `backend`. */
 async function run(backend: string, c: (typeof CASES)[number], i: number) {
@@ -47,16 +45,6 @@ async function run(backend: string, c: (typeof CASES)[number], i: number) {
   tf.dispose([x, filter, r, y, ...grads, ...(bias ? [bias] : [])]);
   expect(tf.memory().numTensors).toBe(before);
   return out;
-}
-
-function maxRelError(a: Float32Array, b: Float32Array): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  return diff / scale;
 }
 
 describe('conv2dBiasAct', () => {

@@ -1,5 +1,6 @@
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
+import { BATCH_NORM_TRAIN_KERNEL_NAMES, makeBatchNormTrainKernels } from './batch-norm-train.js';
 import { makeCastKernel } from './cast.js';
 import { makeConv2DBackpropFilterKernel } from './conv2d-backprop-filter.js';
 import { makeConv2DBackpropInputKernel } from './conv2d-backprop-input.js';
@@ -47,6 +48,9 @@ export const WASM_TRAINING_KERNELS: readonly string[] = [
   CONV2D_BIAS_ACT_KERNEL_NAMES.filterGrad,
   CONV2D_BIAS_ACT_KERNEL_NAMES.biasGrad,
   CONV2D_BIAS_ACT_KERNEL_NAMES.inputGrad,
+  BATCH_NORM_TRAIN_KERNEL_NAMES.forward,
+  BATCH_NORM_TRAIN_KERNEL_NAMES.inputGrad,
+  BATCH_NORM_TRAIN_KERNEL_NAMES.paramsGrad,
   tf.Conv2DBackpropFilter,
   tf.Conv2DBackpropInput,
   tf.DepthwiseConv2dNativeBackpropFilter,
@@ -76,6 +80,8 @@ function makeKernels(existing: (name: string) => tf.KernelConfig | undefined): t
     ...(fusedConv2d ? [makeSimdConv2DKernel(tf.FusedConv2D, fusedConv2d)] : []),
     // The trainable fused convolution of @onecycle/models, only where the SIMD kernels run.
     ...(fusedConv2d && SimdConv.load() ? makeConv2DBiasActKernels(fusedConv2d) : []),
+    // The trainable batch norm of @onecycle/models, likewise.
+    ...(SimdConv.load() ? makeBatchNormTrainKernels(WASM) : []),
     ...(sum ? [makeLeadingAxesReduceKernel(sum, 'sum')] : []),
     ...(mean ? [makeLeadingAxesReduceKernel(mean, 'mean')] : []),
     ...(cast ? [makeCastKernel(cast)] : []),

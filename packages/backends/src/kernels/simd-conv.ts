@@ -26,6 +26,38 @@ interface ConvExports {
   conv_input_grad(g: number, dy: number, wt: number, dx: number, dcol: number, n0: number, n1: number): void;
   add_into(a: number, b: number, count: number): void;
   relu_mask(dy: number, y: number, count: number): void;
+  bn_stats(
+    x: number,
+    rows: number,
+    c: number,
+    mean: number,
+    variance: number,
+    acc: number,
+    part: number,
+  ): void;
+  bn_apply(x: number, y: number, rows: number, c: number, scale: number, shift: number): void;
+  bn_grad_sums(
+    dy: number,
+    x: number,
+    rows: number,
+    c: number,
+    mean: number,
+    sumDy: number,
+    sumDyXc: number,
+    acc: number,
+    part: number,
+  ): void;
+  bn_grad_x(
+    dy: number,
+    x: number,
+    dx: number,
+    rows: number,
+    c: number,
+    a: number,
+    b: number,
+    s: number,
+    mean: number,
+  ): void;
   column_sums(dy: number, db: number, rows: number, cols: number): void;
   pad_rows(dst: number, src: number, rows: number, cols: number, stride: number): void;
   unpad_rows(dst: number, src: number, rows: number, cols: number, stride: number): void;
@@ -370,20 +402,8 @@ export class SimdConv {
 
   /** Byte offsets of regions of the given float counts (16-byte aligned), growing the memory to fit. */
   private layout(g: ConvGeometry, floats: number[]): number[] | null {
-    const offsets: number[] = [];
-    let at = FIRST_REGION + this.patchBytes;
-    for (const count of floats) {
-      offsets.push(at);
-      at += (count * 4 + 15) & ~15;
-    }
-    const have = this.memory.buffer.byteLength;
-    if (at > have) {
-      try {
-        this.memory.grow(Math.ceil((at - have) / PAGE));
-      } catch {
-        return null; // beyond the memory's maximum: the caller falls back
-      }
-    }
+    const offsets = this.regions(floats);
+    if (offsets == null) return null;
     new Int32Array(this.memory.buffer, 0, 18).set([
       g.n,
       g.h,
@@ -404,6 +424,25 @@ export class SimdConv {
       g.k,
       g.k4,
     ]);
+    return offsets;
+  }
+
+  /** Byte offsets of regions of the given float counts (16-byte aligned), growing the memory to fit. */
+  private regions(floats: number[]): number[] | null {
+    const offsets: number[] = [];
+    let at = FIRST_REGION + this.patchBytes;
+    for (const count of floats) {
+      offsets.push(at);
+      at += (count * 4 + 15) & ~15;
+    }
+    const have = this.memory.buffer.byteLength;
+    if (at > have) {
+      try {
+        this.memory.grow(Math.ceil((at - have) / PAGE));
+      } catch {
+        return null; // beyond the memory's maximum: the caller falls back
+      }
+    }
     return offsets;
   }
 
@@ -676,6 +715,102 @@ export class SimdConv {
     const parts = ranges(g.n, t);
     this.run(JOB_INPUT, (i) => [0, dyp, wtp, dxp, colp + i * colFloats(g) * 4, ...parts[i]!]);
     out.set(this.heap().subarray(dxp >> 2, (dxp >> 2) + out.length));
+    return true;
+  }
+
+  /**
+   * Batch normalisation of `x` (rows of `c` channels, channels last) with its own statistics:
+   * writes `y = (x − mean) / √(variance + eps) · weight + bias`, the per-channel `mean` and the biased
+   * `variance` (sums in float32 over blocks of 256 rows, then float64).
+   *
+   * @returns false (nothing written) when the tensors do not fit the kernels' memory.
+   * @example
+   * ```ts
+   * simd.batchNormForward(x, 16, weight, bias, 1e-5, y, mean, variance);
+   * ```
+   */
+  batchNormForward(
+    x: Float32Array,
+    c: number,
+    weight: Float32Array,
+    bias: Float32Array,
+    eps: number,
+    y: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+  ): boolean {
+    const c4 = up4(c);
+    const at = this.regions([x.length, x.length, c4, c4, 2 * c4, c4, c4, c4]);
+    if (at == null) return false;
+    const [xp, yp, mp, vp, accp, partp, scp, shp] = at as number[];
+    this.heap().set(x, xp! >> 2);
+    const rows = x.length / c;
+    this.fns.bn_stats(xp!, rows, c, mp!, vp!, accp!, partp!);
+    const heap = this.heap();
+    const m = heap.subarray(mp! >> 2, (mp! >> 2) + c);
+    const v = heap.subarray(vp! >> 2, (vp! >> 2) + c);
+    for (let k = 0; k < c; k++) {
+      const scale = weight[k]! / Math.sqrt(v[k]! + eps);
+      heap[(scp! >> 2) + k] = scale;
+      heap[(shp! >> 2) + k] = bias[k]! - m[k]! * scale;
+    }
+    mean.set(m);
+    variance.set(v);
+    this.fns.bn_apply(xp!, yp!, rows, c, scp!, shp!);
+    y.set(this.heap().subarray(yp! >> 2, (yp! >> 2) + x.length));
+    return true;
+  }
+
+  /**
+   * The gradients of {@link SimdConv.batchNormForward}: writes `dx` (including the gradients
+   * `dmean`, `dvariance` reaching the statistics from elsewhere) and `params` = the weight's gradient
+   * `Σ dy·x̂` then the bias's `Σ dy` (`2·c` values).
+   *
+   * @returns false (nothing written) when the tensors do not fit the kernels' memory.
+   * @example
+   * ```ts
+   * simd.batchNormGrad(dy, x, 16, mean, variance, weight, dmean, dvariance, 1e-5, dx, params);
+   * ```
+   */
+  batchNormGrad(
+    dy: Float32Array,
+    x: Float32Array,
+    c: number,
+    mean: Float32Array,
+    variance: Float32Array,
+    weight: Float32Array,
+    dmean: Float32Array,
+    dvariance: Float32Array,
+    eps: number,
+    dx: Float32Array,
+    params: Float32Array,
+  ): boolean {
+    const c4 = up4(c);
+    const at = this.regions([x.length, x.length, x.length, c4, c4, c4, 2 * c4, c4, c4, c4, c4]);
+    if (at == null) return false;
+    const [dyp, xp, dxp, mp, sdp, sxp, accp, partp, ap, bp, sp] = at as number[];
+    let heap = this.heap();
+    heap.set(dy, dyp! >> 2);
+    heap.set(x, xp! >> 2);
+    heap.set(mean, mp! >> 2);
+    const rows = x.length / c;
+    this.fns.bn_grad_sums(dyp!, xp!, rows, c, mp!, sdp!, sxp!, accp!, partp!);
+    heap = this.heap();
+    // x̂ = (x − mean)·invStd; dx = w·invStd·dy − w·invStd·Σdy/M − (w·invStd³·Σdy(x − mean)/M)(x − mean)
+    //      + dmean/M + 2·dvariance·(x − mean)/M
+    for (let k = 0; k < c; k++) {
+      const invStd = 1 / Math.sqrt(variance[k]! + eps);
+      const a = weight[k]! * invStd;
+      const sumDy = heap[(sdp! >> 2) + k]!;
+      const sumDyXc = heap[(sxp! >> 2) + k]!;
+      heap[(ap! >> 2) + k] = a;
+      heap[(bp! >> 2) + k] = (dmean[k]! - a * sumDy) / rows;
+      heap[(sp! >> 2) + k] = (2 * dvariance[k]! - a * invStd * invStd * sumDyXc) / rows;
+      params[k] = sumDyXc * invStd;
+      params[c + k] = sumDy;
+    }
+    this.fns.bn_grad_x(dyp!, xp!, dxp!, rows, c, ap!, bp!, sp!, mp!);
+    dx.set(this.heap().subarray(dxp! >> 2, (dxp! >> 2) + x.length));
     return true;
   }
 }

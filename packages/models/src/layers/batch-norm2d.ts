@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Module } from '../module.js';
+import { batchNormTrain, batchNormTrainIsFused } from '../ops/batch-norm-train.js';
 import { checkInt, checkNhwc } from './check.js';
 
 /**
@@ -109,13 +110,16 @@ export class BatchNorm2d extends Module {
           `BatchNorm2d(${this.numFeatures}): training needs more than 1 value per channel, got input [${x.shape.join(', ')}]`,
         );
       }
+      if (batchNormTrainIsFused()) {
+        // One kernel forward and one per needed gradient (the WASM backend of @onecycle/backends).
+        const weight = this.weight ?? tf.onesLike(this.runningMean);
+        const bias = this.bias ?? tf.zerosLike(this.runningMean);
+        const out = batchNormTrain(x, weight, bias, this.eps);
+        this.updateRunning(out.mean, out.variance, n);
+        return out.y;
+      }
       ({ mean, variance } = tf.moments(x, [0, 1, 2]));
-      const m = this.momentum;
-      // Side effect: the running statistics. These ops do not lead to the loss, so a gradient
-      // tape ignores them; the variables keep the new values when the surrounding tidy ends.
-      this.runningMean.assign(tf.add(tf.mul(this.runningMean, 1 - m), tf.mul(mean, m)));
-      this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - m), tf.mul(variance, (m * n) / (n - 1))));
-      this.numBatchesTracked++;
+      this.updateRunning(mean, variance, n);
     } else {
       mean = this.runningMean;
       variance = this.runningVar;
@@ -124,5 +128,17 @@ export class BatchNorm2d extends Module {
     if (this.weight) scale = tf.mul(scale, this.weight);
     const y = tf.mul(tf.sub(x, mean), scale);
     return this.bias ? tf.add(y, this.bias) : y;
+  }
+
+  /**
+   * Moves the running statistics toward a batch's (PyTorch's rule: unbiased variance, `momentum`).
+   * These ops do not lead to the loss, so a gradient tape ignores them; the variables keep the new
+   * values when the surrounding tidy ends.
+   */
+  private updateRunning(mean: tf.Tensor, variance: tf.Tensor, n: number): void {
+    const m = this.momentum;
+    this.runningMean.assign(tf.add(tf.mul(this.runningMean, 1 - m), tf.mul(mean, m)));
+    this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - m), tf.mul(variance, (m * n) / (n - 1))));
+    this.numBatchesTracked++;
   }
 }

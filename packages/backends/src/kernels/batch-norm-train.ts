@@ -1,0 +1,130 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import { SimdConv } from './simd-conv.js';
+
+/** What the kernels need of tfjs's WASM backend: its heap views and output allocation. */
+interface WasmHeapBackend {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+}
+
+/**
+ * Kernel names of `@onecycle/models`' trainable batch normalisation (`batchNormTrain`); the contract
+ * (inputs, attributes, outputs) is documented there as `BATCH_NORM_TRAIN_KERNELS`.
+ *
+ * @example
+ * ```ts
+ * console.log(tf.getKernel(BATCH_NORM_TRAIN_KERNEL_NAMES.forward, 'wasm') != null);
+ * ```
+ */
+export const BATCH_NORM_TRAIN_KERNEL_NAMES = {
+  forward: 'OnecycleBatchNormTrain',
+  inputGrad: 'OnecycleBatchNormTrainInputGrad',
+  paramsGrad: 'OnecycleBatchNormTrainParamsGrad',
+} as const;
+
+function tooLarge(what: string, info: tf.TensorInfo): never {
+  throw new Error(
+    `${what}: a batch of shape [${info.shape}] does not fit the WASM kernels' memory (at most 4 GiB)`,
+  );
+}
+
+/**
+ * Builds the WASM kernels of the trainable batch normalisation ({@link BATCH_NORM_TRAIN_KERNEL_NAMES})
+ * on the SIMD kernels of `wasm/batch-norm-kernels.c`: two passes forward (statistics, then output),
+ * two for the input gradient, whose per-channel sums are also the weight's and bias's gradients —
+ * kept, by the output gradient's data id, for the parameters kernel that follows.
+ *
+ * @example
+ * ```ts
+ * for (const k of makeBatchNormTrainKernels('wasm')) tf.registerKernel(k);
+ * ```
+ */
+export function makeBatchNormTrainKernels(backendName: string): tf.KernelConfig[] {
+  const simd = () => SimdConv.load()!;
+  const paramsGrads = new Map<object, { values: Float32Array; uses: number }>();
+  const view = (wasm: WasmHeapBackend, info: tf.TensorInfo | undefined) => wasm.typedArrayFromHeap(info!);
+  /** Runs the gradient pass; returns dx's TensorInfo and the parameters' gradients. */
+  const grad = (inputs: Record<string, tf.TensorInfo>, eps: number, wasm: WasmHeapBackend) => {
+    const x = inputs.x!;
+    const c = x.shape[x.shape.length - 1]!;
+    const dx = wasm.makeOutput([...x.shape], 'float32');
+    const params = new Float32Array(2 * c);
+    const done = simd().batchNormGrad(
+      view(wasm, inputs.dy),
+      view(wasm, x),
+      c,
+      view(wasm, inputs.mean),
+      view(wasm, inputs.variance),
+      view(wasm, inputs.weight),
+      view(wasm, inputs.dmean),
+      view(wasm, inputs.dvariance),
+      eps,
+      wasm.typedArrayFromHeap(dx),
+      params,
+    );
+    if (!done) tooLarge('batch norm gradient', x);
+    return { dx, params };
+  };
+  return [
+    {
+      kernelName: BATCH_NORM_TRAIN_KERNEL_NAMES.forward,
+      backendName,
+      kernelFunc: ({ inputs, backend, attrs }) => {
+        const { x, weight, bias } = inputs as Record<string, tf.TensorInfo>;
+        const wasm = backend as unknown as WasmHeapBackend;
+        const c = x!.shape[x!.shape.length - 1]!;
+        const y = wasm.makeOutput([...x!.shape], 'float32');
+        const mean = wasm.makeOutput([c], 'float32');
+        const variance = wasm.makeOutput([c], 'float32');
+        const done = simd().batchNormForward(
+          view(wasm, x),
+          c,
+          view(wasm, weight),
+          view(wasm, bias),
+          (attrs as { eps: number }).eps,
+          wasm.typedArrayFromHeap(y),
+          wasm.typedArrayFromHeap(mean),
+          wasm.typedArrayFromHeap(variance),
+        );
+        if (!done) tooLarge('batch norm', x!);
+        return [y, mean, variance];
+      },
+    },
+    {
+      kernelName: BATCH_NORM_TRAIN_KERNEL_NAMES.inputGrad,
+      backendName,
+      kernelFunc: ({ inputs, backend, attrs }) => {
+        const t = inputs as Record<string, tf.TensorInfo>;
+        const { dx, params } = grad(t, (attrs as { eps: number }).eps, backend as unknown as WasmHeapBackend);
+        if (paramsGrads.size >= 64) paramsGrads.clear();
+        paramsGrads.set(t.dy!.dataId, { values: params, uses: 0 });
+        return dx;
+      },
+    },
+    {
+      kernelName: BATCH_NORM_TRAIN_KERNEL_NAMES.paramsGrad,
+      backendName,
+      kernelFunc: ({ inputs, backend, attrs }) => {
+        const t = inputs as Record<string, tf.TensorInfo>;
+        const wasm = backend as unknown as WasmHeapBackend;
+        const c = t.x!.shape[t.x!.shape.length - 1]!;
+        let values: Float32Array;
+        const known = paramsGrads.get(t.dy!.dataId);
+        if (known) {
+          values = known.values;
+          // Asked for twice (weight, then bias): forgotten after the second.
+          if (++known.uses === 2) paramsGrads.delete(t.dy!.dataId);
+        } else {
+          // No input gradient came first: run the gradient pass for its sums alone (dx discarded).
+          const zeros = { ...t, weight: t.mean!, dmean: t.mean!, dvariance: t.mean! };
+          const { dx, params } = grad(zeros, (attrs as { eps: number }).eps, wasm);
+          (backend as unknown as { disposeData(id: object): void }).disposeData(dx.dataId);
+          values = params;
+        }
+        const out = wasm.makeOutput([2, c], 'float32');
+        wasm.typedArrayFromHeap(out).set(values);
+        return out;
+      },
+    },
+  ];
+}

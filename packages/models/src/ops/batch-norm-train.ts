@@ -1,0 +1,110 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * Kernel names of the trainable batch normalisation (training mode: batch statistics), for backends
+ * that implement it; `@onecycle/backends` registers them for its WASM backend. Where a backend lacks
+ * {@link BATCH_NORM_TRAIN_KERNELS.forward}, {@link batchNormTrain} is made of tfjs's standard ops.
+ * All take float32 `x` with channels last; `weight` and `bias` are `[C]`.
+ *
+ * - `forward`: inputs `x`, `weight`, `bias`; attr `eps`; outputs `y`, `mean`, `variance` (biased,
+ *   over all but the last axis), with `y = (x − mean) / √(variance + eps) · weight + bias`.
+ * - `inputGrad`: inputs `dy`, `x`, `mean`, `variance`, `weight`, `dmean`, `dvariance`; attr `eps`;
+ *   output `dx` (the gradients reaching `mean` and `variance` from elsewhere included).
+ * - `paramsGrad`: inputs `dy`, `x`, `mean`, `variance`; attr `eps`; output `[2, C]`: the weight's
+ *   gradient `Σ dy·x̂`, then the bias's `Σ dy`.
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * const fast = tf.getKernel(BATCH_NORM_TRAIN_KERNELS.forward, tf.getBackend()) != null;
+ * ```
+ */
+export const BATCH_NORM_TRAIN_KERNELS = {
+  forward: 'OnecycleBatchNormTrain',
+  inputGrad: 'OnecycleBatchNormTrainInputGrad',
+  paramsGrad: 'OnecycleBatchNormTrainParamsGrad',
+} as const;
+
+let gradientRegistered = false;
+
+function registerGradient(): void {
+  if (gradientRegistered) return;
+  gradientRegistered = true;
+  tf.registerGradient({
+    kernelName: BATCH_NORM_TRAIN_KERNELS.forward,
+    inputsToSave: ['x', 'weight'],
+    outputsToSave: [false, true, true],
+    gradFunc: (dys, saved, attrs) => {
+      const [dy, dmean, dvariance] = dys as tf.Tensor[];
+      const [x, weight, mean, variance] = saved as tf.Tensor[];
+      const run = (name: string, inputs: tf.NamedTensorMap) =>
+        tf.engine().runKernel(name, inputs, attrs) as tf.Tensor;
+      // The weight's and bias's gradients: one [2, C] kernel output, each takes its row.
+      const params = (row: number) =>
+        tf.squeeze(
+          tf.slice(
+            run(BATCH_NORM_TRAIN_KERNELS.paramsGrad, { dy: dy!, x: x!, mean: mean!, variance: variance! }),
+            [row, 0],
+            [1, -1],
+          ),
+          [0],
+        );
+      return {
+        x: () =>
+          run(BATCH_NORM_TRAIN_KERNELS.inputGrad, {
+            dy: dy!,
+            x: x!,
+            mean: mean!,
+            variance: variance!,
+            weight: weight!,
+            dmean: dmean!,
+            dvariance: dvariance!,
+          }),
+        weight: () => params(0),
+        bias: () => params(1),
+      };
+    },
+  });
+}
+
+/**
+ * Whether the active backend runs {@link batchNormTrain} as fused kernels.
+ *
+ * @example
+ * ```ts
+ * if (batchNormTrainIsFused()) console.log('one kernel per pass');
+ * ```
+ */
+export function batchNormTrainIsFused(): boolean {
+  return tf.getKernel(BATCH_NORM_TRAIN_KERNELS.forward, tf.getBackend()) != null;
+}
+
+/**
+ * Batch normalisation with the batch's own statistics (training mode), channels last, as one
+ * trainable op on backends that register {@link BATCH_NORM_TRAIN_KERNELS} (one kernel forward, one
+ * per needed gradient), else from tfjs's standard ops. Returns the output and the batch's mean and
+ * biased variance per channel (for running statistics).
+ *
+ * @example
+ * ```ts
+ * const { y, mean, variance } = batchNormTrain(x, weight, bias, 1e-5);
+ * ```
+ */
+export function batchNormTrain(
+  x: tf.Tensor,
+  weight: tf.Tensor,
+  bias: tf.Tensor,
+  eps: number,
+): { y: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } {
+  if (!batchNormTrainIsFused()) {
+    const axes = x.shape.slice(0, -1).map((_, i) => i);
+    const { mean, variance } = tf.moments(x, axes);
+    const y = tf.add(tf.mul(tf.sub(x, mean), tf.mul(tf.rsqrt(tf.add(variance, eps)), weight)), bias);
+    return { y, mean, variance };
+  }
+  registerGradient();
+  const [y, mean, variance] = tf
+    .engine()
+    .runKernel(BATCH_NORM_TRAIN_KERNELS.forward, { x, weight, bias }, { eps }) as tf.Tensor[];
+  return { y: y!, mean: mean!, variance: variance! };
+}
