@@ -1,11 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { SimdConv } from './simd-conv.js';
-
-/** What the kernels need of tfjs's WASM backend: its heap views and output allocation. */
-interface WasmHeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-}
+import type { WasmHeapBackend } from './wasm-kernel-calls.js';
 
 /**
  * Kernel names of `@onecycle/models`' trainable batch normalisation (`batchNormTrain`); the contract
@@ -118,7 +113,7 @@ export function makeBatchNormTrainKernels(backendName: string): tf.KernelConfig[
           // No input gradient came first: run the gradient pass for its sums alone (dx discarded).
           const zeros = { ...t, weight: t.mean!, dmean: t.mean!, dvariance: t.mean! };
           const { dx, params } = grad(zeros, (attrs as { eps: number }).eps, wasm);
-          (backend as unknown as { disposeData(id: object): void }).disposeData(dx.dataId);
+          (backend as unknown as WasmHeapBackend).disposeData(dx.dataId);
           values = params;
         }
         const out = wasm.makeOutput([2, c], 'float32');

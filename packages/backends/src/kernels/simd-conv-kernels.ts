@@ -1,12 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { convGeometry, SimdConv } from './simd-conv.js';
-import { type KernelBackend, type KernelCall, withScratch } from './wasm-kernel-calls.js';
-
-/** What the SIMD kernels need of tfjs's WASM backend: its heap views and output allocation. */
-interface WasmHeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-}
+import { type KernelCall, type WasmHeapBackend, withScratch } from './wasm-kernel-calls.js';
 
 type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
 interface ConvAttrs {
@@ -100,7 +94,7 @@ export function makeSimdConv2DKernel(
         attrs.keepPatches ? x!.dataId : undefined,
       );
       if (done) return out;
-      (backend as unknown as { disposeData(id: object): void }).disposeData(out.dataId);
+      (backend as unknown as WasmHeapBackend).disposeData(out.dataId);
       return fallback.kernelFunc(args);
     },
   };
@@ -142,7 +136,7 @@ function simdBackprop(
       ) {
         return out;
       }
-      (args.backend as unknown as { disposeData(id: object): void }).disposeData(out.dataId);
+      (args.backend as unknown as WasmHeapBackend).disposeData(out.dataId);
       return fallback.kernelFunc(args);
     },
   };
@@ -221,8 +215,6 @@ function maskedGrad(
   return activation === 'relu' ? call(tf.Multiply, { a: dy, b: call(tf.Step, { x: y }, { alpha: 0 }) }) : dy;
 }
 
-type Backend = WasmHeapBackend & KernelBackend;
-
 /**
  * A gradient kernel of the fused convolution: `simd` fills the output of `shape` from the inputs (the
  * ReLU mask `y` given for `'relu'`); when it reports that they do not fit the kernels' memory,
@@ -234,7 +226,7 @@ function gradKernel(
   run: (
     inputs: Record<string, tf.TensorInfo>,
     attrs: ConvAttrs,
-    backend: Backend,
+    backend: WasmHeapBackend,
   ) => {
     shape: number[];
     simd: (out: Float32Array, y: Float32Array | null) => boolean;
@@ -247,7 +239,7 @@ function gradKernel(
     kernelFunc: (args) => {
       const inputs = args.inputs as Record<string, tf.TensorInfo>;
       const attrs = args.attrs as unknown as ConvAttrs;
-      const wasm = args.backend as unknown as Backend;
+      const wasm = args.backend as unknown as WasmHeapBackend;
       const relu = attrs.activation === 'relu';
       const { shape, simd, compose } = run(inputs, attrs, wasm);
       const out = wasm.makeOutput(shape, 'float32');

@@ -16,6 +16,22 @@ export interface KernelBackend {
 }
 
 /**
+ * tfjs's WASM backend as kernels that work on its memory directly see it: typed-array views of a
+ * tensor's data on the WASM heap, and allocation of outputs there (besides freeing).
+ *
+ * @example
+ * ```ts
+ * const wasm = backend as unknown as WasmHeapBackend;
+ * const out = wasm.makeOutput([2, 3], 'float32');
+ * wasm.typedArrayFromHeap(out).fill(0);
+ * ```
+ */
+export interface WasmHeapBackend extends KernelBackend {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+}
+
+/**
  * Runs another kernel of the same backend directly (as tfjs's own backends compose kernels), bypassing the
  * engine: no tape, no tensor bookkeeping. The caller owns the returned TensorInfo and must free it with
  * {@link releaseInfo} unless it is the kernel's output.
