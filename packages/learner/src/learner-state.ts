@@ -1,6 +1,6 @@
 import type { Snapshot } from '@onecycle/callbacks';
 import * as tf from '@tensorflow/tfjs-core';
-import { packCheckpoint, readCheckpointMeta, unpackCheckpoint } from './checkpoint.js';
+import { packCheckpoint, readCheckpoint, readCheckpointMeta } from './checkpoint.js';
 import type { LearnerModel } from './model-contract.js';
 import { disposeOptimizerState, type Optimizer } from './optimizer.js';
 import type { RunPosition } from './run-tracker.js';
@@ -48,7 +48,8 @@ export function packLearnerState(
 
 /**
  * Puts a checkpoint's weights into `model` and its state into `opt`; resolves to the run position
- * it holds ({@link Learner.loadState}).
+ * it holds ({@link Learner.loadState}). Every part (weights, optimizer state, run position) is
+ * checked before any is applied: on error `model` and `opt` are as they were.
  */
 export function unpackLearnerState(
   bytes: Uint8Array,
@@ -64,8 +65,14 @@ export function unpackLearnerState(
         `this learner has ${opt.kind} over ${opt.nGroups}`,
     );
   }
-  const { optState, meta } = unpackCheckpoint(bytes, model, source);
+  const { optState, meta, applyWeights } = readCheckpoint(bytes, model, source);
   try {
+    try {
+      opt.checkStateDict(optState);
+    } catch (e) {
+      throw new Error(`${source}: ${(e as Error).message}`);
+    }
+    applyWeights();
     opt.loadStateDict(optState);
   } finally {
     disposeOptimizerState(optState);
