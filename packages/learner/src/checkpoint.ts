@@ -59,7 +59,8 @@ export interface CheckpointMeta {
 
 /**
  * Encodes a model, an optimizer state and a description into one safetensors file (bytes).
- * Optimizer tensors are stored as `optimizer.<parameter>.<key>` in tfjs layout.
+ * Optimizer tensors are stored as `optimizer.<parameter>.<key>` in tfjs layout; `extra` metadata
+ * strings are stored beside the description.
  *
  * @example
  * ```ts
@@ -70,7 +71,13 @@ export function packCheckpoint(
   model: LearnerModel,
   optState: OptimizerState,
   meta: Omit<CheckpointMeta, 'format' | 'version' | 'weights' | 'optimizer'>,
+  extra: Readonly<Record<string, string>> = {},
 ): Uint8Array {
+  if (CHECKPOINT_METADATA_KEY in extra) {
+    throw new RangeError(
+      `packCheckpoint: the metadata key '${CHECKPOINT_METADATA_KEY}' is the learner's own`,
+    );
+  }
   const tensors = new Map<string, SafetensorsTensor>();
   const torch = model instanceof Module;
   if (torch) for (const [k, v] of torchStateDict(model)) tensors.set(k, v);
@@ -93,7 +100,7 @@ export function packCheckpoint(
     optimizer: { kind: optState.kind, hypers: optState.hypers, steps, keys },
     ...meta,
   };
-  return encodeSafetensors(tensors, { [CHECKPOINT_METADATA_KEY]: JSON.stringify(full) });
+  return encodeSafetensors(tensors, { ...extra, [CHECKPOINT_METADATA_KEY]: JSON.stringify(full) });
 }
 
 function toSafetensor(t: tf.Tensor): SafetensorsTensor {

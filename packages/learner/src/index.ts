@@ -9,7 +9,7 @@ export {
 export * from './data-contract.js';
 export type { FitOneCycleOptions, FitOptions, FitResult, LrFindOptions } from './fit-options.js';
 export { Learner } from './learner.js';
-export type { LearnerOptions } from './learner-options.js';
+export type { LearnerOptions, SaveOptions } from './learner-options.js';
 export * from './loss.js';
 export * from './lr-range.js';
 export * from './metrics.js';

@@ -39,3 +39,16 @@ export interface LearnerOptions {
    */
   seed?: number;
 }
+
+/**
+ * Options of {@link Learner.save} and {@link Learner.saveState}.
+ *
+ * @example
+ * ```ts
+ * await learn.save('ck.safetensors', { metadata: { 'my-app.options': JSON.stringify({ bs: 64 }) } });
+ * ```
+ */
+export interface SaveOptions {
+  /** Extra safetensors metadata strings stored beside the learner's own key. */
+  metadata?: Readonly<Record<string, string>>;
+}

@@ -34,13 +34,19 @@ export function packLearnerState(
   opt: Optimizer,
   position: RunPosition | undefined,
   seed: number | undefined,
+  metadata: Readonly<Record<string, string>> = {},
 ): Uint8Array {
   const optState = opt.stateDict();
   try {
-    return packCheckpoint(model, optState, {
-      run: position ? (JSON.parse(JSON.stringify(position)) as RunPosition) : null,
-      seed: seed ?? null,
-    });
+    return packCheckpoint(
+      model,
+      optState,
+      {
+        run: position ? (JSON.parse(JSON.stringify(position)) as RunPosition) : null,
+        seed: seed ?? null,
+      },
+      metadata,
+    );
   } finally {
     disposeOptimizerState(optState);
   }

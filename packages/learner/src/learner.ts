@@ -13,7 +13,7 @@ import type { LearnerData, LearnerDataLoader } from './data-contract.js';
 import { checkEpochs, type RunState, runFit } from './fit-loop.js';
 import type { FitOneCycleOptions, FitOptions, FitResult, LrFindOptions } from './fit-options.js';
 import { createOptimizer, freezeLayerGroups } from './layer-groups.js';
-import { DEFAULT_LR, type LearnerOptions } from './learner-options.js';
+import { DEFAULT_LR, type LearnerOptions, type SaveOptions } from './learner-options.js';
 import { nodeFiles, packLearnerState, takeSnapshot, unpackLearnerState } from './learner-state.js';
 import { crossEntropy, type LossFunc } from './loss.js';
 import { type LrSpec, lrRange } from './lr-range.js';
@@ -401,14 +401,16 @@ export class Learner {
    * hyperparameters) and the position of an unfinished run. Browser-safe; {@link Learner.save}
    * writes it to a file.
    *
+   * @param options - Extra metadata strings to store beside the learner's (an application's own
+   * description of the run, read back with `decodeSafetensors(bytes).metadata`).
    * @example
    * ```ts
-   * const bytes = learn.saveState();
+   * const bytes = learn.saveState({ metadata: { 'my-app.options': JSON.stringify({ bs: 64 }) } });
    * other.loadState(bytes);
    * ```
    */
-  saveState(): Uint8Array {
-    return packLearnerState(this.model, this.optimizer, this.runState.position, this.seed);
+  saveState(options: SaveOptions = {}): Uint8Array {
+    return packLearnerState(this.model, this.optimizer, this.runState.position, this.seed, options.metadata);
   }
 
   /**
@@ -431,15 +433,16 @@ export class Learner {
   }
 
   /**
-   * Saves {@link Learner.saveState} to `path` atomically (temporary file, then rename). Node only.
+   * Saves {@link Learner.saveState} to `path` atomically (temporary file, then rename; a symbolic
+   * link is written through to its target). Node only.
    *
    * @example
    * ```ts
    * await learn.save('models/stage-1.safetensors');
    * ```
    */
-  async save(path: string): Promise<void> {
-    const bytes = this.saveState();
+  async save(path: string, options: SaveOptions = {}): Promise<void> {
+    const bytes = this.saveState(options);
     const { writeFileAtomic } = await nodeFiles('save');
     await writeFileAtomic(path, bytes);
   }
