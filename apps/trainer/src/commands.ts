@@ -145,7 +145,7 @@ async function prepare(opts: CommonOptions, out: Output): Promise<Prepared> {
   const how =
     opts.mnistIdx !== undefined ? 'read' : data.loadInfo?.fromCache ? 'from the decode cache' : 'decoded';
   out.info(
-    `data: ${path} — classes [${data.classes.join(', ')}], ${data.train.size} training and ${data.valid.size} validation images (${how} in ${loadSeconds.toFixed(2)} s)`,
+    `data: ${path} — classes [${data.classes.join(', ')}], ${data.train.size} training and ${data.valid.size} validation images of ${data.train.width}×${data.train.height} (${how} in ${loadSeconds.toFixed(2)} s)`,
   );
   if (data.train.length === 0) {
     throw new RangeError(
