@@ -14,6 +14,7 @@ import {
   writeDecodeCache,
 } from './decode-cache.js';
 import { type DecodeOptions, decodeFiles, resolveSize, type SkippedFile } from './decode-files.js';
+import { resolveMaxPixels } from './decode-image.js';
 import { findIdxFile, type IdxArray, loadIdx } from './idx-format.js';
 import { ImageDataLoader } from './image-data-loader.js';
 import { type LabelledFile, listImageFolder, requireDirectory } from './image-folder.js';
@@ -184,6 +185,7 @@ export class ImageDataBunch extends BaseImageDataBunch {
       size,
       resizeMethod: options.resizeMethod ?? 'crop',
       skipBad: options.skipBad ?? false,
+      maxPixels: resolveMaxPixels(options.maxPixels),
     };
     const loaded = loadItems(path, items, nTrain, train.classes, key, options, '');
     const bunch =
@@ -232,6 +234,7 @@ export class ImageDataBunch extends BaseImageDataBunch {
       size: resolveSize(options.size),
       resizeMethod: options.resizeMethod ?? 'crop',
       skipBad: options.skipBad ?? false,
+      maxPixels: resolveMaxPixels(options.maxPixels),
     };
     const loaded = loadItems(path, items, items.length, classes, key, options, text);
     const bunch = ImageDataBunch.withRandomSplit(loaded.set, classes, options, path);
