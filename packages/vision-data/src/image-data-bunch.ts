@@ -1,4 +1,5 @@
 import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   BaseImageDataBunch,
   type BunchOptions,
@@ -62,6 +63,13 @@ export interface LoadInfo {
 }
 
 const CACHE_FORMAT = 1;
+
+/** A classifier needs two classes: one class is an Error naming it and where it was found. */
+function requireTwoClasses(classes: readonly string[], where: string, what: string): void {
+  if (classes.length < 2) {
+    throw new Error(`${what}: found one class '${classes[0]}' in ${where}: need at least two`);
+  }
+}
 
 function warnSkipped(skipped: readonly SkippedFile[], warn: (m: string) => void): void {
   if (skipped.length === 0) return;
@@ -167,6 +175,7 @@ export class ImageDataBunch extends BaseImageDataBunch {
     const validName = options.valid ?? 'valid';
     const size = resolveSize(options.size);
     const train = listImageFolder(path, trainName);
+    requireTwoClasses(train.classes, join(path, trainName), 'fromFolder');
     let items: LabelledFile[];
     let nTrain: number;
     if (options.validPct !== undefined) {
@@ -226,6 +235,7 @@ export class ImageDataBunch extends BaseImageDataBunch {
       folder: options.folder ?? '.',
       header: options.header ?? true,
     });
+    requireTwoClasses(classes, join(path, csvName), 'fromCsv');
     const key = {
       format: CACHE_FORMAT,
       kind: 'csv',
