@@ -62,7 +62,7 @@ export interface LoadInfo {
   readonly seconds: number;
 }
 
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 
 /** A classifier needs two classes: one class is an Error naming it and where it was found. */
 function requireTwoClasses(classes: readonly string[], where: string, what: string): void {
@@ -100,7 +100,9 @@ function loadItems(
   // No cache file yet (the usual cold load): skip the stat pass, decoding collects the same stats.
   if (cacheFile && existsSync(cacheFile)) {
     fingerprint = listingFingerprint(root, files, fpExtra);
-    const cached = readDecodeCache(cacheFile, fingerprint);
+    const cached = readDecodeCache(cacheFile, fingerprint, (reason) =>
+      warn(`decode cache ${cacheFile} is damaged (${reason}); decoding the images again`),
+    );
     const stored = cached?.sets.all;
     if (cached && stored) {
       const skipped = (cached.meta.skipped as SkippedFile[] | undefined) ?? [];
