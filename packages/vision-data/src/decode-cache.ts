@@ -11,6 +11,7 @@ import {
 } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { decodeImageSets, encodeImageSets, type ImageSetBundle } from './image-set-binary.js';
+import { removeStaleTemporaries, temporaryName } from './stale-temporaries.js';
 
 /**
  * Name of the folder, inside a data folder, that holds its decode caches.
@@ -159,9 +160,10 @@ export function readDecodeCache(
  * ```
  */
 export function writeDecodeCache(file: string, bundle: ImageSetBundle, fingerprint: string): boolean {
-  const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
+  const tmp = temporaryName(file, 'tmp');
   try {
     mkdirSync(dirname(file), { recursive: true });
+    removeStaleTemporaries(dirname(file), ['tmp']);
     const body = encodeImageSets({ ...bundle, meta: { ...bundle.meta, fingerprint } }, { files: true });
     const fd = openSync(tmp, 'w');
     try {
