@@ -9,6 +9,7 @@ import { writeFileAtomic } from '@onecycle/models/node';
 import type { OneCycleVariant } from '@onecycle/one-cycle';
 import { ImageDataBunch, URLs, untarData } from '@onecycle/vision-data';
 import { CliExit } from './cli-exit.js';
+import { downloadBar } from './download-bar.js';
 import { noSuggestionReason } from './lr-find-report.js';
 import { loadModelWeights, weightsAreFinite } from './model-weights.js';
 import type { Output } from './output.js';
@@ -129,7 +130,15 @@ async function prepare(opts: CommonOptions, out: Output): Promise<Prepared> {
   } else if (opts.data) {
     path = resolve(opts.data);
   } else {
-    path = await untarData(URLs.MNIST_SAMPLE, { onNotice: (m: string) => out.info(m) });
+    const bar = downloadBar('mnist_sample.tgz', { write: out.write, isTTY: out.isTTY });
+    try {
+      path = await untarData(URLs.MNIST_SAMPLE, {
+        onNotice: (m: string) => out.info(m),
+        progress: bar.progress,
+      });
+    } finally {
+      bar.end();
+    }
   }
   const t0 = performance.now();
   const bunchOptions = { bs: opts.bs, seed: opts.seed };

@@ -82,7 +82,6 @@ export {
 } from './image-set-binary.js';
 export { cifarStats, imagenetStats, mnistStats, type NormStats, resolveNormStats } from './normalization.js';
 export { packImageFolder } from './pack-image-folder.js';
-export { formatProgress } from './progress-line.js';
 export { mixSeed, permutation, seededRandom } from './seeded-random.js';
 export { sliceImageSet } from './slice-image-set.js';
 export type { Batch, DataBunch, DataLoader } from './types.js';
