@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { writeFileAtomic } from '@onecycle/atomic-file';
 import { setupBackend } from '@onecycle/backends';
 import { type EpochRecord, ProgressReporter, type RecorderData, TerminateOnNaN } from '@onecycle/callbacks';
 import { accuracy, Learner } from '@onecycle/learner';
 import type { LRFindResult } from '@onecycle/lr-finder';
 import { type Module, resnet, simpleCnn } from '@onecycle/models';
-import { writeFileAtomic } from '@onecycle/models/node';
 import type { OneCycleVariant } from '@onecycle/one-cycle';
 import { ImageDataBunch, URLs, untarData } from '@onecycle/vision-data';
 import { CliExit } from './cli-exit.js';

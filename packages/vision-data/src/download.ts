@@ -1,7 +1,7 @@
-import { createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { createWriteStream, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { commitTemp, ensureDirSync, tempPath } from '@onecycle/atomic-file';
 import { type Checksum, ChecksumHasher, describeChecksum } from './checksum.js';
-import { temporaryName } from './stale-temporaries.js';
 
 /**
  * Options of {@link downloadFile}.
@@ -48,7 +48,7 @@ export class DownloadError extends Error {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Downloads `url` to `file` with Node's fetch: streamed to `<file>.part-…`, checksummed while
+ * Downloads `url` to `file` with Node's fetch: streamed to a temporary file next to it, checksummed while
  * streaming, renamed to `file` only when complete and (if `checksum` is given) verified — an
  * interrupted or corrupt download never leaves `file` behind. Failed attempts (network error,
  * idle timeout, truncated body, 5xx) are retried with exponential backoff; 4xx answers and a
@@ -109,8 +109,8 @@ async function attemptDownload(
       controller.abort();
     }, timeoutMs);
   };
-  const part = temporaryName(file, 'part');
-  mkdirSync(dirname(file), { recursive: true });
+  ensureDirSync(dirname(file));
+  const part = tempPath(file);
   const out = createWriteStream(part);
   const closed = new Promise<void>((resolve, reject) => {
     out.on('close', resolve);
@@ -161,7 +161,7 @@ async function attemptDownload(
         false,
       );
     }
-    renameSync(part, file);
+    await commitTemp(part, file);
   } finally {
     clearTimeout(timer);
     if (!out.closed) {
