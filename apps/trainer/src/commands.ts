@@ -7,7 +7,7 @@ import { accuracy, Learner } from '@onecycle/learner';
 import type { LRFindResult } from '@onecycle/lr-finder';
 import { type Module, resnet, simpleCnn } from '@onecycle/models';
 import type { OneCycleVariant } from '@onecycle/one-cycle';
-import { ImageDataBunch, URLs, untarData } from '@onecycle/vision-data';
+import { ImageDataBunch, URLs, untarData } from '@onecycle/vision-data/node';
 import { CliExit } from './cli-exit.js';
 import { downloadBar } from './download-bar.js';
 import { noSuggestionReason } from './lr-find-report.js';

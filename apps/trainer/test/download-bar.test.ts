@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DataSource, untarData } from '@onecycle/vision-data';
+import { type DataSource, untarData } from '@onecycle/vision-data/node';
 import { create as createTar } from 'tar';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { downloadBar, downloadLine } from '../src/download-bar.js';

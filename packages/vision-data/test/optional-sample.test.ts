@@ -33,7 +33,7 @@ describe('@onecycle/mnist-sample, an optional peer', () => {
 
   it('installed: shippedArchive is its archive', async () => {
     const { mnistSampleArchive } = await import('@onecycle/mnist-sample');
-    const { shippedArchive, URLs } = await import('../src/index.js');
+    const { shippedArchive, URLs } = await import('../src/node.js');
     expect(await shippedArchive(URLs.MNIST_SAMPLE.checksum)).toBe(mnistSampleArchive);
     expect(await shippedArchive(URLs.MNIST_TINY.checksum)).toBeNull();
   });
@@ -49,7 +49,7 @@ describe('@onecycle/mnist-sample, an optional peer', () => {
         },
       );
     });
-    const { shippedArchive, untarData, URLs } = await import('../src/index.js');
+    const { shippedArchive, untarData, URLs } = await import('../src/node.js');
     expect(await shippedArchive(URLs.MNIST_SAMPLE.checksum)).toBeNull();
     const dest = tmpDir();
     const source = { ...URLs.MNIST_SAMPLE, url: `${base}/mnist_sample.tgz` };

@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { create as createTar } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DataSource, ImageDataBunch, untarData } from '../src/index.js';
+import { type DataSource, ImageDataBunch, untarData } from '../src/node.js';
 import { cleanupTmp, makeImageFolder, tmpDir } from './helpers.js';
 
 let archive = '';

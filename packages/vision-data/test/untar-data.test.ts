@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { create as createTar } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DataSource, dataDir, dataDirEnv, downloadFile, URLs, untarData } from '../src/index.js';
+import { type DataSource, dataDir, dataDirEnv, downloadFile, URLs, untarData } from '../src/node.js';
 import { cleanupTmp, makeImageFolder, tmpDir } from './helpers.js';
 
 let archive: Buffer;
@@ -287,7 +287,7 @@ describe('data directory', () => {
 
 describe('extractArchive', () => {
   it('keeps a folder that appeared meanwhile, or replaces it when asked', async () => {
-    const { extractArchive } = await import('../src/index.js');
+    const { extractArchive } = await import('../src/node.js');
     const dir = tmpDir();
     const file = join(dir, 'a.tgz');
     writeFileSync(file, archive);
