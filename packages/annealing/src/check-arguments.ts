@@ -1,4 +1,4 @@
-// Internal argument checks shared by the schedulers: each throws a RangeError that names the
+// Internal argument checks shared by the schedules: each throws a RangeError that names the
 // parameter, the allowed range and the value received.
 
 /** Throws unless `value` is a finite number. */
@@ -15,7 +15,25 @@ export function checkInteger(where: string, name: string, value: number, min: nu
   }
 }
 
-/** Throws unless `position` is a number ≥ 0 (fractional positions are allowed). */
+/** Throws unless `step` is a number ≥ 0 (fractional steps are allowed). */
+export function checkStep(where: string, step: number): void {
+  if (!(step >= 0)) {
+    throw new RangeError(`${where}: step must be a number ≥ 0 (got ${String(step)})`);
+  }
+}
+
+/** Throws unless `schedule` has the Schedule shape (an integer `totalSteps` ≥ 1 and `at`). */
+export function checkSchedule(where: string, name: string, schedule: unknown): void {
+  const s = schedule as { totalSteps?: unknown; at?: unknown } | null;
+  if (s === null || typeof s !== 'object' || typeof s.at !== 'function') {
+    throw new TypeError(`${where}: ${name} must be a schedule ({ totalSteps, at(step) })`);
+  }
+  if (typeof s.totalSteps !== 'number' || !Number.isInteger(s.totalSteps) || s.totalSteps < 1) {
+    throw new RangeError(`${where}: ${name}.totalSteps must be an integer ≥ 1 (got ${String(s.totalSteps)})`);
+  }
+}
+
+/** Throws unless `position` is a number ≥ 0 (the iteration steppers' spelling of checkStep). */
 export function checkPosition(where: string, position: number): void {
   if (!(position >= 0)) {
     throw new RangeError(`${where}: position must be a number ≥ 0 (got ${String(position)})`);

@@ -1,9 +1,9 @@
 import { checkPosition } from './check-arguments.js';
-import type { Stepper } from './stepper.js';
+import type { IterationStepper } from './iteration-stepper.js';
 import { StepperBase } from './stepper-base.js';
 
 /**
- * Several steppers one after the other, as one {@link Stepper} of `n = Σ phase.n` iterations:
+ * Several steppers one after the other, as one {@link IterationStepper} of `n = Σ phase.n` iterations:
  * warm-up then cosine, or any number of phases of explicit lengths.
  *
  * Positions follow fastai's phase stepping: position `p` with `offset_i < p ≤ offset_i + n_i`
@@ -24,7 +24,7 @@ import { StepperBase } from './stepper-base.js';
  */
 export class PhasedScheduler extends StepperBase {
   /** The phases, in order. */
-  readonly phases: readonly Stepper[];
+  readonly phases: readonly IterationStepper[];
   /** The value at position 0 (the first phase's start). */
   readonly start: number;
   /** The value at position `n` (the last phase's end). */
@@ -38,7 +38,7 @@ export class PhasedScheduler extends StepperBase {
    *   through their pure `at()`, so stepping this scheduler does not move them.
    * @throws RangeError if `phases` is empty.
    */
-  constructor(phases: readonly Stepper[]) {
+  constructor(phases: readonly IterationStepper[]) {
     super();
     if (!Array.isArray(phases) || phases.length === 0) {
       throw new RangeError('PhasedScheduler: phases must be a non-empty array of steppers (got none)');

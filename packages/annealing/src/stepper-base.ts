@@ -1,7 +1,7 @@
-import type { Stepper } from './stepper.js';
+import type { IterationStepper } from './iteration-stepper.js';
 
 /**
- * The stateful half of every {@link Stepper}: the position, the cached value, `step()`,
+ * The stateful half of every {@link IterationStepper}: the position, the cached value, `step()`,
  * `restart()` and `isDone`. A subclass gives `start`, `end`, `n` and the pure `at(position)`.
  *
  * @example
@@ -19,7 +19,7 @@ import type { Stepper } from './stepper.js';
  * s.step(); // 0.5
  * ```
  */
-export abstract class StepperBase implements Stepper {
+export abstract class StepperBase implements IterationStepper {
   /** The value at position 0. */
   abstract readonly start: number;
   /** The value at position `n`. */

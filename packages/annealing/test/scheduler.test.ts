@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { annealCos, annealExp, annealLinear, Scheduler, type Stepper } from '../src/index.js';
+import {
+  annealCos,
+  annealExp,
+  annealLinear,
+  Scheduler,
+  type IterationStepper as Stepper,
+} from '../src/index.js';
 
 describe('Scheduler', () => {
   it('steps like fastai v1: n += 1, then func(start, end, n / n_iter)', () => {

@@ -1,4 +1,4 @@
-import type { Stepper } from '@onecycle/annealing';
+import type { IterationStepper as Stepper } from '@onecycle/annealing';
 import type { HyperName } from './types.js';
 
 /**

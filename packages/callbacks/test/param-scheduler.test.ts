@@ -1,4 +1,4 @@
-import type { Stepper } from '@onecycle/annealing';
+import type { IterationStepper as Stepper } from '@onecycle/annealing';
 import { describe, expect, it } from 'vitest';
 import {
   applyHyperValues,
