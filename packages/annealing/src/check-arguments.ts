@@ -33,9 +33,29 @@ export function checkSchedule(where: string, name: string, schedule: unknown): v
   }
 }
 
-/** Throws unless `position` is a number ≥ 0 (the iteration steppers' spelling of checkStep). */
-export function checkPosition(where: string, position: number): void {
-  if (!(position >= 0)) {
-    throw new RangeError(`${where}: position must be a number ≥ 0 (got ${String(position)})`);
+/** Throws unless `value` is a number > 0 (Infinity allowed only when `infinite`). */
+export function checkPositive(where: string, name: string, value: number, infinite = false): void {
+  if (typeof value !== 'number' || !(value > 0) || (!infinite && value === Number.POSITIVE_INFINITY)) {
+    const range = infinite ? 'a number > 0 (Infinity allowed)' : 'a finite number > 0';
+    throw new RangeError(`${where}: ${name} must be ${range} (got ${String(value)})`);
+  }
+}
+
+/** Throws unless `value` is a number in the open interval (0, 1). */
+export function checkOpenUnit(where: string, name: string, value: number): void {
+  if (typeof value !== 'number' || !(value > 0 && value < 1)) {
+    throw new RangeError(`${where}: ${name} must be a number in (0, 1) (got ${String(value)})`);
+  }
+}
+
+/** Throws unless `options` is an object whose every key is one of `known`. */
+export function checkKnownOptions(where: string, options: object, known: readonly string[]): void {
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(`${where}: options must be an object (got ${String(options)})`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw new TypeError(`${where}: unknown option ${key}; known options: ${known.join(', ')}`);
+    }
   }
 }

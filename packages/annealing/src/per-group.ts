@@ -27,8 +27,8 @@ export function perGroup(groups: readonly Schedule<number>[]): Schedule<number[]
     totalSteps: Math.max(...list.map((g) => g.totalSteps)),
     at(step: number): number[] {
       checkStep('perGroup.at', step);
-      const values = new Array<number>(list.length);
-      for (let g = 0; g < list.length; g++) values[g] = list[g]!.at(step);
+      const values: number[] = [];
+      for (let g = 0; g < list.length; g++) values.push(list[g]!.at(step));
       return values;
     },
   };
