@@ -1,4 +1,9 @@
-import { HYPERPARAMETER_NAMES, type HyperparameterName, type HyperValues, type Schedule } from '@onecycle/annealing';
+import {
+  HYPERPARAMETER_NAMES,
+  type HyperparameterName,
+  type HyperValues,
+  type Schedule,
+} from '@onecycle/annealing';
 import { type ChartPanel, type LineChartOptions, type LineSeries, lineChartSvg } from './svg-line-chart.js';
 
 /**
@@ -28,7 +33,9 @@ const TITLES: Record<HyperparameterName, string> = {
 
 /** A step's values by hyperparameter; a schedule of numbers (or one per group) is a learning rate. */
 function asRecord(value: number | readonly number[] | HyperValues): HyperValues {
-  return typeof value === 'number' || Array.isArray(value) ? { lr: value as number | readonly number[] } : (value as HyperValues);
+  return typeof value === 'number' || Array.isArray(value)
+    ? { lr: value as number | readonly number[] }
+    : (value as HyperValues);
 }
 
 /**

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { anneal, annealCos, hyperparams, sgdr } from '@onecycle/annealing';
 import { oneCycle, torchOneCycle } from '@onecycle/one-cycle';
+import { describe, expect, it } from 'vitest';
 import { scheduleSvg } from '../src/index.js';
 
 describe('scheduleSvg', () => {
