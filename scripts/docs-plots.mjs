@@ -143,7 +143,7 @@ const others = [
   ],
 ];
 for (const [file, title, schedule] of others) {
-  write(file, scheduleSvg(schedule, { title, panelWidth: 480, height: 260, idPrefix: file }));
+  write(file, scheduleSvg(schedule, { title, panelWidth: 640, height: 260, idPrefix: file }));
 }
 
 console.log(`docs-plots: wrote ${written.join(', ')}`);
