@@ -3,6 +3,7 @@ export { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
 export { formatStat, formatTime, ResultsTable } from './format.js';
 export { Monitor, type MonitorMode, type MonitorName, type MonitorOptions } from './monitor.js';
 export { applyHyperValues, ParamScheduler, type ParamSchedulerOptions } from './param-scheduler.js';
+export { barText, ProgressBar, type ProgressBarOptions } from './progress-bar.js';
 export { ProgressReporter, type ProgressReporterOptions } from './progress-reporter.js';
 export { type EpochRecord, Recorder, type RecorderData, type RecorderOptions } from './recorder.js';
 export {
