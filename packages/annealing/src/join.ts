@@ -27,9 +27,11 @@ export function join<V>(phases: readonly Schedule<V>[]): Schedule<V> {
     checkSchedule('join', `phases[${i}]`, phase);
   });
   const list = [...phases];
+  const offsets: number[] = [];
   const ends: number[] = [];
   let total = 0;
   for (const phase of list) {
+    offsets.push(total);
     total += phase.totalSteps;
     ends.push(total);
   }
@@ -40,7 +42,7 @@ export function join<V>(phases: readonly Schedule<V>[]): Schedule<V> {
       if (step > 0) {
         let i = 0;
         while (i < last && step > ends[i]!) i++;
-        return list[i]!.at(step - (ends[i]! - list[i]!.totalSteps));
+        return list[i]!.at(step - offsets[i]!);
       }
       checkStep('join.at', step);
       return list[0]!.at(0);
