@@ -280,7 +280,7 @@ export function unpackTar(bytes: Uint8Array, dir: string): Promise<number> {
       failed = true;
       reject(err instanceof Error ? err : new Error(String(err)));
     };
-    const ensureDir = (d: string): void => {
+    const makeDirOnce = (d: string): void => {
       if (made.has(d)) return;
       mkdirSync(d, { recursive: true });
       made.add(d);
@@ -299,7 +299,7 @@ export function unpackTar(bytes: Uint8Array, dir: string): Promise<number> {
         }
         const out = join(dir, ...parts);
         if (entry.type === 'Directory') {
-          if (parts.length > 0) ensureDir(out);
+          if (parts.length > 0) makeDirOnce(out);
           entry.resume();
           return;
         }
@@ -319,7 +319,7 @@ export function unpackTar(bytes: Uint8Array, dir: string): Promise<number> {
             return;
           }
           try {
-            ensureDir(dirname(out));
+            makeDirOnce(dirname(out));
             writeFileSync(out, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
             files++;
           } catch (err) {
