@@ -1,5 +1,5 @@
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
+import { type FileHandle, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ensureDirSync } from './ensure-dir.js';
 import { tempPath } from './temp-path.js';
@@ -46,19 +46,9 @@ const failure = (path: string, e: unknown): Error =>
  */
 export async function writeFileAtomic(path: string, data: FileData): Promise<void> {
   const { target, tmp } = prepare(path);
-  try {
-    const fh = await open(tmp, 'wx');
-    try {
-      for (const chunk of chunks(data)) await fh.writeFile(chunk);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, target);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw failure(path, e);
-  }
+  await flushAndRename(tmp, target, path, async (fh) => {
+    for (const chunk of chunks(data)) await fh.writeFile(chunk);
+  });
 }
 
 /**
@@ -104,9 +94,23 @@ export function writeFileAtomicSync(path: string, data: FileData): void {
  * ```
  */
 export async function commitTemp(tmp: string, target: string): Promise<void> {
+  await flushAndRename(tmp, target, target);
+}
+
+/**
+ * Opens `tmp` (created by `write`, or already written), flushes it to disk and renames it to
+ * `target`; on failure removes it and throws an error naming `path`.
+ */
+async function flushAndRename(
+  tmp: string,
+  target: string,
+  path: string,
+  write?: (fh: FileHandle) => Promise<void>,
+): Promise<void> {
   try {
-    const fh = await open(tmp, 'r+');
+    const fh = await open(tmp, write ? 'wx' : 'r+');
     try {
+      await write?.(fh);
       await fh.sync();
     } finally {
       await fh.close();
@@ -114,6 +118,6 @@ export async function commitTemp(tmp: string, target: string): Promise<void> {
     await rename(tmp, target);
   } catch (e) {
     await rm(tmp, { force: true });
-    throw failure(target, e);
+    throw failure(path, e);
   }
 }
