@@ -2,6 +2,7 @@ import {
   type Callback,
   CallbackHandler,
   createTrainState,
+  SmoothLoss,
   type TrainingHost,
   type TrainState,
 } from '@onecycle/callbacks';
@@ -35,7 +36,7 @@ function numberParam(params: Record<string, unknown>, key: string): number | und
  * Runs callbacks of `@onecycle/callbacks` (`ParamScheduler`, `LRFinder`, `Recorder`, …) inside
  * tfjs-layers' `model.fit` and `model.fitDataset`: a tfjs `Callback` that keeps a `TrainState`
  * (iteration counted across epochs from 0 — from `initialEpoch × batches per epoch` when fit
- * resumes at `initialEpoch` — and the batch's loss) and fires `onTrainBegin`,
+ * resumes at `initialEpoch` —, the batch's loss, its smoothed value and the epoch's mean) and fires `onTrainBegin`,
  * `onEpochBegin`, `onBatchBegin`, `onBatchEnd`, `onEpochEnd` and `onTrainEnd` in fit's order.
  * `state.host.opt` is the model's optimizer as an {@link OptimizerHyperparams};
  * `state.host.snapshot()` is a {@link layersSnapshot}. A callback that sets `state.stopTraining`
@@ -59,6 +60,8 @@ export class FitCallbackBridge extends tf.Callback {
   private readonly handler: CallbackHandler;
   private readonly hyperOptions: OptimizerHyperparamsOptions;
   private trainEnded = true;
+  private readonly smooth = new SmoothLoss();
+  private epochLossSum = 0;
 
   /**
    * @param callbacks - The callbacks to run, in their `order`.
@@ -110,6 +113,7 @@ export class FitCallbackBridge extends tf.Callback {
     this.state = createTrainState(host, Math.max(0, epochs), batchesPerEpoch ?? 0);
     // A run resumed with initialEpoch continues the step count (and so a schedule) where it was.
     this.state.iteration = initialEpoch * (batchesPerEpoch ?? 0);
+    this.smooth.reset();
     this.trainEnded = false;
     await this.fire('onTrainBegin');
   }
@@ -120,6 +124,7 @@ export class FitCallbackBridge extends tf.Callback {
     s.epoch = epoch;
     s.numBatch = 0;
     s.stopEpoch = false;
+    this.epochLossSum = 0;
     await this.fire('onEpochBegin');
   }
 
@@ -137,6 +142,9 @@ export class FitCallbackBridge extends tf.Callback {
     const loss = (logs as Record<string, unknown> | undefined)?.loss;
     s.lastLoss =
       typeof loss === 'number' ? loss : loss instanceof tf.Tensor ? (await loss.data())[0]! : Number.NaN;
+    s.smoothLoss = this.smooth.add(s.lastLoss);
+    this.epochLossSum += s.lastLoss;
+    s.trainLoss = this.epochLossSum / (s.numBatch + 1);
     await this.fire('onBatchEnd');
     s.iteration++;
   }

@@ -19,15 +19,18 @@ export function sampleCount(x: FitInputs, where: string): number {
   return first.shape[0]!;
 }
 
-/** The callbacks of fit's arguments as tfjs Callback objects, so that more can be added to them. */
+/**
+ * The callbacks of fit's arguments as tfjs callback objects (`tf.Callback`, `tf.CustomCallback`,
+ * and plain `{ onBatchEnd, … }` objects wrapped), so that more can be added to them.
+ */
 export function callbackList(callbacks: tf.ModelFitArgs['callbacks']): tf.Callback[] {
   if (callbacks == null) return [];
-  const list = Array.isArray(callbacks) ? callbacks : [callbacks];
-  return list.map((c) =>
-    c instanceof tf.Callback
-      ? c
-      : (new tf.CustomCallback(c as tf.CustomCallbackArgs) as unknown as tf.Callback),
-  );
+  const list: unknown[] = Array.isArray(callbacks) ? callbacks : [callbacks];
+  return list.map((c) => {
+    const isCallbackObject =
+      typeof (c as tf.Callback).setParams === 'function' && typeof (c as tf.Callback).setModel === 'function';
+    return (isCallbackObject ? c : new tf.CustomCallback(c as tf.CustomCallbackArgs)) as tf.Callback;
+  });
 }
 
 /** Checks `batchSize` (an integer ≥ 1; default 32, as `model.fit`). */

@@ -31,7 +31,7 @@ export function weightsOf(model: tf.LayersModel): number[] {
 
 /** Gradient of the batch's MSE with respect to [w0, w1, b]. */
 function gradient(w: number[], batch: number): number[] {
-  const g = [0, 0, 0];
+  const g: [number, number, number] = [0, 0, 0];
   for (let i = batch * BATCH; i < (batch + 1) * BATCH; i++) {
     const [a, b] = X[i]!;
     const r = w[0]! * a! + w[1]! * b! + w[2]! - Y[i]!;
@@ -69,25 +69,25 @@ export function referenceRun(
     prod2 *= consts.beta2 ?? 0.999;
     for (let j = 0; j < 3; j++) {
       const gj = g[j]!;
-      if (rule === 'sgd') w[j]! -= lr * gj;
+      if (rule === 'sgd') w[j] = w[j]! - lr * gj;
       else if (rule === 'momentum') {
         s1[j] = mom * s1[j]! + gj;
-        w[j]! -= lr * s1[j]!;
+        w[j] = w[j]! - lr * s1[j]!;
       } else if (rule === 'adam') {
         const b2 = consts.beta2 ?? 0.999;
         s1[j] = mom * s1[j]! + (1 - mom) * gj;
         s2[j] = b2 * s2[j]! + (1 - b2) * gj * gj;
-        w[j]! -= (lr * (s1[j]! / (1 - prod1))) / (Math.sqrt(s2[j]! / (1 - prod2)) + eps);
+        w[j] = w[j]! - (lr * (s1[j]! / (1 - prod1))) / (Math.sqrt(s2[j]! / (1 - prod2)) + eps);
       } else if (rule === 'adamax') {
         const b2 = consts.beta2 ?? 0.999;
         s1[j] = mom * s1[j]! + (1 - mom) * gj;
         s2[j] = Math.max(b2 * s2[j]!, Math.abs(gj));
-        w[j]! -= (lr / (1 - prod1)) * (s1[j]! / (s2[j]! + eps));
+        w[j] = w[j]! - (lr / (1 - prod1)) * (s1[j]! / (s2[j]! + eps));
       } else {
         const d = consts.decay ?? 0.9;
         s1[j] = d * s1[j]! + (1 - d) * gj * gj;
         s2[j] = mom * s2[j]! + (lr * gj) / Math.sqrt(s1[j]! + eps);
-        w[j]! -= s2[j];
+        w[j] = w[j]! - s2[j]!;
       }
     }
     out.push([...w]);
