@@ -15,11 +15,24 @@ import { scheduleCallback } from './schedule-callback.js';
  * ```
  */
 export interface FitOneCycleOptions
-  extends Omit<OneCycleOptions<number>, 'totalSteps'>,
-    Omit<tf.ModelFitArgs, 'epochs' | 'initialEpoch'>,
+  extends Omit<tf.ModelFitArgs, 'epochs' | 'initialEpoch'>,
     OptimizerHyperparamsOptions {
   /** Epochs to train (an integer ≥ 1). */
   epochs: number;
+  /** The peak learning rate (> 0). */
+  lrMax: number;
+  /** `'fastai'` (default), `'seed'` or `'smith'`, as `oneCycle`'s. */
+  variant?: OneCycleOptions<number>['variant'];
+  /** Momentum at the start and at the peak learning rate (default `[0.95, 0.85]`). */
+  moms?: OneCycleOptions<number>['moms'];
+  /** The first learning rate is `lrMax / divFactor` (default 25). */
+  divFactor?: number;
+  /** The share of steps spent raising the learning rate (default 0.3). */
+  pctStart?: number;
+  /** `'smith'` only: the share of the final annihilation phase (default 0.1). */
+  pctEnd?: number;
+  /** The last learning rate is `lrMax / finalDiv` (default as `oneCycle`). */
+  finalDiv?: number;
 }
 
 const SCHEDULE_KEYS = ['lrMax', 'variant', 'moms', 'divFactor', 'pctStart', 'pctEnd', 'finalDiv'] as const;
