@@ -33,7 +33,13 @@ describe('a tf.sequential convnet on MNIST_SAMPLE, WASM backend', () => {
     const model = convnet(0);
     model.compile({ optimizer: tf.train.adam(), loss: 'categoricalCrossentropy' });
     const tensors = tf.memory().numTensors;
-    await fitOneCycle(model, data.xTrain, data.yTrain, { epochs: 2, lrMax: 1e-2, batchSize: 64, shuffle: false, verbose: 0 });
+    await fitOneCycle(model, data.xTrain, data.yTrain, {
+      epochs: 2,
+      lrMax: 1e-2,
+      batchSize: 64,
+      shuffle: false,
+      verbose: 0,
+    });
     const optimizerSlots = 2 * model.trainableWeights.length; // Adam's m and v, created by the first step
     expect(tf.memory().numTensors).toBe(tensors + optimizerSlots);
     const acc = accuracy(model, data);
@@ -50,7 +56,13 @@ describe('a tf.sequential convnet on MNIST_SAMPLE, WASM backend', () => {
     console.log(`lrFind: ${res.lrs.length} iterations (${res.stoppedBy}), valley ${lr.toExponential(2)}`);
     expect(lr).toBeGreaterThan(1e-5);
     expect(lr).toBeLessThan(1);
-    await fitOneCycle(model, data.xTrain, data.yTrain, { epochs: 2, lrMax: lr, batchSize: 64, shuffle: false, verbose: 0 });
+    await fitOneCycle(model, data.xTrain, data.yTrain, {
+      epochs: 2,
+      lrMax: lr,
+      batchSize: 64,
+      shuffle: false,
+      verbose: 0,
+    });
     const acc = accuracy(model, data);
     console.log(`fitOneCycle at the valley suggestion, 2 epochs: validation accuracy ${acc.toFixed(4)}`);
     expect(acc).toBeGreaterThanOrEqual(0.98);

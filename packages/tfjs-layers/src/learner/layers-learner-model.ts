@@ -53,8 +53,9 @@ function endsWithSoftmax(model: tf.LayersModel): boolean {
  * inference mode (dropout and batch norm follow it). The model need not be compiled: the Learner
  * owns its optimizer.
  *
- * This lives in the subpath `@onecycle/tfjs-layers/learner`, so that the main entry does not need
- * the Learner: `@onecycle/learner` is an optional peer dependency, installed only by those who use it.
+ * This lives in the subpath `@onecycle/tfjs-layers/learner` and imports only the Learner's types:
+ * the package does not depend on `@onecycle/learner` (dependencies point down, and the Learner brings
+ * models, data and backends); install it next to this package when you use the Learner.
  *
  * @param model - A tfjs-layers model whose output is `[N, classes]` (logits or probabilities).
  * @param options - What the model outputs.
