@@ -59,6 +59,12 @@ export class FitCallbackBridge extends tf.Callback {
   plan: FitPlan | undefined;
   private readonly handler: CallbackHandler;
   private readonly hyperOptions: OptimizerHyperparamsOptions;
+  private hyper: OptimizerHyperparams | undefined;
+  /**
+   * Whether the batch losses are read (a wait for the device on every batch). A subclass whose
+   * callbacks never look at the losses turns it off.
+   */
+  protected readsLosses = true;
   private trainEnded = true;
   private readonly smooth = new SmoothLoss();
   private epochLossSum = 0;
@@ -108,7 +114,11 @@ export class FitCallbackBridge extends tf.Callback {
       (samples !== undefined && batchSize !== undefined ? Math.ceil(samples / batchSize) : undefined);
     this.plan = { epochs, initialEpoch, batchesPerEpoch };
     const model = this.model;
-    const opt = new OptimizerHyperparams(model.optimizer, this.hyperOptions);
+    // One per optimizer, so that a warning is given once even when fit runs again.
+    if (this.hyper?.optimizer !== model.optimizer) {
+      this.hyper = new OptimizerHyperparams(model.optimizer, this.hyperOptions);
+    }
+    const opt = this.hyper;
     const host: TrainingHost = { opt, snapshot: () => layersSnapshot(model) };
     this.state = createTrainState(host, Math.max(0, epochs), batchesPerEpoch ?? 0);
     // A run resumed with initialEpoch continues the step count (and so a schedule) where it was.
@@ -139,12 +149,14 @@ export class FitCallbackBridge extends tf.Callback {
   /** @internal */
   override async onBatchEnd(_batch: number, logs?: tf.Logs): Promise<void> {
     const s = this.state!;
-    const loss = (logs as Record<string, unknown> | undefined)?.loss;
-    s.lastLoss =
-      typeof loss === 'number' ? loss : loss instanceof tf.Tensor ? (await loss.data())[0]! : Number.NaN;
-    s.smoothLoss = this.smooth.add(s.lastLoss);
-    this.epochLossSum += s.lastLoss;
-    s.trainLoss = this.epochLossSum / (s.numBatch + 1);
+    if (this.readsLosses) {
+      const loss = (logs as Record<string, unknown> | undefined)?.loss;
+      s.lastLoss =
+        typeof loss === 'number' ? loss : loss instanceof tf.Tensor ? (await loss.data())[0]! : Number.NaN;
+      s.smoothLoss = this.smooth.add(s.lastLoss);
+      this.epochLossSum += s.lastLoss;
+      s.trainLoss = this.epochLossSum / (s.numBatch + 1);
+    }
     await this.fire('onBatchEnd');
     s.iteration++;
   }

@@ -56,6 +56,7 @@ export class ScheduleCallback extends FitCallbackBridge {
       );
     }
     super([new ParamScheduler(schedule)], options);
+    this.readsLosses = false; // the schedule depends on the step only
     this.schedule = schedule;
     this.warn = options.onWarning ?? ((m) => console.warn(m));
   }

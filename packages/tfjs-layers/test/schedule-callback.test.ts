@@ -87,6 +87,21 @@ describe('scheduleCallback', () => {
     model.dispose();
   });
 
+  it('warns once about a value the optimizer cannot take, also over two fits', async () => {
+    const model = tinyModel(tf.train.sgd(0.01));
+    const x = tf.tensor2d(X);
+    const y = tf.tensor2d(Y, [Y.length, 1]);
+    const warnings: string[] = [];
+    const cb = scheduleCallback(oneCycle({ lrMax: 0.05, totalSteps: 4 }), {
+      onWarning: (m) => warnings.push(m),
+    });
+    for (let i = 0; i < 2; i++)
+      await model.fit(x, y, { epochs: 1, batchSize: 2, verbose: 0, callbacks: [cb] });
+    expect(warnings.filter((w) => w.includes('no momentum'))).toHaveLength(1);
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+
   it('continues the step count when fit resumes at initialEpoch', async () => {
     const schedule = oneCycle({ lrMax: 0.05, totalSteps: 8 });
     const seen = await run(schedule, { epochs: 2, initialEpoch: 1, batchSize: 2 });
