@@ -82,6 +82,23 @@ describe('scheduleCallback drives what the optimizer applies, batch by batch', (
     ]);
   });
 
+  it.each([
+    ['adagrad', () => tf.train.adagrad(0.01)],
+    ['adadelta', () => tf.train.adadelta(0.01, 0.95)],
+  ] as [
+    Rule,
+    () => tf.Optimizer,
+  ][])('%s: follows the learning rate; the momentum is ignored with one warning', async (rule, make) => {
+    const warnings: string[] = [];
+    const got = await fitAndRecord(make(), [
+      scheduleCallback(schedule, { onWarning: (m) => warnings.push(m) }),
+    ]);
+    expect(maxDiff(got, referenceRun(rule, STEPS, at))).toBeLessThan(TOL);
+    expect(maxDiff(got, referenceRun(rule, STEPS, constant(0.01, 0)))).toBeGreaterThan(100 * TOL);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/optimizer has no momentum to set/);
+  });
+
   it('fails on the old recipe: MomentumOptimizer.setMomentum leaves the applied momentum unchanged', async () => {
     const optimizer = tf.train.momentum(0.01, 0.9);
     let step = 0;

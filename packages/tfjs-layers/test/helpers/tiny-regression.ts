@@ -42,7 +42,7 @@ function gradient(w: number[], batch: number): number[] {
   return g;
 }
 
-export type Rule = 'sgd' | 'momentum' | 'adam' | 'adamax' | 'rmsprop';
+export type Rule = 'sgd' | 'momentum' | 'adam' | 'adamax' | 'rmsprop' | 'adagrad' | 'adadelta';
 
 /**
  * The weights after each of `steps` batches (batches 0, 1, 0, 1, … of the unshuffled data) when
@@ -56,8 +56,8 @@ export function referenceRun(
   consts: { beta2?: number; decay?: number; eps?: number } = {},
 ): number[][] {
   const w = [...W0];
-  const s1 = [0, 0, 0]; // momentum accumulation, Adam m, RMSProp mean square
-  const s2 = [0, 0, 0]; // Adam v, Adamax u, RMSProp moment
+  const s1 = [0, 0, 0]; // momentum accumulation, Adam m, RMSProp mean square, Adagrad/Adadelta squared gradients
+  const s2 = [0, 0, 0]; // Adam v, Adamax u, RMSProp moment, Adadelta squared updates
   let prod1 = 1;
   let prod2 = 1;
   const eps = consts.eps ?? 1e-7;
@@ -83,6 +83,17 @@ export function referenceRun(
         s1[j] = mom * s1[j]! + (1 - mom) * gj;
         s2[j] = Math.max(b2 * s2[j]!, Math.abs(gj));
         w[j] = w[j]! - (lr / (1 - prod1)) * (s1[j]! / (s2[j]! + eps));
+      } else if (rule === 'adagrad') {
+        if (k === 0) s1[j] = 0.1; // tfjs's initialAccumulatorValue
+        s1[j] = s1[j]! + gj * gj;
+        w[j] = w[j]! - (lr * gj) / Math.sqrt(s1[j]! + eps);
+      } else if (rule === 'adadelta') {
+        const rho = consts.decay ?? 0.95;
+        // tfjs-core 4.22 divides by the squared-gradient average before this step's update
+        const update = (Math.sqrt(s2[j]! + eps) / Math.sqrt(s1[j]! + eps)) * gj;
+        s1[j] = rho * s1[j]! + (1 - rho) * gj * gj;
+        s2[j] = rho * s2[j]! + (1 - rho) * update * update;
+        w[j] = w[j]! - lr * update;
       } else {
         const d = consts.decay ?? 0.9;
         s1[j] = d * s1[j]! + (1 - d) * gj * gj;
