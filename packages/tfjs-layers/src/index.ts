@@ -9,4 +9,4 @@ export {
   lrFindDataset,
 } from './lr-find.js';
 export { OptimizerHyperparams, type OptimizerHyperparamsOptions } from './optimizer-hyperparams.js';
-export { type LayersSchedule, ScheduleCallback, scheduleCallback } from './schedule-callback.js';
+export { ScheduleCallback, scheduleCallback } from './schedule-callback.js';

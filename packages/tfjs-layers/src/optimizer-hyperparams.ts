@@ -1,4 +1,5 @@
-import type { HyperName, HyperparamTarget } from '@onecycle/callbacks';
+import type { HyperparameterName } from '@onecycle/annealing';
+import type { HyperparamTarget } from '@onecycle/callbacks';
 import * as tf from '@tensorflow/tfjs';
 
 /**
@@ -94,7 +95,7 @@ export class OptimizerHyperparams implements HyperparamTarget {
    * new OptimizerHyperparams(tf.train.sgd(0.1)).supports('mom'); // false
    * ```
    */
-  supports(name: HyperName): boolean {
+  supports(name: HyperparameterName): boolean {
     if (name === 'lr') return typeof this.fields.learningRate === 'number';
     if (name === 'mom') return ['Momentum', 'Adam', 'Adamax', 'RMSProp'].includes(this.className);
     return false;
@@ -107,7 +108,7 @@ export class OptimizerHyperparams implements HyperparamTarget {
    * hp.get('lr'); // [0.05]
    * ```
    */
-  get(name: HyperName): number[] {
+  get(name: HyperparameterName): number[] {
     if (!this.supports(name)) return [Number.NaN];
     const f = this.fields;
     if (name === 'lr') return [f.learningRate!];
@@ -123,7 +124,7 @@ export class OptimizerHyperparams implements HyperparamTarget {
    * hp.set('mom', 0.9);
    * ```
    */
-  set(name: HyperName, value: number | readonly number[]): void {
+  set(name: HyperparameterName, value: number | readonly number[]): void {
     const v = typeof value === 'number' ? value : value[0];
     if (typeof value !== 'number' && value.length !== 1) {
       throw new RangeError(

@@ -1,23 +1,7 @@
+import type { HyperValues, Schedule } from '@onecycle/annealing';
 import { ParamScheduler } from '@onecycle/callbacks';
 import { FitCallbackBridge } from './fit-callback-bridge.js';
 import type { OptimizerHyperparamsOptions } from './optimizer-hyperparams.js';
-
-/**
- * A schedule by training step: `oneCycle`, `torchOneCycle` or any schedule of the shared contract.
- * `at(step)` gives the learning rate (one number, or a one-element array: a tfjs optimizer has one
- * parameter group) and optionally the momentum for batch `step`, counted across epochs from 0.
- *
- * @example
- * ```ts
- * const constant: LayersSchedule = { totalSteps: 100, at: () => ({ lr: 1e-3, mom: 0.9 }) };
- * ```
- */
-export interface LayersSchedule {
-  /** The number of training steps (batches) the schedule covers. */
-  readonly totalSteps: number;
-  /** The values for step `step`. */
-  at(step: number): { lr: number | readonly number[]; mom?: number };
-}
 
 /**
  * The callback of {@link scheduleCallback}: a {@link FitCallbackBridge} running
@@ -33,7 +17,7 @@ export interface LayersSchedule {
  */
 export class ScheduleCallback extends FitCallbackBridge {
   /** The schedule being followed. */
-  readonly schedule: LayersSchedule;
+  readonly schedule: Schedule<HyperValues>;
   private readonly warn: (message: string) => void;
 
   /**
@@ -44,7 +28,7 @@ export class ScheduleCallback extends FitCallbackBridge {
    * new ScheduleCallback(oneCycle({ lrMax: 0.05, totalSteps: 96 }));
    * ```
    */
-  constructor(schedule: LayersSchedule, options: OptimizerHyperparamsOptions = {}) {
+  constructor(schedule: Schedule<HyperValues>, options: OptimizerHyperparamsOptions = {}) {
     if (schedule == null || typeof schedule.at !== 'function' || typeof schedule.totalSteps !== 'number') {
       throw new TypeError(
         'scheduleCallback: schedule must have totalSteps and at(step) (oneCycle, torchOneCycle, …)',
@@ -108,7 +92,9 @@ export class ScheduleCallback extends FitCallbackBridge {
  * ignored with one warning. Steps past `totalSteps` keep the final values. When `fit` will run a
  * different number of batches than `schedule.totalSteps`, it warns once with the right number.
  *
- * @param schedule - `oneCycle(…)`, `torchOneCycle(…)` or any {@link LayersSchedule}.
+ * @param schedule - `oneCycle(…)`, `torchOneCycle(…)` or any `Schedule` of `@onecycle/annealing` whose values
+ *   have `lr` (a number, or a one-element array: a tfjs optimizer has one parameter group) and
+ *   optionally `mom`.
  * @param options - Where warnings go (default `console.warn`).
  * @example
  * ```ts
@@ -121,7 +107,7 @@ export class ScheduleCallback extends FitCallbackBridge {
  * ```
  */
 export function scheduleCallback(
-  schedule: LayersSchedule,
+  schedule: Schedule<HyperValues>,
   options: OptimizerHyperparamsOptions = {},
 ): ScheduleCallback {
   return new ScheduleCallback(schedule, options);

@@ -1,5 +1,5 @@
 import { type Callback, Recorder } from '@onecycle/callbacks';
-import { LRFinder, LrSweep, suggestLrs } from '@onecycle/lr-finder';
+import { LRFinder, lrFinderSchedule, suggestLrs } from '@onecycle/lr-finder';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FitCallbackBridge, lrFind, lrFindDataset } from '../src/index.js';
@@ -84,8 +84,8 @@ describe('lrFind on a compiled LayersModel', () => {
       batchSize: 32,
     });
     expect(res.stoppedBy).toBe('numIt');
-    const sweep = new LrSweep(1e-5, 1, 40);
-    expect(res.lrs).toEqual(sweep.lrs());
+    const sweep = lrFinderSchedule({ startLr: 1e-5, endLr: 1, numIt: 40 });
+    expect(res.lrs).toEqual([...Array(40).keys()].map((i) => sweep.at(i)));
     // Smoothing: the bias-corrected EMA (beta 0.98) of the raw batch losses.
     let avg = 0;
     res.rawLosses.forEach((l, i) => {

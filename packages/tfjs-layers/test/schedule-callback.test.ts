@@ -1,7 +1,8 @@
+import type { HyperValues, Schedule } from '@onecycle/annealing';
 import { oneCycle, torchOneCycle } from '@onecycle/one-cycle';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fitOneCycle, type LayersSchedule, scheduleCallback } from '../src/index.js';
+import { fitOneCycle, scheduleCallback } from '../src/index.js';
 import { tinyModel, X, Y } from './helpers/tiny-regression.js';
 
 beforeAll(async () => {
@@ -16,7 +17,7 @@ function probe(optimizer: tf.Optimizer, seen: { lr: number; mom: number }[]): tf
   }) as unknown as tf.Callback;
 }
 
-async function run(schedule: LayersSchedule, fitArgs: tf.ModelFitArgs, warnings: string[] = []) {
+async function run(schedule: Schedule<HyperValues>, fitArgs: tf.ModelFitArgs, warnings: string[] = []) {
   const optimizer = tf.train.momentum(0.01, 0.9);
   const model = tinyModel(optimizer);
   const x = tf.tensor2d(X);
@@ -67,7 +68,7 @@ describe('scheduleCallback', () => {
   });
 
   it('works with any schedule of the contract (a constant lr) and with fitDataset of unknown length', async () => {
-    const constant: LayersSchedule = { totalSteps: 5, at: () => ({ lr: 0.02 }) };
+    const constant: Schedule<HyperValues> = { totalSteps: 5, at: () => ({ lr: 0.02 }) };
     const optimizer = tf.train.momentum(0.01, 0.9);
     const model = tinyModel(optimizer);
     const ds = tf.data
@@ -109,7 +110,9 @@ describe('scheduleCallback', () => {
   });
 
   it('names a bad schedule', () => {
-    expect(() => scheduleCallback({} as LayersSchedule)).toThrow(/must have totalSteps and at\(step\)/);
+    expect(() => scheduleCallback({} as Schedule<HyperValues>)).toThrow(
+      /must have totalSteps and at\(step\)/,
+    );
     expect(() => scheduleCallback({ totalSteps: 0, at: () => ({ lr: 1 }) })).toThrow(
       /totalSteps must be an integer ≥ 1, got 0/,
     );
