@@ -7,6 +7,7 @@ export {
   unpackCheckpoint,
 } from './checkpoint.js';
 export * from './data-contract.js';
+export { Lamb, type LambOptions, lamb } from './lamb.js';
 export * from './learner.js';
 export * from './loss.js';
 export * from './lr-range.js';
@@ -14,6 +15,7 @@ export * from './metrics.js';
 export * from './model-contract.js';
 export * from './opt-func.js';
 export * from './optimizer.js';
+export { RAdam, type RAdamOptions, radam, radamRectification } from './radam.js';
 export * from './rmsprop.js';
 export type { RunConfig, RunPosition } from './run-tracker.js';
 export * from './sgd.js';
