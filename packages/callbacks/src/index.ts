@@ -1,13 +1,18 @@
 export * from './callback-handler.js';
+export { CSVLogger, type CSVLoggerOptions } from './csv-logger.js';
 export * from './early-stopping.js';
 export * from './format.js';
+export { accumulationOf, GradientAccumulation, stepsPerEpoch } from './gradient-accumulation.js';
+export { clipNormFactor, GradientClip, type GradientClipOptions } from './gradient-clip.js';
 export * from './hyper-schedule.js';
 export * from './monitor.js';
 export * from './param-scheduler.js';
 export * from './progress-reporter.js';
 export * from './recorder.js';
 export * from './recorder-plots.js';
+export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './reduce-lr-on-plateau.js';
 export * from './save-best-model.js';
+export { SaveModel, type SaveModelOptions } from './save-model.js';
 export * from './smooth-loss.js';
 export * from './terminate-on-nan.js';
 export * from './train-state.js';
