@@ -1,9 +1,13 @@
 import {
+  accumulationOf,
+  type BatchPart,
   type Callback,
+  type GradientAccess,
   ParamScheduler,
   Recorder,
   runTrainingLoop,
   type Snapshot,
+  stepsPerEpoch,
   type TrainingHost,
   type TrainingLoopResult,
 } from '@onecycle/callbacks';
@@ -229,8 +233,9 @@ export class Learner {
   /** Records lrs, momentums, losses and epoch results of the last run. */
   readonly recorder = new Recorder();
   /**
-   * What the callbacks see as `state.host`: the optimizer's hyperparameters, snapshots and a
-   * validation-batch loss.
+   * What the callbacks see as `state.host`: the optimizer's hyperparameters, snapshots, a
+   * validation-batch loss, the gradients of the step (between `onBackwardEnd` and the step) and
+   * {@link Learner.save}/{@link Learner.load}.
    */
   readonly host: TrainingHost;
 
@@ -238,6 +243,8 @@ export class Learner {
   private position: RunPosition | undefined;
   private loadedRun = false;
   private validIter: Iterator<LearnerBatch> | undefined;
+  /** The gradients of the step being taken (summed over accumulated batches). */
+  private grads: tf.NamedTensorMap | undefined;
 
   /**
    * @param data - Training and validation data (a `DataBunch`).
@@ -288,6 +295,9 @@ export class Learner {
       },
       snapshot: () => this.snapshot(),
       validationBatchLoss: () => this.validationBatchLoss(),
+      gradients: this.gradientAccess(),
+      save: (path) => this.save(path),
+      load: (path) => this.load(path),
     };
   }
 
@@ -334,6 +344,39 @@ export class Learner {
       wd: perGroup('wd', this.wd, groups.length),
       trueWd: this.trueWd,
     });
+  }
+
+  /** The gradients' operations offered to callbacks (`host.gradients`). */
+  private gradientAccess(): GradientAccess {
+    const current = (): tf.NamedTensorMap => {
+      if (this.grads === undefined)
+        throw new Error('host.gradients: there are no gradients outside a training step');
+      return this.grads;
+    };
+    const map = (f: (g: tf.Tensor) => tf.Tensor): void => {
+      const grads = current();
+      for (const [k, g] of Object.entries(grads)) {
+        grads[k] = tf.tidy(() => f(g));
+        g.dispose();
+      }
+    };
+    return {
+      norm: async () => {
+        const total = tf.tidy(() =>
+          tf.sqrt(tf.addN(Object.values(current()).map((g) => tf.sum(tf.square(g))))),
+        );
+        const v = (await total.data())[0]!;
+        total.dispose();
+        return v;
+      },
+      scale: (factor) => map((g) => tf.mul(g, factor)),
+      clampValues: (limit) => map((g) => tf.clipByValue(g, -limit, limit)),
+    };
+  }
+
+  /** Training iterations (optimizer steps) per epoch with these callbacks' gradient accumulation. */
+  private stepsPerEpoch(callbacks: readonly Callback[] = []): number {
+    return stepsPerEpoch(this.data.train.length, accumulationOf([...this.callbacks, ...callbacks]));
   }
 
   private trainableVariables(): tf.Variable[] {
@@ -390,7 +433,7 @@ export class Learner {
     const divFactor = options.divFactor ?? 25;
     const pctStart = options.pctStart ?? 0.3;
     const variant = options.variant ?? 'fastai';
-    const totalSteps = cycLen * this.data.train.length;
+    const totalSteps = cycLen * this.stepsPerEpoch(options.callbacks);
     const schedule = oneCycle({
       lrMax: lrs,
       totalSteps,
@@ -432,7 +475,7 @@ export class Learner {
     const finder = new LRFinder(finderOptions);
     const n = this.layerGroups().length;
     const wd = perGroup('wd', wdOption ?? this.wd, n);
-    const epochs = lrFindEpochs(finder.numIt, this.data.train.length);
+    const epochs = lrFindEpochs(finder.numIt, this.stepsPerEpoch(callbacks));
     const startLr = lrRange(finderOptions.startLr ?? 1e-7, n);
     const position = this.position;
     const loaded = this.loadedRun;
@@ -451,7 +494,11 @@ export class Learner {
     return finder.result();
   }
 
-  private resumePosition(config: RunConfig, resume: boolean | undefined): RunPosition | undefined {
+  private resumePosition(
+    config: RunConfig,
+    resume: boolean | undefined,
+    callbacks: readonly Callback[],
+  ): RunPosition | undefined {
     const p = this.position;
     const loaded = this.loadedRun;
     this.loadedRun = false;
@@ -466,9 +513,10 @@ export class Learner {
         );
       }
     } else if (!(loaded && matches)) return undefined;
-    if (p!.nBatches !== this.data.train.length) {
+    const steps = this.stepsPerEpoch(callbacks);
+    if (p!.nBatches !== steps) {
       throw new Error(
-        `resume: the run had ${p!.nBatches} training batches per epoch, the data now has ${this.data.train.length}`,
+        `resume: the run had ${p!.nBatches} training steps per epoch, the data now has ${steps}`,
       );
     }
     return p;
@@ -481,19 +529,24 @@ export class Learner {
     schedulers: Callback[],
     options: FitOptions,
   ): Promise<FitResult> {
-    const resumeFrom = this.resumePosition(config, options.resume);
+    const callbacks = [...this.callbacks, ...(options.callbacks ?? [])];
+    const nAcc = accumulationOf(callbacks);
+    if (nAcc > 1) config = { ...config, accumulate: nAcc };
+    const resumeFrom = this.resumePosition(config, options.resume, options.callbacks ?? []);
     const vars = this.trainableVariables();
     if (vars.length === 0)
       throw new Error('fit: the model has no trainable parameters (all layer groups frozen?)');
     this.optimizer.set('lr', lrs);
     this.optimizer.set('wd', wd);
     const nBatches = this.data.train.length;
-    const tracker = new RunTracker(config, nBatches, resumeFrom ? { ...resumeFrom } : undefined);
+    const tracker = new RunTracker(
+      config,
+      stepsPerEpoch(nBatches, nAcc),
+      resumeFrom ? { ...resumeFrom } : undefined,
+    );
     this.position = tracker.position;
     const model = this.model;
     const lossFunc = this.lossFunc;
-    let grads: tf.NamedTensorMap | undefined;
-    let lossTensor: tf.Scalar | undefined;
     const dataLoader = this.data.train;
     const skipTo = resumeFrom ? { epoch: resumeFrom.epoch, batch: resumeFrom.batch } : undefined;
     let result: TrainingLoopResult;
@@ -503,28 +556,31 @@ export class Learner {
         nEpochs: config.nEpochs,
         nBatches,
         startEpoch: resumeFrom?.epoch ?? 0,
-        callbacks: [tracker, this.recorder, ...schedulers, ...this.callbacks, ...(options.callbacks ?? [])],
+        callbacks: [tracker, this.recorder, ...schedulers, ...callbacks],
         batches: (epoch) => {
           model.train();
           const it = dataLoader.batches(epoch);
-          return skipTo && epoch === skipTo.epoch && skipTo.batch > 0 ? skipBatches(it, skipTo.batch) : it;
+          return skipTo && epoch === skipTo.epoch && skipTo.batch > 0
+            ? skipBatches(it, skipTo.batch * nAcc)
+            : it;
         },
-        forwardBackward: async (batch) => {
+        forwardBackward: async (batch, _state, part) => {
           const { value, grads: g } = tf.variableGrads(() => lossFunc(model.forward(batch.x), batch.y), vars);
-          lossTensor = value;
-          grads = g;
-          return (await value.data())[0]!;
+          this.accumulate(g, part);
+          try {
+            return (await value.data())[0]!;
+          } finally {
+            value.dispose();
+          }
         },
         step: () => {
-          if (grads) this.optimizer.step(grads);
+          if (this.grads) this.optimizer.step(this.grads);
         },
         endBatch: (batch) => {
           batch.x.dispose();
           batch.y.dispose();
-          if (grads) tf.dispose(grads);
-          lossTensor?.dispose();
-          grads = undefined;
-          lossTensor = undefined;
+          if (this.grads) tf.dispose(this.grads);
+          this.grads = undefined;
         },
         validate: () => this.validate(),
       });
@@ -539,6 +595,29 @@ export class Learner {
     };
     if (result.stopReason !== undefined) out.stopReason = result.stopReason;
     return out;
+  }
+
+  /**
+   * Keeps a batch's gradients for the step: as they are for a step of one batch, else scaled by
+   * `1/part.count` and added to those of the step's earlier batches.
+   */
+  private accumulate(g: tf.NamedTensorMap, part: BatchPart): void {
+    if (part.count === 1) {
+      this.grads = g;
+      return;
+    }
+    const prev = part.index === 0 ? undefined : this.grads;
+    const next: tf.NamedTensorMap = {};
+    tf.tidy(() => {
+      for (const [k, gk] of Object.entries(g)) {
+        const scaled = tf.mul(gk, 1 / part.count);
+        const p = prev?.[k];
+        next[k] = tf.keep(p === undefined ? scaled : tf.add(p, scaled));
+      }
+    });
+    tf.dispose(g);
+    if (prev) tf.dispose(prev);
+    this.grads = next;
   }
 
   /**
