@@ -104,6 +104,25 @@ export interface FitOneCycleOptions extends FitOptions {
 }
 
 /**
+ * Options of {@link Learner.fineTune}: fastai v2's `fine_tune` arguments.
+ *
+ * @example
+ * ```ts
+ * await learn.fineTune(2, 1e-2, { freezeEpochs: 1, lrMult: 100 });
+ * ```
+ */
+export interface FineTuneOptions extends Omit<FitOptions, 'resume'> {
+  /** Epochs of the frozen stage, head only (default 1; 0 skips it). */
+  freezeEpochs?: number;
+  /** The first layer group trains at `lr / lrMult` in the unfrozen stage (default 100). */
+  lrMult?: number;
+  /** pctStart of the unfrozen stage's cycle (default 0.3). */
+  pctStart?: number;
+  /** divFactor of the unfrozen stage's cycle (default 5, fastai v2's `div`). */
+  divFactor?: number;
+}
+
+/**
  * What {@link Learner.fit} and {@link Learner.fitOneCycle} resolve to.
  *
  * @example
@@ -817,6 +836,51 @@ export class Learner {
    */
   unfreeze(): void {
     this.freezeTo(0);
+  }
+
+  /**
+   * fastai v2's `fine_tune`: freezes the body and trains the head with 1cycle for `freezeEpochs`
+   * at `baseLr` (pctStart 0.99), then halves `baseLr`, unfreezes, and trains every layer group for
+   * `epochs` with 1cycle at the discriminative rates `slice(baseLr/lrMult, baseLr)` (pctStart 0.3,
+   * divFactor 5). The model needs at least two layer groups (body and head). Resolves to the
+   * result of the unfrozen stage.
+   *
+   * @param epochs - Epochs of the unfrozen stage (integer ≥ 1).
+   * @param baseLr - The head's learning rate (default 2e-3).
+   * @param options - freezeEpochs (default 1; 0 skips the frozen stage), lrMult (100), pctStart (0.3),
+   *   divFactor (5), wd, callbacks.
+   * @example
+   * ```ts
+   * const learn = createCnnLearner(data, 'mnist8-cnn', { metrics: [accuracy] });
+   * await learn.fineTune(1, 1e-2);
+   * ```
+   */
+  async fineTune(epochs: number, baseLr = 2e-3, options: FineTuneOptions = {}): Promise<FitResult> {
+    checkEpochs('fineTune', epochs);
+    const { freezeEpochs = 1, lrMult = 100, pctStart = 0.3, divFactor = 5, ...fit } = options;
+    if (!Number.isInteger(freezeEpochs) || freezeEpochs < 0) {
+      throw new RangeError(`fineTune: freezeEpochs must be an integer ≥ 0, got ${freezeEpochs}`);
+    }
+    if (!(typeof baseLr === 'number' && baseLr > 0 && Number.isFinite(baseLr))) {
+      throw new RangeError(`fineTune: baseLr must be a finite number > 0, got ${String(baseLr)}`);
+    }
+    if (!(lrMult >= 1 && Number.isFinite(lrMult))) {
+      throw new RangeError(`fineTune: lrMult must be a finite number ≥ 1, got ${lrMult}`);
+    }
+    if (this.layerGroups().length < 2) {
+      throw new RangeError('fineTune: the model needs a body and a head (at least 2 layer groups)');
+    }
+    if (freezeEpochs > 0) {
+      this.freeze();
+      await this.fitOneCycle(freezeEpochs, { stop: baseLr }, { ...fit, pctStart: 0.99, resume: false });
+    }
+    const lr = baseLr / 2;
+    this.unfreeze();
+    return this.fitOneCycle(
+      epochs,
+      { start: lr / lrMult, stop: lr },
+      { ...fit, pctStart, divFactor, resume: false },
+    );
   }
 
   /**
