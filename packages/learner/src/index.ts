@@ -7,6 +7,7 @@ export {
   unpackCheckpoint,
 } from './checkpoint.js';
 export * from './data-contract.js';
+export { type CnnArch, type CnnLearnerOptions, createCnnLearner } from './create-cnn-learner.js';
 export { Lamb, type LambOptions, lamb } from './lamb.js';
 export * from './learner.js';
 export * from './loss.js';
