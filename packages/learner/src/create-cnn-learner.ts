@@ -1,6 +1,7 @@
-import { Linear, PoolFlatten, Sequential } from '@onecycle/models';
+import { Linear, type Module, PoolFlatten, Sequential } from '@onecycle/models';
 import type { LearnerData } from './data-contract.js';
-import { Learner, type LearnerOptions } from './learner.js';
+import { Learner } from './learner.js';
+import type { LearnerOptions } from './learner-options.js';
 
 /**
  * The backbones {@link createCnnLearner} knows by name. `'mnist8-cnn'`: the CNN of
@@ -69,7 +70,7 @@ export async function createCnnLearner(
   const { pretrained = true, ...learnerOptions } = options;
   const seed = options.seed ?? 0;
   const pkg = await backbonePackage();
-  let bodyLayers;
+  let bodyLayers: Module[];
   if (pretrained) bodyLayers = (await pkg.loadMnist8Body()).layers();
   else {
     const fresh = pkg.mnist8Cnn({ seed }).layers();
