@@ -14,7 +14,9 @@ import { MNIST8_BODY_LAYERS, mnist8Cnn } from './mnist8-cnn.js';
  * statSync(mnist8WeightsFile).size; // about 400 kB
  * ```
  */
-export const mnist8WeightsFile: string = fileURLToPath(new URL('../data/mnist8-cnn.safetensors', import.meta.url));
+export const mnist8WeightsFile: string = fileURLToPath(
+  new URL('../data/mnist8-cnn.safetensors', import.meta.url),
+);
 
 /**
  * The pretrained model: {@link mnist8Cnn} (8 classes) with the shipped weights. Node only.

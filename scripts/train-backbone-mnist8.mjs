@@ -3,7 +3,7 @@
 // test set, then writes data/mnist8-cnn.safetensors (with the run's settings and accuracy in its
 // metadata). Needs the built packages (`pnpm build`).
 //
-//   node packages/backbone-mnist8/scripts/train.mjs [mnistIdxDir]
+//   node scripts/train-backbone-mnist8.mjs [mnistIdxDir]
 //
 // Without an argument the MNIST idx files of @onecycle/mnist are used.
 import { writeFileSync } from 'node:fs';
@@ -13,12 +13,13 @@ import { setupBackend } from '@onecycle/backends';
 import { accuracy, Learner } from '@onecycle/learner';
 import { serializeWeights } from '@onecycle/models';
 import { ImageDataBunch, findIdxFile, loadIdx } from '@onecycle/vision-data';
-import { MNIST8_DIGITS, mnist8Cnn } from '../dist/index.js';
+import { MNIST8_DIGITS, mnist8Cnn } from '@onecycle/backbone-mnist8';
 
 const SETTINGS = { epochs: 2, maxLr: 1e-2, bs: 128, seed: 0, wd: 1e-2 };
 
 const here = dirname(fileURLToPath(import.meta.url));
-const idxDir = process.argv[2] ?? (await import('@onecycle/mnist')).mnistDir;
+const file = join(here, '..', 'packages', 'backbone-mnist8', 'data', 'mnist8-cnn.safetensors');
+const idxDir = process.argv[2] ?? (await import('@onecycle/mnist')).mnistDataDir;
 
 /** The images and labels of one split, keeping the eight digits and numbering them 0…7. */
 function eightDigits(split) {
@@ -53,7 +54,6 @@ await learn.fitOneCycle(SETTINGS.epochs, SETTINGS.maxLr, {
 });
 const seconds = (Date.now() - started) / 1000;
 const { metrics } = await learn.validate();
-const file = join(here, '..', 'data', 'mnist8-cnn.safetensors');
 const metadata = {
   digits: MNIST8_DIGITS.join(','),
   trainImages: String(train.shape[0]),
