@@ -100,3 +100,31 @@ export interface FineTuneOptions extends Omit<FitOptions, 'resume'> {
   /** divFactor of the unfrozen stage's cycle (default 5, fastai v2's `div`). */
   divFactor?: number;
 }
+
+/**
+ * Options of {@link Learner.fitFlatCos}: fastai v2's `fit_flat_cos` arguments.
+ *
+ * @example
+ * ```ts
+ * await learn.fitFlatCos(3, 1e-2, { pctStart: 0.75, divFinal: 1e5 });
+ * ```
+ */
+export interface FitFlatCosOptions extends FitOptions {
+  /** Fraction of the steps at the constant learning rate, in [0, 1) (default 0.75). */
+  pctStart?: number;
+  /** The final learning rate is `lr / divFinal` (default 1e5). */
+  divFinal?: number;
+}
+
+/**
+ * Options of {@link Learner.fitSgdr}: fastai v2's `fit_sgdr` arguments.
+ *
+ * @example
+ * ```ts
+ * await learn.fitSgdr(3, 1, 1e-2, { cycleMult: 2 });
+ * ```
+ */
+export interface FitSgdrOptions extends FitOptions {
+  /** Each cycle is `cycleMult` times longer than the one before (integer ≥ 1, default 2). */
+  cycleMult?: number;
+}

@@ -10,11 +10,14 @@ export { type CnnArch, type CnnLearnerOptions, createCnnLearner } from './create
 export * from './data-contract.js';
 export type {
   FineTuneOptions,
+  FitFlatCosOptions,
   FitOneCycleOptions,
   FitOptions,
   FitResult,
+  FitSgdrOptions,
   LrFindOptions,
 } from './fit-options.js';
+export { flatCosSchedule, sgdrCycleEpochs, sgdrSchedule } from './fit-schedules.js';
 export { Lamb, type LambOptions, lamb } from './lamb.js';
 export { Learner } from './learner.js';
 export type { LearnerOptions, SaveOptions } from './learner-options.js';

@@ -13,11 +13,14 @@ import type { LearnerData, LearnerDataLoader } from './data-contract.js';
 import { checkEpochs, learnerStepsPerEpoch, type RunState, runFit } from './fit-loop.js';
 import type {
   FineTuneOptions,
+  FitFlatCosOptions,
   FitOneCycleOptions,
   FitOptions,
   FitResult,
+  FitSgdrOptions,
   LrFindOptions,
 } from './fit-options.js';
+import { flatCosSchedule, sgdrCycleEpochs, sgdrSchedule } from './fit-schedules.js';
 import { createOptimizer, freezeLayerGroups } from './layer-groups.js';
 import { DEFAULT_LR, type LearnerOptions, type SaveOptions } from './learner-options.js';
 import { nodeFiles, packLearnerState, takeSnapshot, unpackLearnerState } from './learner-state.js';
@@ -261,6 +264,76 @@ export class Learner {
     };
     return runFit(this, this.runState, {
       config,
+      lrs,
+      wd,
+      schedulers: [new ParamScheduler(schedule)],
+      options,
+    });
+  }
+
+  /**
+   * fastai v2's `fit_flat_cos`: the learning rate stays at `lr` for `pctStart` of the steps, then
+   * anneals with a half cosine to `lr / divFinal`; the momentum stays as the optimizer has it.
+   *
+   * @param epochs - Epochs (integer ≥ 1).
+   * @param lr - Learning rate, per layer group if an array or slice (default `{ stop: 3e-3 }`).
+   * @param options - pctStart (default 0.75), divFinal (1e5), wd, callbacks, resume.
+   * @example
+   * ```ts
+   * await learn.fitFlatCos(3, 1e-2, { pctStart: 0.5 });
+   * ```
+   */
+  async fitFlatCos(
+    epochs: number,
+    lr: LrSpec = DEFAULT_LR,
+    options: FitFlatCosOptions = {},
+  ): Promise<FitResult> {
+    checkEpochs('fitFlatCos', epochs);
+    const n = this.layerGroups().length;
+    const lrs = lrRange(lr, n);
+    const wd = perGroup('wd', options.wd ?? this.wd, n);
+    const pctStart = options.pctStart ?? 0.75;
+    const divFinal = options.divFinal ?? 1e5;
+    const totalSteps = epochs * learnerStepsPerEpoch(this, options.callbacks);
+    const schedule = flatCosSchedule(lrs, totalSteps, pctStart, divFinal);
+    return runFit(this, this.runState, {
+      config: { kind: 'fitFlatCos', nEpochs: epochs, lr: lrs, wd, pctStart, divFinal },
+      lrs,
+      wd,
+      schedulers: [new ParamScheduler(schedule)],
+      options,
+    });
+  }
+
+  /**
+   * fastai v2's `fit_sgdr` (SGD with warm restarts): `nCycles` cycles of `cycleLen·cycleMult^i`
+   * epochs, each annealing the learning rate from `lrMax` to 0 with a half cosine; it trains
+   * `cycleLen·(1 + cycleMult + … + cycleMult^(nCycles−1))` epochs in all.
+   *
+   * @param nCycles - Number of cycles (integer ≥ 1).
+   * @param cycleLen - Epochs of the first cycle (integer ≥ 1).
+   * @param lrMax - The learning rate at every restart, per layer group if an array or slice.
+   * @param options - cycleMult (default 2), wd, callbacks, resume.
+   * @example
+   * ```ts
+   * await learn.fitSgdr(3, 1, 1e-2); // cycles of 1, 2 and 4 epochs
+   * ```
+   */
+  async fitSgdr(
+    nCycles: number,
+    cycleLen: number,
+    lrMax: LrSpec = DEFAULT_LR,
+    options: FitSgdrOptions = {},
+  ): Promise<FitResult> {
+    const cycleMult = options.cycleMult ?? 2;
+    const epochs = sgdrCycleEpochs(nCycles, cycleLen, cycleMult).reduce((a, b) => a + b, 0);
+    const n = this.layerGroups().length;
+    const lrs = lrRange(lrMax, n);
+    const wd = perGroup('wd', options.wd ?? this.wd, n);
+    const steps = learnerStepsPerEpoch(this, options.callbacks);
+    const schedule = sgdrSchedule(lrs, steps, nCycles, cycleLen, cycleMult);
+    return runFit(this, this.runState, {
+      config: { kind: 'fitSgdr', nEpochs: epochs, lrMax: lrs, wd, nCycles, cycleLen, cycleMult },
       lrs,
       wd,
       schedulers: [new ParamScheduler(schedule)],

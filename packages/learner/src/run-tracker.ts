@@ -11,7 +11,7 @@ import type { Callback, TrainState } from '@onecycle/callbacks';
  */
 export interface RunConfig {
   /** Which method started the run. */
-  kind: 'fit' | 'fitOneCycle' | 'lrFind';
+  kind: 'fit' | 'fitOneCycle' | 'fitFlatCos' | 'fitSgdr' | 'lrFind';
   /** Epochs the run was asked for. */
   nEpochs: number;
   /** The method's other arguments, normalised (JSON values). */
