@@ -1,7 +1,25 @@
 import { join, resolve } from 'node:path';
 import { setupBackend } from '@onecycle/backends';
-import { type EpochRecord, ProgressReporter, type RecorderData } from '@onecycle/callbacks';
-import { accuracy, Learner } from '@onecycle/learner';
+import {
+  type Callback,
+  type EpochRecord,
+  GradientAccumulation,
+  GradientClip,
+  ProgressReporter,
+  type RecorderData,
+} from '@onecycle/callbacks';
+import {
+  accuracy,
+  adam,
+  createCnnLearner,
+  type FitResult,
+  Learner,
+  lamb,
+  type OptFunc,
+  radam,
+  rmsprop,
+  sgd,
+} from '@onecycle/learner';
 import type { LRFindResult } from '@onecycle/lr-finder';
 import { type Module, resnet, simpleCnn } from '@onecycle/models';
 import { writeFileAtomic } from '@onecycle/models/node';
@@ -24,17 +42,47 @@ export interface CommonOptions {
   json: boolean;
 }
 
+/** The learning-rate schedules of `onecycle fit --schedule`. */
+export type ScheduleName = 'constant' | 'one-cycle' | 'flat-cos' | 'sgdr';
+
+/** The optimizers of `onecycle fit --opt`. */
+export type OptName = 'adam' | 'sgd' | 'rmsprop' | 'radam' | 'lamb';
+
+/** The optimizers by name, as the CLI builds them (fastai's defaults). */
+const OPT_FUNCS: Record<OptName, () => OptFunc> = {
+  adam: () => adam({ betas: [0.9, 0.99] }),
+  sgd: () => sgd({ mom: 0.9 }),
+  rmsprop: () => rmsprop(),
+  radam: () => radam({ betas: [0.9, 0.99] }),
+  lamb: () => lamb(),
+};
+
 /** Options of `onecycle fit`. */
 export interface FitCommandOptions extends CommonOptions {
   lr: number | 'auto';
   epochs: number;
   oneCycle: boolean;
+  schedule?: ScheduleName;
+  opt: OptName;
+  gradClip?: number;
+  accum: number;
+  cycles: number;
+  cycleMult: number;
   variant: OneCycleVariant;
-  pctStart: number;
+  /** Default: the schedule's own (0.3 for one-cycle, 0.75 for flat-cos). */
+  pctStart?: number;
   divFactor: number;
   moms: [number, number];
   wd: number;
   save?: string;
+}
+
+/** Options of `onecycle fine-tune`. */
+export interface FineTuneCommandOptions extends Omit<CommonOptions, 'model'> {
+  lr: number;
+  epochs: number;
+  freezeEpochs: number;
+  lrMult: number;
 }
 
 /** Options of `onecycle lr-find`. */
@@ -65,7 +113,9 @@ export interface FitSummary {
   backend: string;
   model: string;
   seed: number;
-  schedule: 'constant' | 'one-cycle';
+  schedule: ScheduleName | 'fine-tune';
+  /** The optimizer's name (`--opt`). */
+  optimizer: OptName;
   lr: number;
   accuracy: number;
   validLoss: number;
@@ -88,7 +138,7 @@ interface Prepared {
   loadSeconds: number;
 }
 
-async function prepare(opts: CommonOptions, out: Output): Promise<Prepared> {
+async function prepare(opts: Omit<CommonOptions, 'model'>, out: Output, size?: number): Promise<Prepared> {
   const choice = await setupBackend(opts.backend, { convThreads: opts.threads });
   out.info(`backend: ${choice.backend} (${choice.reason})`);
   if (opts.data !== undefined && opts.mnistIdx !== undefined) {
@@ -109,6 +159,7 @@ async function prepare(opts: CommonOptions, out: Output): Promise<Prepared> {
       ? await ImageDataBunch.fromMnistIdx(path, bunchOptions)
       : await ImageDataBunch.fromFolder(path, {
           ...bunchOptions,
+          ...(size === undefined ? {} : { size }),
           onWarning: (m: string) => out.info(`warning: ${m}`),
         });
   const loadSeconds = (performance.now() - t0) / 1000;
@@ -159,9 +210,14 @@ function formatLr(lr: number): string {
 
 interface RunSpec {
   name: string;
-  schedule: 'constant' | 'one-cycle';
+  schedule: ScheduleName;
   lr: number;
   epochs: number;
+  opt?: OptName;
+  gradClip?: number;
+  accum?: number;
+  cycles?: number;
+  cycleMult?: number;
   variant?: OneCycleVariant;
   pctStart?: number;
   divFactor?: number;
@@ -183,22 +239,16 @@ async function trainRun(
     metrics: [accuracy],
     seed: spec.seed,
     ...(spec.wd === undefined ? {} : { wd: spec.wd }),
+    ...(spec.opt === undefined ? {} : { optFunc: OPT_FUNCS[spec.opt]() }),
   });
   try {
     out.info(`\n${spec.name}  (${modelName(opts.model, data.c)}, seed ${spec.seed})`);
-    const progress = new ProgressReporter({ write: out.write, isTTY: out.isTTY });
+    const callbacks: Callback[] = [new ProgressReporter({ write: out.write, isTTY: out.isTTY })];
+    if (spec.gradClip !== undefined) callbacks.push(new GradientClip({ maxNorm: spec.gradClip }));
+    if (spec.accum !== undefined && spec.accum > 1) callbacks.push(new GradientAccumulation(spec.accum));
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
-    const result =
-      spec.schedule === 'one-cycle'
-        ? await learn.fitOneCycle(spec.epochs, spec.lr, {
-            callbacks: [progress],
-            ...(spec.variant ? { variant: spec.variant } : {}),
-            ...(spec.pctStart ? { pctStart: spec.pctStart } : {}),
-            ...(spec.divFactor ? { divFactor: spec.divFactor } : {}),
-            ...(spec.moms ? { moms: spec.moms } : {}),
-          })
-        : await learn.fit(spec.epochs, spec.lr, { callbacks: [progress] });
+    const result = await fitBySchedule(learn, spec, callbacks);
     const totalSeconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     out.info(`Total time: ${totalSeconds.toFixed(1)} s`);
@@ -216,6 +266,7 @@ async function trainRun(
       model: modelName(opts.model, data.c),
       seed: spec.seed,
       schedule: spec.schedule,
+      optimizer: spec.opt ?? 'adam',
       lr: spec.lr,
       accuracy: last?.accuracy ?? Number.NaN,
       validLoss: last?.validLoss ?? Number.NaN,
@@ -233,6 +284,32 @@ async function trainRun(
   } finally {
     learn.dispose();
     model.dispose();
+  }
+}
+
+/** Trains `learn` with the schedule `spec` names. */
+function fitBySchedule(learn: Learner, spec: RunSpec, callbacks: Callback[]): Promise<FitResult> {
+  switch (spec.schedule) {
+    case 'one-cycle':
+      return learn.fitOneCycle(spec.epochs, spec.lr, {
+        callbacks,
+        ...(spec.variant ? { variant: spec.variant } : {}),
+        ...(spec.pctStart ? { pctStart: spec.pctStart } : {}),
+        ...(spec.divFactor ? { divFactor: spec.divFactor } : {}),
+        ...(spec.moms ? { moms: spec.moms } : {}),
+      });
+    case 'flat-cos':
+      return learn.fitFlatCos(spec.epochs, spec.lr, {
+        callbacks,
+        ...(spec.pctStart ? { pctStart: spec.pctStart } : {}),
+      });
+    case 'sgdr':
+      return learn.fitSgdr(spec.cycles ?? 3, spec.epochs, spec.lr, {
+        callbacks,
+        ...(spec.cycleMult ? { cycleMult: spec.cycleMult } : {}),
+      });
+    case 'constant':
+      return learn.fit(spec.epochs, spec.lr, { callbacks });
   }
 }
 
@@ -315,19 +392,29 @@ export async function runFit(opts: FitCommandOptions, out: Output): Promise<void
   } else {
     lr = opts.lr;
   }
-  const schedule = opts.oneCycle ? 'one-cycle' : 'constant';
+  const schedule = opts.schedule ?? (opts.oneCycle ? 'one-cycle' : 'constant');
+  const method = { constant: 'fit', 'one-cycle': 'fitOneCycle', 'flat-cos': 'fitFlatCos', sgdr: 'fitSgdr' }[
+    schedule
+  ];
+  const args =
+    schedule === 'sgdr'
+      ? `${opts.cycles}, ${opts.epochs}, ${formatLr(lr)}, { cycleMult: ${opts.cycleMult} }`
+      : `${opts.epochs}, ${formatLr(lr)}`;
   const { summary, recorder } = await trainRun(
     prepared,
     opts,
     {
-      name: opts.oneCycle
-        ? `fitOneCycle(${opts.epochs}, ${formatLr(lr)})`
-        : `fit(${opts.epochs}, ${formatLr(lr)})`,
+      name: `${method}(${args})`,
       schedule,
       lr,
       epochs: opts.epochs,
+      opt: opts.opt,
+      accum: opts.accum,
+      cycles: opts.cycles,
+      cycleMult: opts.cycleMult,
+      ...(opts.gradClip === undefined ? {} : { gradClip: opts.gradClip }),
       variant: opts.variant,
-      pctStart: opts.pctStart,
+      ...(opts.pctStart === undefined ? {} : { pctStart: opts.pctStart }),
       divFactor: opts.divFactor,
       moms: opts.moms,
       wd: opts.wd,
@@ -336,8 +423,65 @@ export async function runFit(opts: FitCommandOptions, out: Output): Promise<void
     },
     out,
   );
-  await writeRunPlots(opts.out, schedule === 'one-cycle' ? 'fit_one_cycle' : 'fit', recorder, out);
+  const plotPrefix = {
+    constant: 'fit',
+    'one-cycle': 'fit_one_cycle',
+    'flat-cos': 'fit_flat_cos',
+    sgdr: 'fit_sgdr',
+  };
+  await writeRunPlots(opts.out, plotPrefix[schedule], recorder, out);
   out.result(summary);
+}
+
+/**
+ * `onecycle fine-tune`: fastai's `cnn_learner` + `fine_tune` on the pretrained mnist8-cnn backbone
+ * (images resized to 28×28).
+ */
+export async function runFineTune(opts: FineTuneCommandOptions, out: Output): Promise<void> {
+  const prepared = await prepare(opts, out, 28);
+  const { data } = prepared;
+  const learn = await createCnnLearner(data, 'mnist8-cnn', { metrics: [accuracy], seed: opts.seed });
+  const name = `fineTune(${opts.epochs}, ${formatLr(opts.lr)}, { freezeEpochs: ${opts.freezeEpochs}, lrMult: ${opts.lrMult} })`;
+  try {
+    out.info(`\n${name}  (createCnnLearner(data, 'mnist8-cnn'), ${data.c} classes, seed ${opts.seed})`);
+    const progress = new ProgressReporter({ write: out.write, isTTY: out.isTTY });
+    const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    const result = await learn.fineTune(opts.epochs, opts.lr, {
+      freezeEpochs: opts.freezeEpochs,
+      lrMult: opts.lrMult,
+      callbacks: [progress],
+    });
+    const totalSeconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    out.info(`Total time: ${totalSeconds.toFixed(1)} s`);
+    const recorder = learn.recorder.toJSON();
+    const epochs = epochSummaries(recorder.epochs);
+    const last = epochs[epochs.length - 1];
+    await writeRunPlots(opts.out, 'fine_tune', recorder, out);
+    out.result({
+      name,
+      backend: prepared.backend,
+      model: "createCnnLearner(data, 'mnist8-cnn')",
+      seed: opts.seed,
+      schedule: 'fine-tune',
+      optimizer: 'adam',
+      lr: opts.lr,
+      accuracy: result.metrics.accuracy ?? Number.NaN,
+      validLoss: result.validLoss,
+      trainLoss: last?.trainLoss ?? Number.NaN,
+      epochs,
+      totalSeconds,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      maxRssMb: process.resourceUsage().maxRSS / 1024,
+      loadSeconds: prepared.loadSeconds,
+      trainItems: data.train.length * data.train.batchSize,
+      validItems: data.valid.size,
+    } satisfies FitSummary);
+  } finally {
+    learn.dispose();
+    (learn.model as Module).dispose();
+  }
 }
 
 async function writeRunPlots(
