@@ -7,6 +7,7 @@ export { clipNormFactor, GradientClip, type GradientClipOptions } from './gradie
 export * from './hyper-schedule.js';
 export * from './monitor.js';
 export * from './param-scheduler.js';
+export { barText, ProgressBar, type ProgressBarOptions } from './progress-bar.js';
 export * from './progress-reporter.js';
 export * from './recorder.js';
 export * from './recorder-plots.js';
