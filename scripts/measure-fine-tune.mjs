@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setupBackend } from '@onecycle/backends';
 import { accuracy, createCnnLearner } from '@onecycle/learner';
-import { ImageDataBunch, untarData, URLs } from '@onecycle/vision-data';
+import { ImageDataBunch, URLs, untarData } from '@onecycle/vision-data';
 
 const LR = 1e-2;
 const SEEDS = [0, 1, 2];
@@ -31,7 +31,10 @@ if (perClass !== undefined) {
   scratchDir = mkdtempSync(join(tmpdir(), 'onecycle-fine-tune-'));
   path = scratchDir;
   for (const cls of ['3', '7']) {
-    for (const [split, n] of [['train', perClass], ['valid', Infinity]]) {
+    for (const [split, n] of [
+      ['train', perClass],
+      ['valid', Infinity],
+    ]) {
       const from = join(full, split, cls);
       mkdirSync(join(path, split, cls), { recursive: true });
       for (const f of readdirSync(from).sort().slice(0, n)) cpSync(join(from, f), join(path, split, cls, f));

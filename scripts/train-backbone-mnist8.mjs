@@ -9,11 +9,11 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MNIST8_DIGITS, mnist8Cnn } from '@onecycle/backbone-mnist8';
 import { setupBackend } from '@onecycle/backends';
 import { accuracy, Learner } from '@onecycle/learner';
 import { serializeWeights } from '@onecycle/models';
-import { ImageDataBunch, findIdxFile, loadIdx } from '@onecycle/vision-data';
-import { MNIST8_DIGITS, mnist8Cnn } from '@onecycle/backbone-mnist8';
+import { findIdxFile, ImageDataBunch, loadIdx } from '@onecycle/vision-data';
 
 const SETTINGS = { epochs: 2, maxLr: 1e-2, bs: 128, seed: 0, wd: 1e-2 };
 
@@ -50,7 +50,14 @@ const model = mnist8Cnn({ seed: SETTINGS.seed });
 const learn = new Learner(data, model, { metrics: [accuracy], wd: SETTINGS.wd });
 const started = Date.now();
 await learn.fitOneCycle(SETTINGS.epochs, SETTINGS.maxLr, {
-  callbacks: [{ onEpochEnd: (s) => console.log(`epoch ${s.epoch}: valid loss ${s.validLoss.toFixed(4)}, accuracy ${s.metrics.accuracy.toFixed(4)}`) }],
+  callbacks: [
+    {
+      onEpochEnd: (s) =>
+        console.log(
+          `epoch ${s.epoch}: valid loss ${s.validLoss.toFixed(4)}, accuracy ${s.metrics.accuracy.toFixed(4)}`,
+        ),
+    },
+  ],
 });
 const seconds = (Date.now() - started) / 1000;
 const { metrics } = await learn.validate();
