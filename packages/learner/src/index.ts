@@ -1,4 +1,5 @@
 export * from './adam.js';
+export { AdamLike, type MomentScalars } from './adam-like.js';
 export {
   CHECKPOINT_METADATA_KEY,
   type CheckpointMeta,

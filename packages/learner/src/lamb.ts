@@ -1,14 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { AdamLike, type MomentScalars } from './adam-like.js';
 import type { OptFunc } from './opt-func.js';
-import {
-  type ArrayUpdate,
-  type Hyperparams,
-  Optimizer,
-  type OptimizerOptions,
-  type OptParam,
-  type ParamState,
-  stateArray,
-} from './optimizer.js';
+import type { ArrayUpdate, Hyperparams, OptimizerOptions, OptParam, ParamState } from './optimizer.js';
 
 /**
  * Options of {@link Lamb}.
@@ -25,14 +18,9 @@ export interface LambOptions extends OptimizerOptions {
   eps?: number;
 }
 
-interface LambScalars {
-  b1: tf.Scalar;
-  oneMinusB1: tf.Scalar;
-  b2: tf.Scalar;
-  oneMinusB2: tf.Scalar;
+interface LambScalars extends MomentScalars {
   invBc1: tf.Scalar;
   invBc2: tf.Scalar;
-  eps: tf.Scalar;
   lr: number;
 }
 
@@ -53,11 +41,9 @@ function trustRatio(r1: number, r2: number): number {
  * opt.step(grads);
  * ```
  */
-export class Lamb extends Optimizer {
+export class Lamb extends AdamLike {
   /** 'lamb'. */
   readonly kind = 'lamb';
-  /** The epsilon of the denominator. */
-  readonly eps: number;
 
   /**
    * @param groups - Parameter groups.
@@ -68,32 +54,20 @@ export class Lamb extends Optimizer {
    * ```
    */
   constructor(groups: readonly (readonly OptParam[])[], options: LambOptions = {}) {
-    const [b1, b2] = options.betas ?? [0.9, 0.99];
-    super(groups, { mom: b1, beta: b2 }, options);
-    const eps = options.eps ?? 1e-5;
-    if (!(eps > 0 && Number.isFinite(eps)))
-      throw new RangeError(`Lamb: eps must be a positive number, got ${eps}`);
-    this.eps = eps;
+    super('Lamb', groups, options, { betas: [0.9, 0.99], eps: 1e-5 });
   }
 
   protected updateArrays(u: ArrayUpdate): void {
-    const { param, grad, out, state, h, decay, l2 } = u;
+    const { param, out, h, decay } = u;
     const n = out.length;
-    const m = stateArray(state, 'expAvg', n);
-    const v = stateArray(state, 'expAvgSq', n);
-    const b1 = h.mom;
-    const b2 = h.beta;
-    const bc1 = 1 - b1 ** u.step;
-    const bc2 = 1 - b2 ** u.step;
+    const { m, v } = this.updateMoments(u);
+    const bc1 = 1 - h.mom ** u.step;
+    const bc2 = 1 - h.beta ** u.step;
     const eps = this.eps;
     let sumP = 0;
     let sumU = 0;
     for (let i = 0; i < n; i++) {
-      const p = param[i]!;
-      const g = l2 === 0 ? grad[i]! : grad[i]! + l2 * p;
-      m[i] = b1 * m[i]! + (1 - b1) * g;
-      v[i] = b2 * v[i]! + (1 - b2) * g * g;
-      const base = p * decay;
+      const base = param[i]! * decay;
       const step = m[i]! / bc1 / (Math.sqrt(v[i]! / bc2) + eps);
       out[i] = step; // the step for now; the new value once the trust ratio is known
       sumP += base * base;
@@ -105,13 +79,9 @@ export class Lamb extends Optimizer {
 
   protected stepScalars(h: Hyperparams, step: number): LambScalars {
     return {
-      b1: tf.scalar(h.mom),
-      oneMinusB1: tf.scalar(1 - h.mom),
-      b2: tf.scalar(h.beta),
-      oneMinusB2: tf.scalar(1 - h.beta),
+      ...this.momentScalars(h),
       invBc1: tf.scalar(1 / (1 - h.mom ** step)),
       invBc2: tf.scalar(1 / (1 - h.beta ** step)),
-      eps: tf.scalar(this.eps),
       lr: h.lr,
     };
   }
@@ -123,12 +93,7 @@ export class Lamb extends Optimizer {
     scalars: unknown,
   ): { param: tf.Tensor; tensors: Record<string, tf.Tensor> } {
     const s = scalars as LambScalars;
-    const m0 = state.tensors.expAvg;
-    const v0 = state.tensors.expAvgSq;
-    const gm = tf.mul(grad, s.oneMinusB1);
-    const expAvg = m0 === undefined ? gm : tf.add(tf.mul(m0, s.b1), gm);
-    const gv = tf.mul(tf.square(grad), s.oneMinusB2);
-    const expAvgSq = v0 === undefined ? gv : tf.add(tf.mul(v0, s.b2), gv);
+    const { expAvg, expAvgSq } = this.nextMoments(grad, state, s);
     const step = tf.div(tf.mul(expAvg, s.invBc1), tf.add(tf.sqrt(tf.mul(expAvgSq, s.invBc2)), s.eps));
     // The trust ratio is one number per tensor: read back (two scalars), as fastai's `r1 == 0` does.
     const r1 = tf.sqrt(tf.mean(tf.square(param))).dataSync()[0]!;

@@ -1,14 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { AdamLike, type MomentScalars } from './adam-like.js';
 import type { OptFunc } from './opt-func.js';
-import {
-  type ArrayUpdate,
-  type Hyperparams,
-  Optimizer,
-  type OptimizerOptions,
-  type OptParam,
-  type ParamState,
-  stateArray,
-} from './optimizer.js';
+import type { ArrayUpdate, Hyperparams, OptimizerOptions, OptParam, ParamState } from './optimizer.js';
 
 /**
  * Options of {@link RAdam}.
@@ -26,12 +19,7 @@ export interface RAdamOptions extends OptimizerOptions {
 }
 
 /** The step's factors of one group: the moments' decays and what multiplies the first moment. */
-interface RAdamScalars {
-  b1: tf.Scalar;
-  oneMinusB1: tf.Scalar;
-  b2: tf.Scalar;
-  oneMinusB2: tf.Scalar;
-  eps: tf.Scalar;
+interface RAdamScalars extends MomentScalars {
   /** `lr·rect·√bc2 / bc1` when the variance is rectified, else `lr / bc1`. */
   stepSize: tf.Scalar;
   rectified: boolean;
@@ -68,11 +56,9 @@ export function radamRectification(beta2: number, step: number): number | undefi
  * opt.step(grads);
  * ```
  */
-export class RAdam extends Optimizer {
+export class RAdam extends AdamLike {
   /** 'radam'. */
   readonly kind = 'radam';
-  /** The epsilon of the denominator. */
-  readonly eps: number;
 
   /**
    * @param groups - Parameter groups.
@@ -83,36 +69,22 @@ export class RAdam extends Optimizer {
    * ```
    */
   constructor(groups: readonly (readonly OptParam[])[], options: RAdamOptions = {}) {
-    const [b1, b2] = options.betas ?? [0.9, 0.999];
-    super(groups, { mom: b1, beta: b2 }, options);
-    const eps = options.eps ?? 1e-8;
-    if (!(eps > 0 && Number.isFinite(eps)))
-      throw new RangeError(`RAdam: eps must be a positive number, got ${eps}`);
-    this.eps = eps;
+    super('RAdam', groups, options, { betas: [0.9, 0.999], eps: 1e-8 });
   }
 
   protected updateArrays(u: ArrayUpdate): void {
-    const { param, grad, out, state, h, decay, l2 } = u;
+    const { param, out, h, decay } = u;
     const n = out.length;
-    const m = stateArray(state, 'expAvg', n);
-    const v = stateArray(state, 'expAvgSq', n);
-    const b1 = h.mom;
-    const b2 = h.beta;
-    const bc1 = 1 - b1 ** u.step;
-    const rect = radamRectification(b2, u.step);
+    const { m, v } = this.updateMoments(u);
+    const bc1 = 1 - h.mom ** u.step;
+    const rect = radamRectification(h.beta, u.step);
     const eps = this.eps;
-    for (let i = 0; i < n; i++) {
-      const p = param[i]!;
-      const g = l2 === 0 ? grad[i]! : grad[i]! + l2 * p;
-      m[i] = b1 * m[i]! + (1 - b1) * g;
-      v[i] = b2 * v[i]! + (1 - b2) * g * g;
-    }
     if (rect === undefined) {
       const stepSize = h.lr / bc1;
       for (let i = 0; i < n; i++) out[i] = param[i]! * decay - stepSize * m[i]!;
       return;
     }
-    const stepSize = (h.lr * rect * Math.sqrt(1 - b2 ** u.step)) / bc1;
+    const stepSize = (h.lr * rect * Math.sqrt(1 - h.beta ** u.step)) / bc1;
     for (let i = 0; i < n; i++) {
       out[i] = param[i]! * decay - (stepSize * m[i]!) / (Math.sqrt(v[i]!) + eps);
     }
@@ -123,11 +95,7 @@ export class RAdam extends Optimizer {
     const rect = radamRectification(h.beta, step);
     const stepSize = rect === undefined ? h.lr / bc1 : (h.lr * rect * Math.sqrt(1 - h.beta ** step)) / bc1;
     return {
-      b1: tf.scalar(h.mom),
-      oneMinusB1: tf.scalar(1 - h.mom),
-      b2: tf.scalar(h.beta),
-      oneMinusB2: tf.scalar(1 - h.beta),
-      eps: tf.scalar(this.eps),
+      ...this.momentScalars(h),
       stepSize: tf.scalar(stepSize),
       rectified: rect !== undefined,
     };
@@ -140,12 +108,7 @@ export class RAdam extends Optimizer {
     scalars: unknown,
   ): { param: tf.Tensor; tensors: Record<string, tf.Tensor> } {
     const s = scalars as RAdamScalars;
-    const m0 = state.tensors.expAvg;
-    const v0 = state.tensors.expAvgSq;
-    const gm = tf.mul(grad, s.oneMinusB1);
-    const expAvg = m0 === undefined ? gm : tf.add(tf.mul(m0, s.b1), gm);
-    const gv = tf.mul(tf.square(grad), s.oneMinusB2);
-    const expAvgSq = v0 === undefined ? gv : tf.add(tf.mul(v0, s.b2), gv);
+    const { expAvg, expAvgSq } = this.nextMoments(grad, state, s);
     const d = s.rectified ? tf.div(expAvg, tf.add(tf.sqrt(expAvgSq), s.eps)) : expAvg;
     return { param: tf.sub(param, tf.mul(d, s.stepSize)), tensors: { expAvg, expAvgSq } };
   }
