@@ -364,12 +364,7 @@ async function trainRun(
       validLoss: last?.validLoss ?? Number.NaN,
       trainLoss: last?.trainLoss ?? Number.NaN,
       epochs,
-      totalSeconds,
-      cpuSeconds: (cpu.user + cpu.system) / 1e6,
-      maxRssMb: process.resourceUsage().maxRSS / 1024,
-      loadSeconds: prepared.loadSeconds,
-      trainItems: data.train.length * data.train.batchSize,
-      validItems: data.valid.size,
+      ...costs(prepared, totalSeconds, cpu),
       ...(result.stopReason ? { stopReason: result.stopReason } : {}),
       ...(resumedFrom ? { resumedFrom } : {}),
       ...(outcome.kind === 'interrupted' ? { interruptedBy: outcome.signal } : {}),
@@ -379,6 +374,26 @@ async function trainRun(
     learn.dispose();
     model.dispose();
   }
+}
+
+/** What a run cost and on how many items: the time, memory and size fields of its summary. */
+function costs(
+  prepared: Prepared,
+  totalSeconds: number,
+  cpu: NodeJS.CpuUsage,
+): Pick<
+  FitSummary,
+  'totalSeconds' | 'cpuSeconds' | 'maxRssMb' | 'loadSeconds' | 'trainItems' | 'validItems'
+> {
+  const { data } = prepared;
+  return {
+    totalSeconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    loadSeconds: prepared.loadSeconds,
+    trainItems: data.train.length * data.train.batchSize,
+    validItems: data.valid.size,
+  };
 }
 
 /** Trains `learn` with the schedule `spec` names (continuing its unfinished run when `resume`). */
@@ -664,12 +679,7 @@ export async function runFineTune(opts: FineTuneCommandOptions, out: Output): Pr
       validLoss: result.validLoss,
       trainLoss: epochs.at(-1)?.trainLoss ?? Number.NaN,
       epochs,
-      totalSeconds,
-      cpuSeconds: (cpu.user + cpu.system) / 1e6,
-      maxRssMb: process.resourceUsage().maxRSS / 1024,
-      loadSeconds: prepared.loadSeconds,
-      trainItems: data.train.length * data.train.batchSize,
-      validItems: data.valid.size,
+      ...costs(prepared, totalSeconds, cpu),
     } satisfies FitSummary);
   } finally {
     learn.dispose();

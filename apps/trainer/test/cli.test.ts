@@ -111,15 +111,13 @@ describe('onecycle fit --json', () => {
   });
 });
 
-describe('onecycle fit: schedules, optimizers, clipping and accumulation', () => {
-  const common = ['--bs', '32', '--seed', '0', '--data', '', '--backend', 'wasm', '--out', '', '--json'];
-  const withData = (args: string[]) => {
-    const c = [...common];
-    c[5] = data.dir;
-    c[9] = out;
-    return [...args, ...c];
-  };
+/** `args` on the MNIST_SAMPLE subset, batch size 32, seed 0, WASM, JSON output. */
+const withData = (args: string[]) => [
+  ...args,
+  ...['--bs', '32', '--seed', '0', '--data', data.dir, '--backend', 'wasm', '--out', out, '--json'],
+];
 
+describe('onecycle fit: schedules, optimizers, clipping and accumulation', () => {
   test('--schedule flat-cos --grad-clip 1 --accum 2 trains and names the run', () => {
     const r = run(
       withData([
@@ -184,22 +182,7 @@ describe('onecycle fit: schedules, optimizers, clipping and accumulation', () =>
 
 describe('onecycle fine-tune', () => {
   test('fine-tunes the pretrained backbone on an image folder', () => {
-    const r = run([
-      'fine-tune',
-      '--data',
-      data.dir,
-      '--epochs',
-      '1',
-      '--lr',
-      '1e-2',
-      '--bs',
-      '32',
-      '--backend',
-      'wasm',
-      '--out',
-      out,
-      '--json',
-    ]);
+    const r = run(withData(['fine-tune', '--epochs', '1', '--lr', '1e-2']));
     expect(r.status, r.stderr).toBe(0);
     const result = lastJsonLine(r.stdout) as {
       name: string;
