@@ -72,6 +72,31 @@ describe('GradientAccumulation in the Learner', () => {
     for (const m of [m64, m32, m32b]) m.dispose();
   });
 
+  it('a run with accumulation stopped mid-epoch resumes where it stopped (same losses, same weights)', async () => {
+    const acc = () => new GradientAccumulation(2);
+    const full = new Learner(data, seedModel(7));
+    await full.fitOneCycle(1, 5e-2, { callbacks: [acc()] });
+    const m = seedModel(7);
+    const part = new Learner(data, m);
+    const stop: Callback = {
+      onBatchEnd: (s) => {
+        if (s.iteration === 1) s.stopTraining = true;
+      },
+    };
+    await part.fitOneCycle(1, 5e-2, { callbacks: [acc(), stop] });
+    expect(part.runPosition).toMatchObject({ batch: 2, iteration: 2, nBatches: data.train.length / 2 });
+    const bytes = part.saveState();
+    const m2 = seedModel(8);
+    const resumed = new Learner(data, m2);
+    resumed.loadState(bytes);
+    const r = await resumed.fitOneCycle(1, 5e-2, { callbacks: [acc()] });
+    expect(r.iterations).toBe(data.train.length / 2 - 2);
+    expect(resumed.recorder.losses).toEqual(full.recorder.losses.slice(2));
+    expect(maxAbsDiff(weights(resumed), weights(full))).toBe(0);
+    for (const l of [full, part, resumed]) l.dispose();
+    for (const mm of [m, m2, full.model as ReturnType<typeof seedModel>]) mm.dispose();
+  });
+
   it('fit and lrFind count optimizer steps too, and the tensor count stays flat', async () => {
     const model = seedModel(2);
     const learn = new Learner(data, model);
