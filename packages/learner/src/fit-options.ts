@@ -110,7 +110,7 @@ export interface FineTuneOptions extends Omit<FitOptions, 'resume'> {
  * ```
  */
 export interface FitFlatCosOptions extends FitOptions {
-  /** Fraction of the steps at the constant learning rate, in [0, 1) (default 0.75). */
+  /** Fraction of the steps at the constant learning rate, in (0, 1) (default 0.75). */
   pctStart?: number;
   /** The final learning rate is `lr / divFinal` (default 1e5). */
   divFinal?: number;

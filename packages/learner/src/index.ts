@@ -18,7 +18,6 @@ export type {
   FitSgdrOptions,
   LrFindOptions,
 } from './fit-options.js';
-export { flatCosSchedule, sgdrCycleEpochs, sgdrSchedule } from './fit-schedules.js';
 export { Lamb, type LambOptions, lamb } from './lamb.js';
 export { Learner } from './learner.js';
 export type { LearnerOptions, SaveOptions } from './learner-options.js';

@@ -1,4 +1,12 @@
 import {
+  constant,
+  flatCos,
+  HYPERPARAMETER_NAMES,
+  hyperparams,
+  perGroup as perGroupSchedule,
+  sgdr,
+} from '@onecycle/annealing';
+import {
   type Callback,
   ParamScheduler,
   Recorder,
@@ -20,7 +28,6 @@ import type {
   FitSgdrOptions,
   LrFindOptions,
 } from './fit-options.js';
-import { flatCosSchedule, sgdrCycleEpochs, sgdrSchedule } from './fit-schedules.js';
 import { createOptimizer, freezeLayerGroups } from './layer-groups.js';
 import { DEFAULT_LR, type LearnerOptions, type SaveOptions } from './learner-options.js';
 import { nodeFiles, packLearnerState, takeSnapshot, unpackLearnerState } from './learner-state.js';
@@ -208,7 +215,11 @@ export class Learner {
       config: { kind: 'fit', nEpochs: epochs, lr: lrs, wd },
       lrs,
       wd,
-      schedulers: [],
+      schedulers: [
+        new ParamScheduler(
+          hyperparams({ lr: constant(lrs, epochs * learnerStepsPerEpoch(this, options.callbacks)) }),
+        ),
+      ],
       options,
     });
   }
@@ -295,12 +306,14 @@ export class Learner {
     const pctStart = options.pctStart ?? 0.75;
     const divFinal = options.divFinal ?? 1e5;
     const totalSteps = epochs * learnerStepsPerEpoch(this, options.callbacks);
-    const schedule = flatCosSchedule(lrs, totalSteps, pctStart, divFinal);
+    const lrSchedule = perGroupSchedule(
+      lrs.map((lrMax) => flatCos({ lrMax, totalSteps, pctStart, finalDiv: divFinal })),
+    );
     return runFit(this, this.runState, {
       config: { kind: 'fitFlatCos', nEpochs: epochs, lr: lrs, wd, pctStart, divFinal },
       lrs,
       wd,
-      schedulers: [new ParamScheduler(schedule)],
+      schedulers: [new ParamScheduler(hyperparams({ lr: lrSchedule }))],
       options,
     });
   }
@@ -326,17 +339,26 @@ export class Learner {
     options: FitSgdrOptions = {},
   ): Promise<FitResult> {
     const cycleMult = options.cycleMult ?? 2;
-    const epochs = sgdrCycleEpochs(nCycles, cycleLen, cycleMult).reduce((a, b) => a + b, 0);
+    for (const [name, v] of [
+      ['nCycles', nCycles],
+      ['cycleLen', cycleLen],
+      ['cycleMult', cycleMult],
+    ] as const) {
+      if (!Number.isInteger(v) || v < 1)
+        throw new RangeError(`fitSgdr: ${name} must be an integer ≥ 1, got ${v}`);
+    }
+    let epochs = 0;
+    for (let i = 0; i < nCycles; i++) epochs += cycleLen * cycleMult ** i;
     const n = this.layerGroups().length;
     const lrs = lrRange(lrMax, n);
     const wd = perGroup('wd', options.wd ?? this.wd, n);
-    const steps = learnerStepsPerEpoch(this, options.callbacks);
-    const schedule = sgdrSchedule(lrs, steps, nCycles, cycleLen, cycleMult);
+    const cycleSteps = cycleLen * learnerStepsPerEpoch(this, options.callbacks);
+    const lr = perGroupSchedule(lrs.map((lrMax) => sgdr({ lrMax, cycleSteps, cycles: nCycles, cycleMult })));
     return runFit(this, this.runState, {
       config: { kind: 'fitSgdr', nEpochs: epochs, lrMax: lrs, wd, nCycles, cycleLen, cycleMult },
       lrs,
       wd,
-      schedulers: [new ParamScheduler(schedule)],
+      schedulers: [new ParamScheduler(hyperparams({ lr }))],
       options,
     });
   }
@@ -363,7 +385,7 @@ export class Learner {
     const startLr = lrRange(finderOptions.startLr ?? 1e-7, n);
     const { position, loadedRun } = this.runState;
     const opt = this.optimizer;
-    const hypers = (['lr', 'mom', 'beta', 'wd'] as const).map((h) => [h, opt.get(h)] as const);
+    const hypers = HYPERPARAMETER_NAMES.map((h) => [h, opt.get(h)] as const);
     try {
       await runFit(this, this.runState, {
         config: { kind: 'lrFind', nEpochs: epochs },

@@ -1,6 +1,7 @@
 """Prints the reference learning rates of packages/learner/test/fit-schedules.test.ts (PyTorch 1.13).
 
-The learning rate of every training step (one scheduler step per batch), from:
+The learning rate of every training step (one scheduler step per batch; the test's data has 8
+batches per epoch), from:
 - flat-cos: SequentialLR(ConstantLR(factor=1), CosineAnnealingLR(T_max, eta_min=lr/div_final)) with
   the milestone at pct_start of the steps — fastai v2's fit_flat_cos;
 - SGDR: CosineAnnealingWarmRestarts(T_0=cycle_len*steps_per_epoch, T_mult=cycle_mult, eta_min=0) —
@@ -53,6 +54,7 @@ def sgdr(n_cycles, cycle_len, steps_per_epoch, cycle_mult, lr):
 
 
 print("// PyTorch", torch.__version__)
-print("flatCos20:", json.dumps(flat_cos(20, 0.01, 0.75, 1e5)) + ",")
-print("sgdr3x1x4mult2:", json.dumps(sgdr(3, 1, 4, 2, 0.01)) + ",")
-print("sgdr2x2x3mult1:", json.dumps(sgdr(2, 2, 3, 1, 0.01)) + ",")
+# fitFlatCos(2, 0.01, { pctStart: 0.5 }): 16 steps, 8 flat.
+print("flatCos2x8pct05:", json.dumps(flat_cos(16, 0.01, 0.5, 1e5)) + ",")
+# fitSgdr(2, 1, 0.01) (cycleMult 2): cycles of 8 and 16 steps.
+print("sgdr2x1x8mult2:", json.dumps(sgdr(2, 1, 8, 2, 0.01)) + ",")
