@@ -35,8 +35,10 @@ export interface ReduceLROnPlateauOptions {
  * PyTorch's `ReduceLROnPlateau` (fastai's `ReduceLROnPlateau` callback): after more than `patience`
  * epochs without an improvement (by `threshold`, relative or absolute) every group's learning rate
  * becomes `max(lr·factor, minLr)`, then `cooldown` epochs pass before bad epochs count again.
- * Epochs without the value (validation skipped) are not counted. For runs at a constant learning
- * rate (`fit`): a schedule would set the rate again at the next batch.
+ * Epochs without the value (validation skipped) are not counted. The reduction is a factor on the
+ * learning rate the optimizer otherwise has: when a schedule sets the rate every batch (the
+ * Learner's `fit` runs a constant one), the factor is applied again before each training batch —
+ * at a constant rate this is PyTorch's sequence exactly.
  *
  * @example
  * ```ts
@@ -68,6 +70,12 @@ export class ReduceLROnPlateau implements Callback {
   cooldownCounter = 0;
   /** The epochs at which the learning rate was reduced in this run. */
   readonly reductions: number[] = [];
+  /** Per group, the product of the reductions so far (empty before the first). */
+  private scale: number[] = [];
+  /** Per group, the learning rate before the reductions (what the optimizer or a schedule set). */
+  private base: number[] = [];
+  /** The learning rates this callback set last. */
+  private written: number[] | undefined;
 
   /**
    * @param options - Monitor, mode, patience, factor, minLr, threshold, cooldown.
@@ -139,6 +147,21 @@ export class ReduceLROnPlateau implements Callback {
     this.numBadEpochs = 0;
     this.cooldownCounter = 0;
     this.reductions.length = 0;
+    this.scale = [];
+    this.base = [];
+    this.written = undefined;
+  }
+
+  /**
+   * Before a training batch, applies the reductions again if something (a schedule) set the
+   * learning rate since.
+   * @example
+   * ```ts
+   * plateau.onBatchBegin(state);
+   * ```
+   */
+  onBatchBegin(state: TrainState): void {
+    if (state.train && this.scale.length > 0) this.apply(state);
   }
 
   /**
@@ -167,22 +190,51 @@ export class ReduceLROnPlateau implements Callback {
     }
   }
 
-  private reduce(state: TrainState): void {
-    const opt = state.host.opt;
-    const lrs = opt.get('lr');
-    const mins = typeof this.minLr === 'number' ? lrs.map(() => this.minLr as number) : [...this.minLr];
-    if (mins.length !== lrs.length) {
+  /** The lower bounds, one per group. */
+  private mins(nGroups: number): number[] {
+    const mins =
+      typeof this.minLr === 'number' ? new Array<number>(nGroups).fill(this.minLr) : [...this.minLr];
+    if (mins.length !== nGroups) {
       throw new RangeError(
-        `ReduceLROnPlateau: minLr has ${mins.length} values, the optimizer ${lrs.length} parameter groups`,
+        `ReduceLROnPlateau: minLr has ${mins.length} values, the optimizer ${nGroups} parameter groups`,
       );
     }
-    const next = lrs.map((lr, i) => {
-      const reduced = Math.max(lr * this.factor, mins[i]!);
-      return lr - reduced > this.eps ? reduced : lr;
+    return mins;
+  }
+
+  /** Notes the unreduced rates (unless the current ones are this callback's own). */
+  private readBase(lrs: number[]): void {
+    const own = this.written !== undefined && lrs.every((lr, i) => lr === this.written![i]);
+    if (!own) this.base = lrs;
+  }
+
+  /** Sets `max(base·scale, minLr)` per group. */
+  private apply(state: TrainState): void {
+    const opt = state.host.opt;
+    const lrs = opt.get('lr');
+    this.readBase(lrs);
+    const mins = this.mins(lrs.length);
+    const target = this.base.map((b, i) => Math.max(b * this.scale[i]!, mins[i]!));
+    if (target.some((lr, i) => lr !== lrs[i])) opt.set('lr', target);
+    this.written = target;
+  }
+
+  private reduce(state: TrainState): void {
+    const lrs = state.host.opt.get('lr');
+    this.readBase(lrs);
+    const mins = this.mins(lrs.length);
+    if (this.scale.length === 0) this.scale = lrs.map(() => 1);
+    let reduced = false;
+    this.scale = this.scale.map((s, i) => {
+      const now = Math.max(this.base[i]! * s, mins[i]!);
+      const next = Math.max(this.base[i]! * s * this.factor, mins[i]!);
+      if (now - next <= this.eps) return s;
+      reduced = true;
+      return s * this.factor;
     });
-    if (next.some((lr, i) => lr !== lrs[i])) {
-      opt.set('lr', next);
+    if (reduced) {
       this.reductions.push(state.epoch);
+      this.apply(state);
     }
   }
 }
