@@ -9,7 +9,8 @@ import {
   CONV_KERNELS_WASM_BASE64,
 } from '../src/generated/conv-kernels-wasm.js';
 import { setupBackend } from '../src/index.js';
-import { convGeometry, SimdConv } from '../src/kernels/simd-conv.js';
+import { convGeometry } from '../src/kernels/conv-geometry.js';
+import { SimdConv } from '../src/kernels/simd-conv.js';
 import { onBackend, randomValues, relativeError } from './helpers.js';
 
 type Shape4 = [number, number, number, number];

@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import { batchNormForward, batchNormGrad } from './simd-batch-norm.js';
 import { SimdConv } from './simd-conv.js';
 import type { WasmHeapBackend } from './wasm-kernel-calls.js';
 
@@ -35,7 +36,7 @@ function tooLarge(what: string, info: tf.TensorInfo): never {
  * ```
  */
 export function makeBatchNormTrainKernels(backendName: string): tf.KernelConfig[] {
-  const simd = () => SimdConv.load()!;
+  const heap = () => SimdConv.load()!.heap;
   const paramsGrads = new Map<object, { values: Float32Array; uses: number }>();
   const view = (wasm: WasmHeapBackend, info: tf.TensorInfo | undefined) => wasm.typedArrayFromHeap(info!);
   /** Runs the gradient pass; returns dx's TensorInfo and the parameters' gradients. */
@@ -44,7 +45,8 @@ export function makeBatchNormTrainKernels(backendName: string): tf.KernelConfig[
     const c = x.shape[x.shape.length - 1]!;
     const dx = wasm.makeOutput([...x.shape], 'float32');
     const params = new Float32Array(2 * c);
-    const done = simd().batchNormGrad(
+    const done = batchNormGrad(
+      heap(),
       view(wasm, inputs.dy),
       view(wasm, x),
       c,
@@ -71,7 +73,8 @@ export function makeBatchNormTrainKernels(backendName: string): tf.KernelConfig[
         const y = wasm.makeOutput([...x!.shape], 'float32');
         const mean = wasm.makeOutput([c], 'float32');
         const variance = wasm.makeOutput([c], 'float32');
-        const done = simd().batchNormForward(
+        const done = batchNormForward(
+          heap(),
           view(wasm, x),
           c,
           view(wasm, weight),

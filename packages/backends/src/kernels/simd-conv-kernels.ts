@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { convGeometry, SimdConv } from './simd-conv.js';
+import { convGeometry } from './conv-geometry.js';
+import { SimdConv } from './simd-conv.js';
 import { type KernelCall, type WasmHeapBackend, withScratch } from './wasm-kernel-calls.js';
 
 type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
