@@ -119,8 +119,12 @@ describe('SimdConv kernels (the WebAssembly SIMD convolutions)', () => {
     for (const e of err) expect(e).toBeLessThan(1e-5);
   });
 
-  it('load under Node (WebAssembly SIMD is available)', () => {
-    expect(SimdConv.load()).toBeDefined();
+  it('load under Node (WebAssembly SIMD is available), the fused multiply-add build on every thread count', () => {
+    // Node 20 has relaxed SIMD off by default: the loader turns it on for the process before compiling.
+    expect(SimdConv.load()?.instructions).toBe('relaxed-simd');
+    SimdConv.useThreads(2);
+    expect(SimdConv.load()?.instructions).toBe('relaxed-simd');
+    SimdConv.useThreads(1);
   });
 
   it('use a kept patch matrix only for the geometry it was made for', () => {

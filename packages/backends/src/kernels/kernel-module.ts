@@ -1,5 +1,6 @@
 import {
   CONV_KERNELS_RELAXED_WASM_BASE64,
+  CONV_KERNELS_SHARED_RELAXED_WASM_BASE64,
   CONV_KERNELS_SHARED_WASM_BASE64,
   CONV_KERNELS_WASM_BASE64,
 } from '../generated/conv-kernels-wasm.js';
@@ -87,21 +88,36 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
 }
 
 /**
- * The build to run: for one thread the fused multiply-add build where the engine validates it, else
- * plain SIMD; for threads (`shared`) the shared-memory build. `undefined` where the engine lacks
- * WebAssembly SIMD (or, for `shared`, the threads proposal).
+ * Node 20 has relaxed SIMD behind `--experimental-wasm-relaxed-simd` (on by default from Node 22): when
+ * `bytes` (a relaxed-SIMD build) does not validate, sets that flag for this process (V8 reads it when
+ * it next compiles WebAssembly) and validates again. Outside Node, or where that does not help, false.
+ */
+function enableRelaxedSimd(bytes: Uint8Array<ArrayBuffer>): boolean {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const v8 = proc?.getBuiltinModule?.('node:v8') as
+    | { setFlagsFromString?: (flags: string) => void }
+    | undefined;
+  if (v8?.setFlagsFromString == null) return false;
+  v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+  return WebAssembly.validate(bytes);
+}
+
+/**
+ * The build to run: the fused multiply-add build where the engine validates it (under Node 20 after
+ * turning relaxed SIMD on, see {@link enableRelaxedSimd}), else plain SIMD; `shared` picks the builds
+ * for a shared memory (threads). `undefined` where the engine lacks WebAssembly SIMD (or, for `shared`,
+ * the threads proposal).
  */
 export function kernelBuild(shared: boolean): KernelBuild | undefined {
   if (typeof WebAssembly !== 'object') return undefined; // some locked-down pages
-  const candidates: [string, KernelInstructions][] = shared
-    ? [[CONV_KERNELS_SHARED_WASM_BASE64, 'simd128']]
-    : [
-        [CONV_KERNELS_RELAXED_WASM_BASE64, 'relaxed-simd'],
-        [CONV_KERNELS_WASM_BASE64, 'simd128'],
-      ];
-  for (const [text, instructions] of candidates) {
-    const bytes = decodeBase64(text);
-    if (WebAssembly.validate(bytes)) return { module: new WebAssembly.Module(bytes), instructions, shared };
+  const relaxed = decodeBase64(
+    shared ? CONV_KERNELS_SHARED_RELAXED_WASM_BASE64 : CONV_KERNELS_RELAXED_WASM_BASE64,
+  );
+  if (WebAssembly.validate(relaxed) || enableRelaxedSimd(relaxed)) {
+    return { module: new WebAssembly.Module(relaxed), instructions: 'relaxed-simd', shared };
   }
-  return undefined;
+  const plain = decodeBase64(shared ? CONV_KERNELS_SHARED_WASM_BASE64 : CONV_KERNELS_WASM_BASE64);
+  return WebAssembly.validate(plain)
+    ? { module: new WebAssembly.Module(plain), instructions: 'simd128', shared }
+    : undefined;
 }
