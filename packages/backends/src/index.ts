@@ -1,7 +1,6 @@
 import { registerWasmTrainingKernels } from './kernels/register-wasm-training-kernels.js';
 import { registerAllGradients } from './register-gradients.js';
 
-export { BATCH_NORM_TRAIN_KERNEL_NAMES } from './kernels/batch-norm-train.js';
 export { type ConvGeometry, convGeometry } from './kernels/conv-geometry.js';
 export {
   registerWasmTrainingKernels,
@@ -9,7 +8,6 @@ export {
   WASM_TRAINING_KERNELS,
 } from './kernels/register-wasm-training-kernels.js';
 export { SimdConv } from './kernels/simd-conv.js';
-export { CONV2D_BIAS_ACT_KERNEL_NAMES } from './kernels/simd-conv-kernels.js';
 export { gradientKernelNames, registerAllGradients } from './register-gradients.js';
 export {
   BACKEND_KINDS,
