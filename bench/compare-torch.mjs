@@ -4,8 +4,8 @@
 //
 // Cases:
 //  - MNIST_SAMPLE (3s and 7s, 12,396 training images): simpleCnn([3,16,16,2]), fitOneCycle(2, 5e-2),
-//    against ../shared/bench/peer_torch.py.
-//  - the whole MNIST (10 classes, 60,000 training images, ../shared/data/mnist): simpleCnn([3,16,16,10]),
+//    against bench/peer_torch.py.
+//  - the whole MNIST (10 classes, 60,000 training images, @onecycle/mnist's idx files): simpleCnn([3,16,16,10]),
 //    fitOneCycle(1, 5e-2) — one epoch, to keep the run short — against bench/peer_torch_mnist.py.
 // For each: seconds per epoch, images per second, CPU seconds per epoch, load time cold and warm, peak
 // RSS, accuracy; ours/PyTorch ratios against the peer on 2 threads and on 1 thread (our WASM runs on
@@ -66,9 +66,9 @@ if (peerThreads.some((t) => !Number.isInteger(t) || t < 1)) {
 }
 
 const python = '/usr/bin/python3';
-const samplePeer = resolve(root, '../shared/bench/peer_torch.py');
+const samplePeer = join(root, 'bench/peer_torch.py');
 const mnistPeer = join(root, 'bench/peer_torch_mnist.py');
-const mnistDir = resolve(root, '../shared/data/mnist');
+const mnistDir = join(root, 'packages/mnist/data');
 const sampleArchive = join(root, 'packages/mnist-sample/data/mnist_sample.tgz');
 const cli = join(root, 'apps/trainer/dist/cli.js');
 if (!existsSync(cli)) {

@@ -30,6 +30,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { workspaceFolders } from './workspace-folders.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const args = new Set(process.argv.slice(2));
@@ -144,14 +145,9 @@ const scratch = mkdtempSync(join(tmpdir(), 'onecycle-pack-check-'));
   for (const f of ['package.json', 'pnpm-workspace.yaml', '.changeset/config.json']) {
     cpSync(join(root, f), join(copy, f), { recursive: true });
   }
-  for (const group of ['packages', 'apps']) {
-    if (!existsSync(join(root, group))) continue;
-    for (const d of readdirSync(join(root, group))) {
-      const src = join(root, group, d, 'package.json');
-      if (!existsSync(src)) continue;
-      mkdirSync(join(copy, group, d), { recursive: true });
-      cpSync(src, join(copy, group, d, 'package.json'));
-    }
+  for (const dir of workspaceFolders(root)) {
+    mkdirSync(join(copy, dir), { recursive: true });
+    cpSync(join(root, dir, 'package.json'), join(copy, dir, 'package.json'));
   }
   writeFileSync(join(copy, '.gitignore'), 'node_modules\n');
   symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'), 'dir');

@@ -4,11 +4,11 @@ import { type EpochRecord, ProgressReporter, type RecorderData } from '@onecycle
 import { accuracy, Learner } from '@onecycle/learner';
 import type { LRFindResult } from '@onecycle/lr-finder';
 import { type Module, resnet, simpleCnn } from '@onecycle/models';
+import { writeFileAtomic } from '@onecycle/models/node';
 import type { OneCycleVariant } from '@onecycle/one-cycle';
 import { ImageDataBunch, URLs, untarData } from '@onecycle/vision-data';
 import type { Output } from './output.js';
 import { svgToPng } from './render-png.js';
-import { writeFileAtomic } from './write-file-atomic.js';
 
 /** Options every command takes. */
 export interface CommonOptions {

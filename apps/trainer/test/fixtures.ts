@@ -1,11 +1,10 @@
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { mnistFiles } from '@onecycle/mnist';
+import { mnistSampleArchive } from '@onecycle/mnist-sample';
 import { x as extract } from 'tar';
-
-const archive = fileURLToPath(new URL('../../../../shared/data/mnist_sample.tgz', import.meta.url));
 
 /**
  * Extracts MNIST_SAMPLE once and copies the first `perClass` training and `validPerClass`
@@ -16,7 +15,7 @@ export async function mnistSubset(
   validPerClass: number,
 ): Promise<{ dir: string; cleanup: () => void }> {
   const root = mkdtempSync(join(tmpdir(), 'onecycle-trainer-test-'));
-  await extract({ file: archive, cwd: root });
+  await extract({ file: mnistSampleArchive, cwd: root });
   const full = join(root, 'mnist_sample');
   const dir = join(root, 'subset');
   for (const [split, n] of [
@@ -34,24 +33,23 @@ export async function mnistSubset(
   return { dir, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
 
-const mnistDir = fileURLToPath(new URL('../../../../shared/data/mnist/', import.meta.url));
-
 /**
- * Writes the first `nTrain` training and `nTest` test images of the whole MNIST (with their labels)
- * as uncompressed idx files into a fresh folder, named as MNIST names them.
+ * Writes the first `nTrain` training and `nTest` test images of the whole MNIST shipped in
+ * `@onecycle/mnist` (with their labels) as uncompressed idx files into a fresh folder, named as
+ * MNIST names them.
  */
 export function mnistIdxSubset(nTrain: number, nTest: number): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'onecycle-trainer-idx-'));
-  for (const [split, n] of [
-    ['train', nTrain],
-    ['t10k', nTest],
+  for (const [split, n, images, labels] of [
+    ['train', nTrain, mnistFiles.trainImages, mnistFiles.trainLabels],
+    ['t10k', nTest, mnistFiles.testImages, mnistFiles.testLabels],
   ] as const) {
-    for (const [kind, dims, itemBytes] of [
-      ['images', 3, 28 * 28],
-      ['labels', 1, 1],
+    for (const [kind, dims, itemBytes, file] of [
+      ['images', 3, 28 * 28, images],
+      ['labels', 1, 1, labels],
     ] as const) {
       const name = `${split}-${kind}-idx${dims}-ubyte`;
-      const full = gunzipSync(readFileSync(join(mnistDir, `${name}.gz`)));
+      const full = gunzipSync(readFileSync(file.path));
       const header = Buffer.from(full.subarray(0, 4 + 4 * dims));
       header.writeUInt32BE(n, 4); // the item count is the first dimension
       const body = full.subarray(4 + 4 * dims, 4 + 4 * dims + n * itemBytes);

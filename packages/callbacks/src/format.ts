@@ -34,8 +34,24 @@ export function formatStat(value: number | string): string {
 }
 
 /**
+ * A cell's text shortened to `width` characters when it is a number that does not fit (written
+ * with an exponent, e.g. `1.2346e+6`, keeping as many digits as fit); other text is kept.
+ */
+function fitCell(text: string, width: number): string {
+  if (text.length <= width) return text;
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isFinite(v)) return text;
+  for (let digits = width; digits >= 0; digits--) {
+    const e = v.toExponential(digits);
+    if (e.length <= width) return e;
+  }
+  return text;
+}
+
+/**
  * Builds fastai's plain-text results table: the header names padded to at least 8 characters and
- * joined by two spaces; each value left-aligned in its column.
+ * joined by two spaces; each value left-aligned in its column. A number too wide for its column
+ * is written with an exponent so that the columns stay aligned (a diverging loss, say).
  *
  * @example
  * ```ts
@@ -82,6 +98,11 @@ export class ResultsTable {
     if (values.length !== this.columns.length) {
       throw new RangeError(`ResultsTable.row: expected ${this.columns.length} values, got ${values.length}`);
     }
-    return values.map((v, i) => formatStat(v).padEnd(this.columns[i]!.length + 2)).join('');
+    return values
+      .map((v, i) => {
+        const width = this.columns[i]!.length;
+        return `${fitCell(formatStat(v), width).padEnd(width)}  `;
+      })
+      .join('');
   }
 }

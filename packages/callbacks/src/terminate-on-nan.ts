@@ -27,6 +27,11 @@ export class TerminateOnNaN implements Callback {
   readonly order = -5;
   /** The message of the last stop, if any. */
   message: string | undefined;
+  /**
+   * Where the last stop happened, if any: the epoch and the batch within it (0-based, as in
+   * `TrainState`), the iteration and the loss.
+   */
+  stoppedAt: { epoch: number; batch: number; iteration: number; loss: number } | undefined;
 
   /**
    * Checks the loss of the batch before the optimizer step.
@@ -41,6 +46,12 @@ export class TerminateOnNaN implements Callback {
     this.message =
       `loss became ${what} at iteration ${state.iteration} ` +
       `(epoch ${state.epoch}, batch ${state.numBatch}) with lr ${lrText(state)}`;
+    this.stoppedAt = {
+      epoch: state.epoch,
+      batch: state.numBatch,
+      iteration: state.iteration,
+      loss: state.lastLoss,
+    };
     state.skipStep = true;
     state.stopEpoch = true;
     state.stopTraining = true;
@@ -49,7 +60,7 @@ export class TerminateOnNaN implements Callback {
   }
 
   /**
-   * Forgets the previous message.
+   * Forgets the previous stop.
    * @example
    * ```ts
    * cb.onTrainBegin();
@@ -57,5 +68,6 @@ export class TerminateOnNaN implements Callback {
    */
   onTrainBegin(): void {
     this.message = undefined;
+    this.stoppedAt = undefined;
   }
 }

@@ -51,6 +51,7 @@ describe('TerminateOnNaN', () => {
     });
     expect(res.stopReason).toBe('loss became NaN at iteration 13 (epoch 1, batch 3) with lr 0.5');
     expect(cb.message).toBe(res.stopReason);
+    expect(cb.stoppedAt).toEqual({ epoch: 1, batch: 3, iteration: 13, loss: Number.NaN });
     expect(steps).toBe(13);
     expect(validations).toBe(1);
     expect(res.iterations).toBe(14);
@@ -198,6 +199,26 @@ describe('format helpers', () => {
       '0         0.200000    0.100000    0.970000  00:03     ',
     );
     expect(() => t.row([1])).toThrow(/expected 5 values/);
+  });
+  it('keeps every column where its header starts, whatever the values (large losses, --lr 10)', () => {
+    const t = new ResultsTable(['epoch', 'train_loss', 'valid_loss', 'accuracy', 'time']);
+    const header = t.header();
+    const starts = ['epoch', 'train_loss', 'valid_loss', 'accuracy', 'time'].map((n) => header.indexOf(n));
+    for (const values of [
+      [1, 1234567.891234, 98765.4321, 0.5, '00:01'],
+      [12345, 3.5e12, Number.POSITIVE_INFINITY, '1.000000', '1:02:05'],
+      [2, -4321.123456, -0.000001, 123.456789, '00:03'],
+    ]) {
+      const row = t.row(values);
+      const cellStarts = [...row.matchAll(/(?<=^|\s)\S/g)].map((m) => m.index);
+      expect(cellStarts, row).toEqual(starts);
+      const cells = row.trim().split(/\s+/).slice(1, 4).map(Number);
+      // Shortened, not changed: each number keeps its value to the digits shown.
+      cells.forEach((c, i) => {
+        const v = Number(values[i + 1]);
+        if (Number.isFinite(v)) expect(Math.abs(c - v) / Math.max(Math.abs(v), 1e-6)).toBeLessThan(1e-3);
+      });
+    }
   });
 });
 

@@ -8,7 +8,7 @@ import {
 } from '@onecycle/models';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LearnerModel } from './model-contract.js';
-import type { Hyperparams, OptimizerState } from './optimizer.js';
+import { disposeOptimizerState, type Hyperparams, type OptimizerState } from './optimizer.js';
 import type { RunPosition } from './run-tracker.js';
 
 /**
@@ -59,7 +59,8 @@ export interface CheckpointMeta {
 
 /**
  * Encodes a model, an optimizer state and a description into one safetensors file (bytes).
- * Optimizer tensors are stored as `optimizer.<parameter>.<key>` in tfjs layout.
+ * Optimizer tensors are stored as `optimizer.<parameter>.<key>` in tfjs layout; `extra` metadata
+ * strings are stored beside the description.
  *
  * @example
  * ```ts
@@ -70,7 +71,13 @@ export function packCheckpoint(
   model: LearnerModel,
   optState: OptimizerState,
   meta: Omit<CheckpointMeta, 'format' | 'version' | 'weights' | 'optimizer'>,
+  extra: Readonly<Record<string, string>> = {},
 ): Uint8Array {
+  if (CHECKPOINT_METADATA_KEY in extra) {
+    throw new RangeError(
+      `packCheckpoint: the metadata key '${CHECKPOINT_METADATA_KEY}' is the learner's own`,
+    );
+  }
   const tensors = new Map<string, SafetensorsTensor>();
   const torch = model instanceof Module;
   if (torch) for (const [k, v] of torchStateDict(model)) tensors.set(k, v);
@@ -93,7 +100,7 @@ export function packCheckpoint(
     optimizer: { kind: optState.kind, hypers: optState.hypers, steps, keys },
     ...meta,
   };
-  return encodeSafetensors(tensors, { [CHECKPOINT_METADATA_KEY]: JSON.stringify(full) });
+  return encodeSafetensors(tensors, { ...extra, [CHECKPOINT_METADATA_KEY]: JSON.stringify(full) });
 }
 
 function toSafetensor(t: tf.Tensor): SafetensorsTensor {
@@ -136,7 +143,8 @@ export function readCheckpointMeta(bytes: Uint8Array, source = 'checkpoint'): Ch
 
 /**
  * Reads a learner checkpoint: puts the weights into `model` and returns the optimizer state (the
- * caller disposes its tensors) and the description. Errors name `source` and what does not fit.
+ * caller disposes its tensors) and the description. Errors name `source` and what does not fit;
+ * the model is changed only when every part of the file is valid.
  *
  * @example
  * ```ts
@@ -148,19 +156,31 @@ export function unpackCheckpoint(
   model: LearnerModel,
   source = 'checkpoint',
 ): { optState: OptimizerState; meta: CheckpointMeta } {
+  const { optState, meta, applyWeights } = readCheckpoint(bytes, model, source);
+  try {
+    applyWeights();
+  } catch (e) {
+    disposeOptimizerState(optState);
+    throw e;
+  }
+  return { optState, meta };
+}
+
+/**
+ * A checkpoint read and checked against `model` without changing it: its description (run
+ * position included), the optimizer state (the caller disposes its tensors) and a function that
+ * puts the weights into the model. Errors name `source`.
+ */
+export function readCheckpoint(
+  bytes: Uint8Array,
+  model: LearnerModel,
+  source: string,
+): { optState: OptimizerState; meta: CheckpointMeta; applyWeights: () => void } {
   const file = decodeSafetensors(bytes, source);
-  const raw = file.metadata[CHECKPOINT_METADATA_KEY];
-  if (raw === undefined) {
-    throw new Error(
-      `${source}: not a learner checkpoint (no '${CHECKPOINT_METADATA_KEY}' metadata); for plain weights use loadWeights`,
-    );
-  }
-  const meta = JSON.parse(raw) as CheckpointMeta;
-  if (meta.format !== 'onecycle-learner' || meta.version !== 1) {
-    throw new Error(`${source}: unsupported checkpoint format ${meta.format} version ${meta.version}`);
-  }
-  const names = [...model.parameters(), ...model.buffers()].map((p) => p.name);
-  const missing = names.filter((n) => !file.tensors.has(n));
+  const meta = parseMeta(file.metadata, source);
+  if (meta.run != null) checkRunPosition(meta.run, source);
+  const all = [...model.parameters(), ...model.buffers()];
+  const missing = all.map((p) => p.name).filter((n) => !file.tensors.has(n));
   if (missing.length > 0)
     throw new Error(`${source}: the checkpoint lacks model tensors ${missing.join(', ')}`);
   const torch = model instanceof Module;
@@ -169,26 +189,24 @@ export function unpackCheckpoint(
       `${source}: weights were saved in ${meta.weights} layout, the model needs ${torch ? 'torch' : 'tfjs'} layout`,
     );
   }
-  if (torch) deserializeWeights(model, bytes, { strict: false, source });
-  else {
-    const all = [...model.parameters(), ...model.buffers()];
+  if (!torch) {
     for (const p of all) {
       const t = file.tensors.get(p.name)!;
       if (!tf.util.arraysEqual([...t.shape], p.variable.shape)) {
         throw new RangeError(`${source}: ${p.name} has shape [${t.shape}], the model [${p.variable.shape}]`);
       }
     }
-    for (const p of all) {
-      const t = file.tensors.get(p.name)!;
-      tf.tidy(() => p.variable.assign(tf.tensor(t.data as Float32Array, p.variable.shape, 'float32')));
-    }
+  }
+  const opt = meta.optimizer;
+  if (opt == null || typeof opt.steps !== 'object' || opt.steps === null || typeof opt.keys !== 'object') {
+    throw new Error(`${source}: the checkpoint description has no optimizer steps and keys`);
   }
   const params: OptimizerState['params'] = {};
   try {
-    for (const [name, step] of Object.entries(meta.optimizer.steps)) {
+    for (const [name, step] of Object.entries(opt.steps)) {
       const tensors: Record<string, tf.Tensor> = {};
       params[name] = { step, tensors };
-      for (const k of meta.optimizer.keys[name] ?? []) {
+      for (const k of opt.keys[name] ?? []) {
         const t = file.tensors.get(`${OPT_PREFIX}${name}.${k}`);
         if (t === undefined) throw new Error(`${source}: optimizer state ${name}.${k} is missing`);
         tensors[k] = tf.tensor(t.data as Float32Array, [...t.shape], 'float32');
@@ -198,5 +216,42 @@ export function unpackCheckpoint(
     for (const p of Object.values(params)) tf.dispose(Object.values(p.tensors));
     throw e;
   }
-  return { optState: { kind: meta.optimizer.kind, hypers: meta.optimizer.hypers, params }, meta };
+  const applyWeights = (): void => {
+    if (torch) deserializeWeights(model, bytes, { strict: false, source });
+    else {
+      for (const p of all) {
+        const t = file.tensors.get(p.name)!;
+        tf.tidy(() => p.variable.assign(tf.tensor(t.data as Float32Array, p.variable.shape, 'float32')));
+      }
+    }
+  };
+  return { optState: { kind: opt.kind, hypers: opt.hypers, params }, meta, applyWeights };
+}
+
+const POSITION_COUNTS = ['nBatches', 'epoch', 'batch', 'iteration', 'smoothCount', 'epochLossCount'] as const;
+const POSITION_NUMBERS = ['smoothAvg', 'epochLossSum'] as const;
+
+function checkRunPosition(run: RunPosition, source: string): void {
+  const bad = (what: string): never => {
+    throw new Error(`${source}: the saved run position is not valid: ${what}`);
+  };
+  if (typeof run !== 'object') bad('not an object');
+  if (run.config == null || typeof run.config !== 'object' || typeof run.config.kind !== 'string') {
+    bad('config has no kind');
+  }
+  for (const k of POSITION_COUNTS) {
+    const v = run[k] as unknown;
+    if (!Number.isInteger(v) || (v as number) < 0)
+      bad(`${k} is ${JSON.stringify(v)}, expected an integer ≥ 0`);
+  }
+  for (const k of POSITION_NUMBERS) {
+    if (typeof run[k] !== 'number') bad(`${k} is ${JSON.stringify(run[k])}, expected a number`);
+  }
+  if (typeof run.finished !== 'boolean')
+    bad(`finished is ${JSON.stringify(run.finished)}, expected true or false`);
+  if (!Number.isInteger(run.config.nEpochs) || run.epoch > run.config.nEpochs || run.batch > run.nBatches) {
+    bad(
+      `epoch ${run.epoch}, batch ${run.batch} lie outside ${run.config.nEpochs} epochs of ${run.nBatches} batches`,
+    );
+  }
 }

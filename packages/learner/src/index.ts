@@ -7,13 +7,17 @@ export {
   unpackCheckpoint,
 } from './checkpoint.js';
 export * from './data-contract.js';
-export * from './learner.js';
+export type { FitOneCycleOptions, FitOptions, FitResult, LrFindOptions } from './fit-options.js';
+export { Learner } from './learner.js';
+export type { LearnerOptions, SaveOptions } from './learner-options.js';
 export * from './loss.js';
 export * from './lr-range.js';
 export * from './metrics.js';
 export * from './model-contract.js';
 export * from './opt-func.js';
 export * from './optimizer.js';
+export type { GetPredsOptions, Prediction } from './predictions.js';
 export * from './rmsprop.js';
 export type { RunConfig, RunPosition } from './run-tracker.js';
 export * from './sgd.js';
+export type { ValidationResult } from './validation.js';

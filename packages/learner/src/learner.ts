@@ -2,187 +2,33 @@ import {
   type Callback,
   ParamScheduler,
   Recorder,
-  runTrainingLoop,
   type Snapshot,
   type TrainingHost,
-  type TrainingLoopResult,
 } from '@onecycle/callbacks';
-import { LRFinder, type LRFinderOptions, type LRFindResult, lrFindEpochs } from '@onecycle/lr-finder';
-import { type OneCycleVariant, oneCycle } from '@onecycle/one-cycle';
-import * as tf from '@tensorflow/tfjs-core';
+import { LRFinder, type LRFindResult, lrFindEpochs } from '@onecycle/lr-finder';
+import { oneCycle } from '@onecycle/one-cycle';
+import type * as tf from '@tensorflow/tfjs-core';
 import { adam } from './adam.js';
-import { packCheckpoint, readCheckpointMeta, unpackCheckpoint } from './checkpoint.js';
-import type { LearnerBatch, LearnerData, LearnerDataLoader } from './data-contract.js';
+import type { LearnerData, LearnerDataLoader } from './data-contract.js';
+import { checkEpochs, type RunState, runFit } from './fit-loop.js';
+import type { FitOneCycleOptions, FitOptions, FitResult, LrFindOptions } from './fit-options.js';
+import { createOptimizer, freezeLayerGroups } from './layer-groups.js';
+import { DEFAULT_LR, type LearnerOptions, type SaveOptions } from './learner-options.js';
+import { nodeFiles, packLearnerState, takeSnapshot, unpackLearnerState } from './learner-state.js';
 import { crossEntropy, type LossFunc } from './loss.js';
 import { type LrSpec, lrRange } from './lr-range.js';
 import { type MetricFunc, metricName } from './metrics.js';
 import type { LearnerModel, LearnerParameter } from './model-contract.js';
 import type { OptFunc } from './opt-func.js';
-import { disposeOptimizerState, type Optimizer, type OptParam, perGroup } from './optimizer.js';
-import { type RunConfig, type RunPosition, RunTracker } from './run-tracker.js';
-
-/** fastai v1's `defaults.lr`: `slice(3e-3)`. */
-const DEFAULT_LR: LrSpec = { stop: 3e-3 };
-
-/**
- * Options of {@link Learner}. Defaults are fastai v1's.
- *
- * @example
- * ```ts
- * const opts: LearnerOptions = { metrics: [accuracy], wd: 1e-2, optFunc: adam({ betas: [0.9, 0.99] }) };
- * ```
- */
-export interface LearnerOptions {
-  /** The loss (default {@link crossEntropy}). */
-  lossFunc?: LossFunc;
-  /** Metrics computed on the validation set after every epoch (default none). */
-  metrics?: readonly MetricFunc[];
-  /** Builds the optimizer (default `adam({ betas: [0.9, 0.99] })`). */
-  optFunc?: OptFunc;
-  /** Weight decay (default 1e-2), or one per layer group. */
-  wd?: number | readonly number[];
-  /** Decoupled weight decay (default true); false adds `wd·p` to the gradient. */
-  trueWd?: boolean;
-  /** Weight decay on batch-norm parameters and biases too (default true). */
-  bnWd?: boolean;
-  /** Keep batch-norm parameters of frozen layer groups trainable (default true). */
-  trainBn?: boolean;
-  /** Callbacks used by every fit (the Recorder is always there). */
-  callbacks?: readonly Callback[];
-  /**
-   * Recorded with checkpoints for reference. Model initialisation takes its own seed and data
-   * shuffling the data loader's seed per epoch; the learner itself draws no random numbers
-   * (dropout masks come from the model's seeded layers).
-   */
-  seed?: number;
-}
-
-/**
- * Options of {@link Learner.fit}.
- *
- * @example
- * ```ts
- * await learn.fit(1, 1e-3, { wd: 0, callbacks: [new TerminateOnNaN()] });
- * ```
- */
-export interface FitOptions {
-  /** Weight decay for this run (default: the learner's `wd`). */
-  wd?: number | readonly number[];
-  /** Extra callbacks for this run only. */
-  callbacks?: readonly Callback[];
-  /**
-   * Continue an unfinished run with the same arguments (after {@link Learner.load} or a stopped
-   * run) instead of starting over. Default: resume only a run restored by `load`/`loadState`
-   * whose arguments match; `true` requires a run to resume; `false` always starts afresh.
-   */
-  resume?: boolean;
-}
-
-/**
- * Options of {@link Learner.fitOneCycle}: fastai v1's `fit_one_cycle` arguments.
- *
- * @example
- * ```ts
- * await learn.fitOneCycle(2, 5e-2, { moms: [0.95, 0.85], pctStart: 0.3, divFactor: 25 });
- * ```
- */
-export interface FitOneCycleOptions extends FitOptions {
-  /** `[max, min]` momentum (Adam's beta1); default [0.95, 0.85]. */
-  moms?: readonly [number, number];
-  /** Start lr = maxLr / divFactor (default 25). */
-  divFactor?: number;
-  /** Fraction of the steps spent warming up (default 0.3). */
-  pctStart?: number;
-  /** Final lr = maxLr / finalDiv (default divFactor·1e4 for 'fastai'; see @onecycle/one-cycle). */
-  finalDiv?: number;
-  /** Shape of the cycle (see @onecycle/one-cycle; default 'fastai'). */
-  variant?: OneCycleVariant;
-}
-
-/**
- * What {@link Learner.fit} and {@link Learner.fitOneCycle} resolve to.
- *
- * @example
- * ```ts
- * const r = await learn.fit(1, 1e-3);
- * if (r.stopReason) console.warn(r.stopReason);
- * ```
- */
-export interface FitResult {
-  /** Training batches run by this call. */
-  iterations: number;
-  /** Whether a callback stopped the run before its last epoch ended. */
-  stoppedEarly: boolean;
-  /** The reason a callback gave for stopping (e.g. a NaN loss). */
-  stopReason?: string;
-  /** Validation loss after the last epoch (NaN if none ran). */
-  validLoss: number;
-  /** Metrics after the last epoch. */
-  metrics: Record<string, number>;
-}
-
-/**
- * Options of {@link Learner.lrFind}: the {@link LRFinderOptions} of @onecycle/lr-finder plus the
- * run's weight decay and extra callbacks.
- *
- * @example
- * ```ts
- * const res = await learn.lrFind({ startLr: 1e-7, endLr: 10, numIt: 100, wd: 1e-2 });
- * ```
- */
-export interface LrFindOptions extends LRFinderOptions {
-  /** Weight decay during the test (default: the learner's `wd`). */
-  wd?: number | readonly number[];
-  /** Extra callbacks for the test only. */
-  callbacks?: readonly Callback[];
-}
-
-/**
- * The result of {@link Learner.validate}.
- *
- * @example
- * ```ts
- * const { loss, metrics } = await learn.validate();
- * ```
- */
-export interface ValidationResult {
-  /** Mean loss over the items. */
-  loss: number;
-  /** Metric values by name (means over the items). */
-  metrics: Record<string, number>;
-}
-
-/**
- * One prediction of {@link Learner.predict}.
- *
- * @example
- * ```ts
- * const { label, index, probs } = await learn.predict(image);
- * ```
- */
-export interface Prediction {
-  /** The predicted class index. */
-  index: number;
-  /** Its class name. */
-  label: string;
-  /** Probability of every class. */
-  probs: number[];
-}
-
-/**
- * Options of {@link Learner.getPreds}.
- *
- * @example
- * ```ts
- * const { preds, targets } = await learn.getPreds({ split: 'valid', activation: 'none' });
- * ```
- */
-export interface GetPredsOptions {
-  /** Which loader (default 'valid'; 'train' is read in epoch-0 order, last partial batch dropped). */
-  split?: 'valid' | 'train';
-  /** 'softmax' (default with cross-entropy) or 'none' (default with any other loss): raw outputs. */
-  activation?: 'softmax' | 'none';
-}
+import { type Optimizer, perGroup } from './optimizer.js';
+import { type GetPredsOptions, getPredictions, type Prediction, predictClasses } from './predictions.js';
+import type { RunConfig, RunPosition } from './run-tracker.js';
+import {
+  type ValidationCursor,
+  type ValidationResult,
+  validateModel,
+  validationBatchLoss,
+} from './validation.js';
 
 /**
  * fastai's `Learner` on TensorFlow.js: trains a model on a data bunch with a loss, an optimizer
@@ -235,9 +81,8 @@ export class Learner {
   readonly host: TrainingHost;
 
   private optimizer: Optimizer;
-  private position: RunPosition | undefined;
-  private loadedRun = false;
-  private validIter: Iterator<LearnerBatch> | undefined;
+  private readonly runState: RunState = { position: undefined, loadedRun: false };
+  private readonly validCursor: ValidationCursor = { iter: undefined };
 
   /**
    * @param data - Training and validation data (a `DataBunch`).
@@ -280,14 +125,14 @@ export class Learner {
     this.seed = options.seed;
     if (this.layerGroups().length === 0) throw new RangeError('Learner: the model has no layer groups');
     perGroup('wd', this.wd, this.layerGroups().length);
-    this.optimizer = this.createOpt();
+    this.optimizer = createOptimizer(this, DEFAULT_LR);
     const self = this;
     this.host = {
       get opt() {
         return self.optimizer;
       },
       snapshot: () => this.snapshot(),
-      validationBatchLoss: () => this.validationBatchLoss(),
+      validationBatchLoss: () => validationBatchLoss(this, this.validCursor),
     };
   }
 
@@ -321,25 +166,7 @@ export class Learner {
    * ```
    */
   get runPosition(): RunPosition | undefined {
-    return this.position;
-  }
-
-  private createOpt(lr: LrSpec = DEFAULT_LR): Optimizer {
-    const groups = this.layerGroups();
-    const optGroups: OptParam[][] = groups.map((g) =>
-      g.map((p) => ({ name: p.name, variable: p.variable, decay: this.bnWd || p.kind === 'weight' })),
-    );
-    return this.optFunc(optGroups, {
-      lr: lrRange(lr, groups.length),
-      wd: perGroup('wd', this.wd, groups.length),
-      trueWd: this.trueWd,
-    });
-  }
-
-  private trainableVariables(): tf.Variable[] {
-    const vars: tf.Variable[] = [];
-    for (const g of this.layerGroups()) for (const p of g) if (p.variable.trainable) vars.push(p.variable);
-    return vars;
+    return this.runState.position;
   }
 
   /**
@@ -359,7 +186,13 @@ export class Learner {
     const n = this.layerGroups().length;
     const lrs = lrRange(lr, n);
     const wd = perGroup('wd', options.wd ?? this.wd, n);
-    return this.run({ kind: 'fit', nEpochs: epochs, lr: lrs, wd }, lrs, wd, [], options);
+    return runFit(this, this.runState, {
+      config: { kind: 'fit', nEpochs: epochs, lr: lrs, wd },
+      lrs,
+      wd,
+      schedulers: [],
+      options,
+    });
   }
 
   /**
@@ -411,7 +244,13 @@ export class Learner {
       finalDiv: schedule.resolved.finalDiv,
       variant,
     };
-    return this.run(config, lrs, wd, [new ParamScheduler(schedule)], options);
+    return runFit(this, this.runState, {
+      config,
+      lrs,
+      wd,
+      schedulers: [new ParamScheduler(schedule)],
+      options,
+    });
   }
 
   /**
@@ -434,111 +273,23 @@ export class Learner {
     const wd = perGroup('wd', wdOption ?? this.wd, n);
     const epochs = lrFindEpochs(finder.numIt, this.data.train.length);
     const startLr = lrRange(finderOptions.startLr ?? 1e-7, n);
-    const position = this.position;
-    const loaded = this.loadedRun;
+    const { position, loadedRun } = this.runState;
     const opt = this.optimizer;
     const hypers = (['lr', 'mom', 'beta', 'wd'] as const).map((h) => [h, opt.get(h)] as const);
     try {
-      await this.run({ kind: 'lrFind', nEpochs: epochs }, startLr, wd, [finder], {
-        callbacks: callbacks ?? [],
-        resume: false,
+      await runFit(this, this.runState, {
+        config: { kind: 'lrFind', nEpochs: epochs },
+        lrs: startLr,
+        wd,
+        schedulers: [finder],
+        options: { callbacks: callbacks ?? [], resume: false },
       });
     } finally {
-      this.position = position;
-      this.loadedRun = loaded;
+      this.runState.position = position;
+      this.runState.loadedRun = loadedRun;
       for (const [h, v] of hypers) opt.set(h, v);
     }
     return finder.result();
-  }
-
-  private resumePosition(config: RunConfig, resume: boolean | undefined): RunPosition | undefined {
-    const p = this.position;
-    const loaded = this.loadedRun;
-    this.loadedRun = false;
-    if (resume === false) return undefined;
-    const usable = p !== undefined && !p.finished;
-    const matches = usable && JSON.stringify(p.config) === JSON.stringify(config);
-    if (resume === true) {
-      if (!usable) throw new Error('resume: there is no unfinished run to resume');
-      if (!matches) {
-        throw new Error(
-          `resume: the unfinished run was ${JSON.stringify(p.config)}, this call is ${JSON.stringify(config)}`,
-        );
-      }
-    } else if (!(loaded && matches)) return undefined;
-    if (p!.nBatches !== this.data.train.length) {
-      throw new Error(
-        `resume: the run had ${p!.nBatches} training batches per epoch, the data now has ${this.data.train.length}`,
-      );
-    }
-    return p;
-  }
-
-  private async run(
-    config: RunConfig,
-    lrs: number[],
-    wd: number[],
-    schedulers: Callback[],
-    options: FitOptions,
-  ): Promise<FitResult> {
-    const resumeFrom = this.resumePosition(config, options.resume);
-    const vars = this.trainableVariables();
-    if (vars.length === 0)
-      throw new Error('fit: the model has no trainable parameters (all layer groups frozen?)');
-    this.optimizer.set('lr', lrs);
-    this.optimizer.set('wd', wd);
-    const nBatches = this.data.train.length;
-    const tracker = new RunTracker(config, nBatches, resumeFrom ? { ...resumeFrom } : undefined);
-    this.position = tracker.position;
-    const model = this.model;
-    const lossFunc = this.lossFunc;
-    let grads: tf.NamedTensorMap | undefined;
-    let lossTensor: tf.Scalar | undefined;
-    const dataLoader = this.data.train;
-    const skipTo = resumeFrom ? { epoch: resumeFrom.epoch, batch: resumeFrom.batch } : undefined;
-    let result: TrainingLoopResult;
-    try {
-      result = await runTrainingLoop<LearnerBatch>({
-        host: this.host,
-        nEpochs: config.nEpochs,
-        nBatches,
-        startEpoch: resumeFrom?.epoch ?? 0,
-        callbacks: [tracker, this.recorder, ...schedulers, ...this.callbacks, ...(options.callbacks ?? [])],
-        batches: (epoch) => {
-          model.train();
-          const it = dataLoader.batches(epoch);
-          return skipTo && epoch === skipTo.epoch && skipTo.batch > 0 ? skipBatches(it, skipTo.batch) : it;
-        },
-        forwardBackward: async (batch) => {
-          const { value, grads: g } = tf.variableGrads(() => lossFunc(model.forward(batch.x), batch.y), vars);
-          lossTensor = value;
-          grads = g;
-          return (await value.data())[0]!;
-        },
-        step: () => {
-          if (grads) this.optimizer.step(grads);
-        },
-        endBatch: (batch) => {
-          batch.x.dispose();
-          batch.y.dispose();
-          if (grads) tf.dispose(grads);
-          lossTensor?.dispose();
-          grads = undefined;
-          lossTensor = undefined;
-        },
-        validate: () => this.validate(),
-      });
-    } finally {
-      this.position = tracker.position;
-    }
-    const out: FitResult = {
-      iterations: tracker.position.iteration - (resumeFrom?.iteration ?? 0),
-      stoppedEarly: result.stoppedEarly,
-      validLoss: result.state.validLoss,
-      metrics: { ...result.state.metrics },
-    };
-    if (result.stopReason !== undefined) out.stopReason = result.stopReason;
-    return out;
   }
 
   /**
@@ -553,48 +304,7 @@ export class Learner {
    * ```
    */
   async validate(loader: LearnerDataLoader = this.data.valid): Promise<ValidationResult> {
-    const model = this.model;
-    const wasTraining = model.training;
-    model.eval();
-    const names = this.metrics.map(metricName);
-    let sums: tf.Tensor | undefined;
-    let count = 0;
-    try {
-      for (const { x, y } of loader.batches()) {
-        try {
-          const n = x.shape[0]!;
-          const next = tf.tidy(() => {
-            const out = model.forward(x);
-            const values = [this.lossFunc(out, y), ...this.metrics.map((m) => m(out, y))].map((v, i) => {
-              if (v.rank !== 0) {
-                throw new RangeError(
-                  `validate: ${i === 0 ? 'the loss' : `metric ${names[i - 1]}`} must return a scalar, got shape [${v.shape}]`,
-                );
-              }
-              return v;
-            });
-            const weighted = tf.mul(tf.stack(values), tf.scalar(n));
-            return sums ? tf.add(sums, weighted) : weighted;
-          });
-          sums?.dispose();
-          sums = next;
-          count += n;
-        } finally {
-          x.dispose();
-          y.dispose();
-        }
-      }
-      if (!sums || count === 0) return { loss: Number.NaN, metrics: {} };
-      const totals = await sums.data();
-      const metrics: Record<string, number> = {};
-      names.forEach((name, i) => {
-        metrics[name] = totals[i + 1]! / count;
-      });
-      return { loss: totals[0]! / count, metrics };
-    } finally {
-      sums?.dispose();
-      model.train(wasTraining);
-    }
+    return validateModel(this, loader);
   }
 
   /**
@@ -609,45 +319,7 @@ export class Learner {
    * ```
    */
   async getPreds(options: GetPredsOptions = {}): Promise<{ preds: tf.Tensor2D; targets: tf.Tensor1D }> {
-    const split = options.split ?? 'valid';
-    if (split !== 'valid' && split !== 'train') {
-      throw new RangeError(`getPreds: split must be 'valid' or 'train', got ${String(split)}`);
-    }
-    const activation = options.activation ?? (this.lossFunc === crossEntropy ? 'softmax' : 'none');
-    if (activation !== 'softmax' && activation !== 'none') {
-      throw new RangeError(`getPreds: activation must be 'softmax' or 'none', got ${String(activation)}`);
-    }
-    const loader = split === 'valid' ? this.data.valid : this.data.train;
-    const model = this.model;
-    const wasTraining = model.training;
-    model.eval();
-    const outs: tf.Tensor[] = [];
-    const ys: tf.Tensor[] = [];
-    try {
-      for (const { x, y } of loader.batches(0)) {
-        try {
-          outs.push(
-            tf.tidy(() => {
-              const out = model.forward(x);
-              return activation === 'softmax' ? tf.softmax(out) : out;
-            }),
-          );
-          ys.push(tf.clone(y));
-        } finally {
-          x.dispose();
-          y.dispose();
-        }
-      }
-      if (outs.length === 0) throw new Error(`getPreds: the ${split} loader has no batches`);
-      return {
-        preds: tf.concat(outs, 0) as tf.Tensor2D,
-        targets: tf.concat(ys, 0) as tf.Tensor1D,
-      };
-    } finally {
-      tf.dispose(outs);
-      tf.dispose(ys);
-      model.train(wasTraining);
-    }
+    return getPredictions(this, options);
   }
 
   /**
@@ -663,31 +335,7 @@ export class Learner {
   async predict(x: tf.Tensor3D): Promise<Prediction>;
   async predict(x: tf.Tensor4D): Promise<Prediction[]>;
   async predict(x: tf.Tensor3D | tf.Tensor4D): Promise<Prediction | Prediction[]> {
-    if (!(x instanceof tf.Tensor) || (x.rank !== 3 && x.rank !== 4)) {
-      throw new RangeError('predict: x must be a tensor [H, W, C] (one item) or [N, H, W, C] (a batch)');
-    }
-    const model = this.model;
-    const wasTraining = model.training;
-    model.eval();
-    let probs: tf.Tensor;
-    try {
-      probs = tf.tidy(() => {
-        const out = model.forward(x.rank === 3 ? tf.expandDims(x, 0) : x);
-        return this.lossFunc === crossEntropy ? tf.softmax(out) : out;
-      });
-    } finally {
-      model.train(wasTraining);
-    }
-    const [n, c] = probs.shape as [number, number];
-    const values = await probs.data();
-    probs.dispose();
-    const preds: Prediction[] = [];
-    for (let i = 0; i < n; i++) {
-      const row = Array.from(values.subarray(i * c, (i + 1) * c));
-      let best = 0;
-      for (let j = 1; j < c; j++) if (row[j]! > row[best]!) best = j;
-      preds.push({ index: best, label: this.data.classes[best] ?? String(best), probs: row });
-    }
+    const preds = await predictClasses(this, x);
     return x.rank === 3 ? preds[0]! : preds;
   }
 
@@ -702,18 +350,9 @@ export class Learner {
    * ```
    */
   freezeTo(n: number): void {
-    const groups = this.layerGroups();
-    if (!Number.isInteger(n) || n < -groups.length || n > groups.length) {
-      throw new RangeError(
-        `freezeTo: n must be an integer in [${-groups.length}, ${groups.length}], got ${n}`,
-      );
-    }
-    const cut = n < 0 ? groups.length + n : n;
-    groups.forEach((g, i) => {
-      for (const p of g) p.variable.trainable = i >= cut || (this.trainBn && p.kind === 'norm');
-    });
+    freezeLayerGroups(this.layerGroups(), n, this.trainBn);
     this.optimizer.dispose();
-    this.optimizer = this.createOpt();
+    this.optimizer = createOptimizer(this, DEFAULT_LR);
   }
 
   /**
@@ -753,26 +392,7 @@ export class Learner {
    * ```
    */
   snapshot(): Snapshot {
-    const vars = [...this.model.parameters(), ...this.model.buffers()].map((p) => p.variable);
-    const saved = vars.map((v) => tf.clone(v));
-    const opt = this.optimizer;
-    const optState = opt.stateDict();
-    let disposed = false;
-    return {
-      restore: () => {
-        if (disposed) throw new Error('Snapshot.restore: the snapshot was disposed');
-        vars.forEach((v, i) => {
-          v.assign(saved[i]!);
-        });
-        this.optimizer.loadStateDict(optState);
-      },
-      dispose: () => {
-        if (disposed) return;
-        disposed = true;
-        tf.dispose(saved);
-        disposeOptimizerState(optState);
-      },
-    };
+    return takeSnapshot(this.model, () => this.optimizer);
   }
 
   /**
@@ -781,22 +401,16 @@ export class Learner {
    * hyperparameters) and the position of an unfinished run. Browser-safe; {@link Learner.save}
    * writes it to a file.
    *
+   * @param options - Extra metadata strings to store beside the learner's (an application's own
+   * description of the run, read back with `decodeSafetensors(bytes).metadata`).
    * @example
    * ```ts
-   * const bytes = learn.saveState();
+   * const bytes = learn.saveState({ metadata: { 'my-app.options': JSON.stringify({ bs: 64 }) } });
    * other.loadState(bytes);
    * ```
    */
-  saveState(): Uint8Array {
-    const optState = this.optimizer.stateDict();
-    try {
-      return packCheckpoint(this.model, optState, {
-        run: this.position ? (JSON.parse(JSON.stringify(this.position)) as RunPosition) : null,
-        seed: this.seed ?? null,
-      });
-    } finally {
-      disposeOptimizerState(optState);
-    }
+  saveState(options: SaveOptions = {}): Uint8Array {
+    return packLearnerState(this.model, this.optimizer, this.runState.position, this.seed, options.metadata);
   }
 
   /**
@@ -813,37 +427,22 @@ export class Learner {
    * ```
    */
   loadState(bytes: Uint8Array, source = 'checkpoint'): void {
-    if (!(bytes instanceof Uint8Array)) throw new TypeError('loadState: bytes must be a Uint8Array');
-    const head = readCheckpointMeta(bytes, source);
-    if (
-      head.optimizer.kind !== this.optimizer.kind ||
-      head.optimizer.hypers.length !== this.optimizer.nGroups
-    ) {
-      throw new Error(
-        `${source}: saved with a ${head.optimizer.kind} optimizer over ${head.optimizer.hypers.length} layer group(s); ` +
-          `this learner has ${this.optimizer.kind} over ${this.optimizer.nGroups}`,
-      );
-    }
-    const { optState, meta } = unpackCheckpoint(bytes, this.model, source);
-    try {
-      this.optimizer.loadStateDict(optState);
-    } finally {
-      disposeOptimizerState(optState);
-    }
-    this.position = meta.run ?? undefined;
-    this.loadedRun = meta.run != null && !meta.run.finished;
+    const run = unpackLearnerState(bytes, source, this.model, this.optimizer);
+    this.runState.position = run ?? undefined;
+    this.runState.loadedRun = run != null && !run.finished;
   }
 
   /**
-   * Saves {@link Learner.saveState} to `path` atomically (temporary file, then rename). Node only.
+   * Saves {@link Learner.saveState} to `path` atomically (temporary file, then rename; a symbolic
+   * link is written through to its target). Node only.
    *
    * @example
    * ```ts
    * await learn.save('models/stage-1.safetensors');
    * ```
    */
-  async save(path: string): Promise<void> {
-    const bytes = this.saveState();
+  async save(path: string, options: SaveOptions = {}): Promise<void> {
+    const bytes = this.saveState(options);
     const { writeFileAtomic } = await nodeFiles('save');
     await writeFileAtomic(path, bytes);
   }
@@ -861,29 +460,6 @@ export class Learner {
     this.loadState(await readFileBytes(path), path);
   }
 
-  private async validationBatchLoss(): Promise<number> {
-    let r = this.validIter?.next();
-    if (r === undefined || r.done) {
-      this.validIter = this.data.valid.batches()[Symbol.iterator]();
-      r = this.validIter.next();
-      if (r.done) throw new Error('validationBatchLoss: the validation loader has no batches');
-    }
-    const { x, y } = r.value;
-    const model = this.model;
-    const wasTraining = model.training;
-    model.eval();
-    try {
-      const loss = tf.tidy(() => this.lossFunc(model.forward(x), y));
-      const v = (await loss.data())[0]!;
-      loss.dispose();
-      return v;
-    } finally {
-      x.dispose();
-      y.dispose();
-      model.train(wasTraining);
-    }
-  }
-
   /**
    * Frees the optimizer's state. The model and the data stay the caller's.
    * @example
@@ -894,38 +470,7 @@ export class Learner {
    */
   dispose(): void {
     this.optimizer.dispose();
-    this.validIter?.return?.();
-    this.validIter = undefined;
-  }
-}
-
-/**
- * The Node file helpers, loaded on first use under a specifier bundlers do not follow, so that
- * browser bundles of the learner never pull in `node:fs`.
- */
-async function nodeFiles(method: string): Promise<typeof import('./checkpoint-file.js')> {
-  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  if (!proc?.versions?.node) {
-    throw new Error(`${method}(path) needs Node.js; in a browser use saveState() / loadState(bytes)`);
-  }
-  const specifier = './checkpoint-file.js';
-  return (await import(/* @vite-ignore */ specifier)) as typeof import('./checkpoint-file.js');
-}
-
-function checkEpochs(method: string, epochs: number): void {
-  if (!Number.isInteger(epochs) || epochs < 1) {
-    throw new RangeError(`${method}: epochs must be an integer ≥ 1, got ${epochs}`);
-  }
-}
-
-function* skipBatches(batches: Iterable<LearnerBatch>, n: number): Generator<LearnerBatch> {
-  let i = 0;
-  for (const b of batches) {
-    if (i++ < n) {
-      b.x.dispose();
-      b.y.dispose();
-      continue;
-    }
-    yield b;
+    this.validCursor.iter?.return?.();
+    this.validCursor.iter = undefined;
   }
 }

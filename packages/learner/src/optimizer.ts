@@ -483,22 +483,23 @@ export abstract class Optimizer implements HyperparamTarget {
   }
 
   /**
-   * Replaces the optimizer's state with a copy of `sd` (its tensors stay the caller's). Checks the
-   * kind, the number of groups, parameter names and tensor shapes.
+   * Throws, changing nothing, unless {@link Optimizer.loadStateDict} would accept `sd`: same kind,
+   * same number of groups, known parameter names, tensor shapes of their parameters, step counts
+   * that are integers ≥ 0, hyperparameters in range.
    * @example
    * ```ts
-   * opt.loadStateDict(saved);
+   * opt.checkStateDict(saved); // throws RangeError('… unknown parameter …') if it does not fit
    * ```
    */
-  loadStateDict(sd: OptimizerState): void {
+  checkStateDict(sd: OptimizerState): void {
     if (sd.kind !== this.kind) {
       throw new TypeError(
         `Optimizer.loadStateDict: state is for a ${sd.kind} optimizer, this one is ${this.kind}`,
       );
     }
-    if (sd.hypers.length !== this.hypers.length) {
+    if (!Array.isArray(sd.hypers) || sd.hypers.length !== this.hypers.length) {
       throw new RangeError(
-        `Optimizer.loadStateDict: state has ${sd.hypers.length} parameter groups, this optimizer ${this.hypers.length}`,
+        `Optimizer.loadStateDict: state has ${sd.hypers?.length} parameter groups, this optimizer ${this.hypers.length}`,
       );
     }
     const byName = new Map<string, OptParam>();
@@ -506,6 +507,11 @@ export abstract class Optimizer implements HyperparamTarget {
     for (const [name, st] of Object.entries(sd.params)) {
       const p = byName.get(name);
       if (p === undefined) throw new RangeError(`Optimizer.loadStateDict: unknown parameter ${name}`);
+      if (!Number.isInteger(st.step) || st.step < 0) {
+        throw new RangeError(
+          `Optimizer.loadStateDict: ${name} has step ${String(st.step)}, expected an integer ≥ 0`,
+        );
+      }
       for (const [k, t] of Object.entries(st.tensors)) {
         if (!tf.util.arraysEqual(t.shape, p.variable.shape)) {
           throw new RangeError(
@@ -514,6 +520,19 @@ export abstract class Optimizer implements HyperparamTarget {
         }
       }
     }
+    for (const h of sd.hypers) for (const name of HYPER_NAMES) checkHyper(name, h[name]);
+  }
+
+  /**
+   * Replaces the optimizer's state with a copy of `sd` (its tensors stay the caller's). Checks
+   * everything first ({@link Optimizer.checkStateDict}): on error the optimizer is unchanged.
+   * @example
+   * ```ts
+   * opt.loadStateDict(saved);
+   * ```
+   */
+  loadStateDict(sd: OptimizerState): void {
+    this.checkStateDict(sd);
     this.clearState();
     // Kept in the form the active engine uses, so loading does not change what the optimizer holds.
     const asArrays = this.resolvedEngine() === 'array';
@@ -525,7 +544,6 @@ export abstract class Optimizer implements HyperparamTarget {
       this.state.set(name, { step: st.step, values });
     }
     sd.hypers.forEach((h, i) => {
-      for (const name of HYPER_NAMES) checkHyper(name, h[name]);
       this.hypers[i] = { ...h };
     });
   }

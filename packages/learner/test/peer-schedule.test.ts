@@ -1,7 +1,7 @@
 import { oneCycle } from '@onecycle/one-cycle';
 import { expect, it } from 'vitest';
 
-/** The schedule of ../shared/bench/peer_torch.py (`fastai_onecycle`), transcribed. */
+/** The schedule of bench/peer_torch.py (`fastai_one_cycle`), transcribed. */
 function peerOneCycle(it: number, total: number, lrMax: number): [number, number] {
   const cos = (start: number, end: number, pct: number) =>
     end + ((start - end) / 2) * (Math.cos(Math.PI * pct) + 1);

@@ -4,12 +4,13 @@
  *
  * @packageDocumentation
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { LoadStateDictOptions } from './module.js';
 import { Module } from './module.js';
 import { deserializeWeights, type SerializeWeightsOptions, serializeWeights } from './weights.js';
+import { writeFileAtomic } from './write-file-atomic.js';
+
+export { ensureDir, removeOrphanTemps, resolveWriteTarget, writeFileAtomic } from './write-file-atomic.js';
 
 function order(a: Module | string, b: Module | string, fn: string): [Module, string] {
   if (a instanceof Module && typeof b === 'string') return [a, b];
@@ -19,8 +20,8 @@ function order(a: Module | string, b: Module | string, fn: string): [Module, str
 
 /**
  * Saves the module's weights as a safetensors file (PyTorch names and layouts, see
- * `serializeWeights`). Atomic: writes a temporary file next to `path`, then renames it, so a
- * crash never leaves a half-written file. Creates the parent directory if needed. The arguments
+ * `serializeWeights`). Atomic ({@link writeFileAtomic}): a crash never leaves a half-written
+ * file; a symbolic link is written through to its target. Creates the parent directory if needed. The arguments
  * may also be given as `(path, module)`.
  *
  * @example
@@ -45,16 +46,7 @@ export async function saveWeights(
   options: SerializeWeightsOptions = {},
 ): Promise<void> {
   const [module, path] = order(a, b, 'saveWeights');
-  const bytes = serializeWeights(module, options);
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(tmp, bytes);
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
+  await writeFileAtomic(path, serializeWeights(module, options));
 }
 
 /**

@@ -1,7 +1,17 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { decodeImageSets, encodeImageSets, type ImageSetBundle } from './image-set-binary.js';
+import { removeStaleTemporaries, temporaryName } from './stale-temporaries.js';
 
 /**
  * Name of the folder, inside a data folder, that holds its decode caches.
@@ -71,33 +81,77 @@ export function fingerprintOf(
   return createHash('sha1').update(lines.join('')).digest('hex');
 }
 
+const TRAILER_MAGIC = 'OCCHECK1';
+const TRAILER_BYTES = 48; // magic, body length (uint64 LE), SHA-256 of the body
+
+function trailerOf(body: Uint8Array): Buffer {
+  const t = Buffer.alloc(TRAILER_BYTES);
+  t.write(TRAILER_MAGIC, 0, 'latin1');
+  t.writeBigUInt64LE(BigInt(body.length), 8);
+  createHash('sha256').update(body).digest().copy(t, 16);
+  return t;
+}
+
 /**
- * Reads a decode cache when it exists and its recorded fingerprint equals `fingerprint`; null
- * otherwise (missing, stale, or unreadable — a broken cache is ignored and rewritten).
+ * Checks a decode cache file's trailer — its recorded size and the SHA-256 of everything before
+ * it — and returns the body, or the reason it cannot be trusted.
+ */
+function verifiedBody(bytes: Uint8Array): Uint8Array | string {
+  if (bytes.length < TRAILER_BYTES) return `${bytes.length} bytes, too short to hold its checksum`;
+  const t = Buffer.from(bytes.buffer, bytes.byteOffset + bytes.length - TRAILER_BYTES, TRAILER_BYTES);
+  if (t.toString('latin1', 0, 8) !== TRAILER_MAGIC)
+    return 'no checksum trailer (truncated or not a decode cache)';
+  const recorded = t.readBigUInt64LE(8);
+  const body = bytes.subarray(0, bytes.length - TRAILER_BYTES);
+  if (recorded !== BigInt(body.length)) {
+    return `size mismatch: ${bytes.length} bytes, the trailer records ${Number(recorded) + TRAILER_BYTES}`;
+  }
+  if (!createHash('sha256').update(body).digest().equals(t.subarray(16))) return 'checksum mismatch';
+  return body;
+}
+
+/**
+ * Reads a decode cache when it exists, is intact and its recorded fingerprint equals `fingerprint`;
+ * null otherwise. The file's size and SHA-256 (recorded in a trailer by {@link writeDecodeCache})
+ * are verified first: a damaged file (truncated, a changed byte, not a cache) is reported to
+ * `onDamaged` with the reason and ignored, so the caller decodes again and rewrites it. A missing
+ * or stale cache is not reported.
  *
  * @example
  * ```ts
- * const cached = readDecodeCache(file, fp);
+ * const cached = readDecodeCache(file, fp, (reason) => console.warn(`${file}: ${reason}`));
  * ```
  */
-export function readDecodeCache(file: string, fingerprint: string): ImageSetBundle | null {
+export function readDecodeCache(
+  file: string,
+  fingerprint: string,
+  onDamaged?: (reason: string) => void,
+): ImageSetBundle | null {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
   } catch {
     return null;
   }
-  try {
-    const bundle = decodeImageSets(bytes);
-    return bundle.meta.fingerprint === fingerprint ? bundle : null;
-  } catch {
+  const body = verifiedBody(bytes);
+  if (typeof body === 'string') {
+    onDamaged?.(body);
     return null;
   }
+  let bundle: ImageSetBundle;
+  try {
+    bundle = decodeImageSets(body);
+  } catch (err) {
+    onDamaged?.((err as Error).message);
+    return null;
+  }
+  return bundle.meta.fingerprint === fingerprint ? bundle : null;
 }
 
 /**
  * Writes a decode cache atomically (temporary file, then rename), recording `fingerprint` in its
- * metadata (file names are not stored: the listing that produced the fingerprint has them).
+ * metadata (file names are not stored: the listing that produced the fingerprint has them) and a
+ * trailer with the file's size and SHA-256, which {@link readDecodeCache} verifies.
  * Returns false (and leaves nothing behind) when the folder is not writable.
  *
  * @example
@@ -106,17 +160,27 @@ export function readDecodeCache(file: string, fingerprint: string): ImageSetBund
  * ```
  */
 export function writeDecodeCache(file: string, bundle: ImageSetBundle, fingerprint: string): boolean {
-  const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
+  const tmp = temporaryName(file, 'tmp');
   try {
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(
-      tmp,
-      encodeImageSets({ ...bundle, meta: { ...bundle.meta, fingerprint } }, { files: true }),
-    );
+    removeStaleTemporaries(dirname(file), ['tmp']);
+    const body = encodeImageSets({ ...bundle, meta: { ...bundle.meta, fingerprint } }, { files: true });
+    const fd = openSync(tmp, 'w');
+    try {
+      writeAll(fd, body);
+      writeAll(fd, trailerOf(body));
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, file);
     return true;
   } catch {
     rmSync(tmp, { force: true });
     return false;
   }
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  let off = 0;
+  while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
 }

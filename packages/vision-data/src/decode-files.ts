@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import { type DecodedImage, decodeImage, fitImage } from './decode-image.js';
+import { type DecodedImage, decodeImage, fitImage, resolveMaxPixels } from './decode-image.js';
 import type { LabelledFile } from './image-folder.js';
 import type { ImageSet } from './image-set.js';
 
@@ -19,6 +19,11 @@ export interface DecodeOptions {
   resizeMethod?: 'crop' | 'squish';
   /** Skip unreadable images (listed in `skipped`) instead of throwing. */
   skipBad?: boolean;
+  /**
+   * Refuse images of more than this many pixels (width × height), from their header, before
+   * decoding; default `defaultMaxPixels` (PIL's limit, 89,478,485).
+   */
+  maxPixels?: number;
 }
 
 /**
@@ -91,7 +96,8 @@ export function resolveSize(size: number | readonly [number, number] | undefined
  * Reads and decodes image files (relative to `root`) into one {@link ImageSet} with uint8 pixels:
  * 1 channel when every image is grayscale, else 3. Images must share a size unless `size` is
  * given (the error names two files of different sizes). A file that is not a readable image
- * throws an Error naming it, or is skipped with `skipBad`. `kept[i]` is the index in `items` of
+ * (truncated, corrupt, or above `maxPixels`) throws an Error naming its path, or is skipped with
+ * `skipBad`. `kept[i]` is the index in `items` of
  * image `i`; `sizes` and `mtimes` are every item's file size and modification time (−1 when it could
  * not be read), for the decode cache's fingerprint.
  *
@@ -110,6 +116,7 @@ export function decodeFiles(
   if (method !== 'crop' && method !== 'squish') {
     throw new RangeError(`resizeMethod must be 'crop' or 'squish', got ${String(method)}`);
   }
+  const maxPixels = resolveMaxPixels(options.maxPixels);
   const skipped: SkippedFile[] = [];
   let h = target?.[0] ?? 0;
   let w = target?.[1] ?? 0;
@@ -124,21 +131,22 @@ export function decodeFiles(
   let n = 0;
   for (let index = 0; index < items.length; index++) {
     const item = items[index]!;
+    const path = join(root, item.file);
     let img: DecodedImage;
     try {
       let bytes: Uint8Array;
       try {
-        const read = readFileWithStat(join(root, item.file));
+        const read = readFileWithStat(path);
         bytes = read.bytes;
         sizes[index] = read.size;
         mtimes[index] = read.mtimeMs;
       } catch (err) {
-        throw new Error(`${item.file}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? err})`);
+        throw new Error(`${path}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? err})`);
       }
-      img = decodeImage(bytes, item.file);
+      img = decodeImage(bytes, path, { maxPixels });
     } catch (err) {
       if (!options.skipBad) throw err;
-      skipped.push({ file: item.file, reason: (err as Error).message.replace(`${item.file}: `, '') });
+      skipped.push({ file: item.file, reason: (err as Error).message.replace(`${path}: `, '') });
       continue;
     }
     if (n === 0 && !target) {

@@ -1,5 +1,7 @@
 import { convertIndexedToRgb, decode as decodePng } from 'fast-png';
 import jpeg from 'jpeg-js';
+import { jpegSize } from './jpeg-size.js';
+import { readPngStructure } from './png-structure.js';
 
 /**
  * A decoded 8-bit image: 1 channel (grayscale) or 3 (RGB), HWC.
@@ -34,19 +36,76 @@ export function imageFormat(bytes: Uint8Array): 'png' | 'jpeg' | null {
 }
 
 /**
+ * The largest image, in pixels (width × height), that {@link decodeImage} decodes by default:
+ * PIL's `Image.MAX_IMAGE_PIXELS` (89,478,485, about 9459×9459). Larger images are refused from
+ * their header, before their pixels are allocated (a 20000×20000 RGB image would take 1.2 GB).
+ *
+ * @example
+ * ```ts
+ * decodeImage(bytes, 'scan.png', { maxPixels: 4 * defaultMaxPixels }); // allow larger scans
+ * ```
+ */
+export const defaultMaxPixels = 89_478_485;
+
+/**
+ * Options of {@link decodeImage}.
+ *
+ * @example
+ * ```ts
+ * const opts: DecodeImageOptions = { maxPixels: 1e8 };
+ * ```
+ */
+export interface DecodeImageOptions {
+  /** Refuse images of more than this many pixels (width × height); default {@link defaultMaxPixels}. */
+  maxPixels?: number;
+}
+
+/**
+ * Checks a `maxPixels` option: a positive integer (default {@link defaultMaxPixels}).
+ *
+ * @example
+ * ```ts
+ * resolveMaxPixels(undefined); // 89478485
+ * ```
+ */
+export function resolveMaxPixels(maxPixels: number | undefined): number {
+  if (maxPixels === undefined) return defaultMaxPixels;
+  if (!(Number.isSafeInteger(maxPixels) && maxPixels >= 1)) {
+    throw new RangeError(`maxPixels must be a positive integer (pixels, width × height), got ${maxPixels}`);
+  }
+  return maxPixels;
+}
+
+/**
  * Decodes a PNG (fast-png) or JPEG (jpeg-js) into 8-bit pixels: gray and gray+alpha become 1
  * channel, RGB/RGBA/palette 3 channels (alpha dropped, as PIL's `convert('RGB')`), 16-bit samples
- * are reduced to 8 bits. Throws an Error naming `file` when the bytes are not a readable image.
+ * are reduced to 8 bits. Throws an Error naming `file` when the bytes are not a readable image: a
+ * PNG's chunk structure is checked first (`truncated PNG`, `corrupt PNG`: CRC, missing chunks), and
+ * an image larger than `maxPixels` is refused from its header, with its size, before any pixel is
+ * allocated.
  *
  * @example
  * ```ts
  * const img = decodeImage(readFileSync('train/3/7.png'), 'train/3/7.png'); // 28×28, 1 channel
  * ```
  */
-export function decodeImage(bytes: Uint8Array, file: string): DecodedImage {
+export function decodeImage(bytes: Uint8Array, file: string, options: DecodeImageOptions = {}): DecodedImage {
+  const maxPixels = resolveMaxPixels(options.maxPixels);
   const format = imageFormat(bytes);
   if (format === null) {
     throw new Error(`${file}: not a PNG or JPEG image (unknown file signature)`);
+  }
+  let size: { width: number; height: number } | null;
+  try {
+    size = format === 'png' ? readPngStructure(bytes) : jpegSize(bytes);
+  } catch (err) {
+    throw new Error(`${file}: ${(err as Error).message}`, { cause: err });
+  }
+  if (size && size.width * size.height > maxPixels) {
+    throw new Error(
+      `${file}: the image is ${size.width}×${size.height} (width×height, ${(size.width * size.height).toLocaleString('en-US')} pixels), ` +
+        `above the limit of ${maxPixels.toLocaleString('en-US')} pixels (option maxPixels); not decoded`,
+    );
   }
   try {
     return format === 'png' ? fromPng(bytes) : fromJpeg(bytes);

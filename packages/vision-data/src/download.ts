@@ -2,6 +2,7 @@ import { createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type Checksum, ChecksumHasher, describeChecksum } from './checksum.js';
 import { ProgressBar } from './progress-bar.js';
+import { temporaryName } from './stale-temporaries.js';
 
 /**
  * Options of {@link downloadFile}.
@@ -105,7 +106,7 @@ async function attemptDownload(
       controller.abort();
     }, timeoutMs);
   };
-  const part = `${file}.part-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const part = temporaryName(file, 'part');
   mkdirSync(dirname(file), { recursive: true });
   const out = createWriteStream(part);
   const closed = new Promise<void>((resolve, reject) => {

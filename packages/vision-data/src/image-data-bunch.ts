@@ -1,4 +1,5 @@
 import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   BaseImageDataBunch,
   type BunchOptions,
@@ -14,6 +15,7 @@ import {
   writeDecodeCache,
 } from './decode-cache.js';
 import { type DecodeOptions, decodeFiles, resolveSize, type SkippedFile } from './decode-files.js';
+import { resolveMaxPixels } from './decode-image.js';
 import { findIdxFile, type IdxArray, loadIdx } from './idx-format.js';
 import { ImageDataLoader } from './image-data-loader.js';
 import { type LabelledFile, listImageFolder, requireDirectory } from './image-folder.js';
@@ -60,7 +62,14 @@ export interface LoadInfo {
   readonly seconds: number;
 }
 
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
+
+/** A classifier needs two classes: one class is an Error naming it and where it was found. */
+function requireTwoClasses(classes: readonly string[], where: string, what: string): void {
+  if (classes.length < 2) {
+    throw new Error(`${what}: found one class '${classes[0]}' in ${where}: need at least two`);
+  }
+}
 
 function warnSkipped(skipped: readonly SkippedFile[], warn: (m: string) => void): void {
   if (skipped.length === 0) return;
@@ -91,7 +100,9 @@ function loadItems(
   // No cache file yet (the usual cold load): skip the stat pass, decoding collects the same stats.
   if (cacheFile && existsSync(cacheFile)) {
     fingerprint = listingFingerprint(root, files, fpExtra);
-    const cached = readDecodeCache(cacheFile, fingerprint);
+    const cached = readDecodeCache(cacheFile, fingerprint, (reason) =>
+      warn(`decode cache ${cacheFile} is damaged (${reason}); decoding the images again`),
+    );
     const stored = cached?.sets.all;
     if (cached && stored) {
       const skipped = (cached.meta.skipped as SkippedFile[] | undefined) ?? [];
@@ -166,6 +177,7 @@ export class ImageDataBunch extends BaseImageDataBunch {
     const validName = options.valid ?? 'valid';
     const size = resolveSize(options.size);
     const train = listImageFolder(path, trainName);
+    requireTwoClasses(train.classes, join(path, trainName), 'fromFolder');
     let items: LabelledFile[];
     let nTrain: number;
     if (options.validPct !== undefined) {
@@ -184,6 +196,7 @@ export class ImageDataBunch extends BaseImageDataBunch {
       size,
       resizeMethod: options.resizeMethod ?? 'crop',
       skipBad: options.skipBad ?? false,
+      maxPixels: resolveMaxPixels(options.maxPixels),
     };
     const loaded = loadItems(path, items, nTrain, train.classes, key, options, '');
     const bunch =
@@ -224,6 +237,7 @@ export class ImageDataBunch extends BaseImageDataBunch {
       folder: options.folder ?? '.',
       header: options.header ?? true,
     });
+    requireTwoClasses(classes, join(path, csvName), 'fromCsv');
     const key = {
       format: CACHE_FORMAT,
       kind: 'csv',
@@ -232,6 +246,7 @@ export class ImageDataBunch extends BaseImageDataBunch {
       size: resolveSize(options.size),
       resizeMethod: options.resizeMethod ?? 'crop',
       skipBad: options.skipBad ?? false,
+      maxPixels: resolveMaxPixels(options.maxPixels),
     };
     const loaded = loadItems(path, items, items.length, classes, key, options, text);
     const bunch = ImageDataBunch.withRandomSplit(loaded.set, classes, options, path);

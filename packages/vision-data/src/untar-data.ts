@@ -15,6 +15,7 @@ import { Parser, type ReadEntry } from 'tar';
 import { type Checksum, describeChecksum, hashFile } from './checksum.js';
 import { dataDir } from './data-dir.js';
 import { type DownloadOptions, downloadFile } from './download.js';
+import { removeStaleTemporaries, temporaryName } from './stale-temporaries.js';
 import type { DataSource } from './urls.js';
 
 /**
@@ -91,7 +92,9 @@ function archiveName(source: DataSource): string {
  *   kept in `<dir>/archives/`, data sets extracted to `<dir>/<source.folder>`.
  * - Downloads stream to a temporary file, are verified against `source.checksum` and renamed;
  *   extraction goes to a temporary folder next to the target, renamed when complete — an
- *   interrupted or corrupt download never leaves a folder that looks valid. Network failures are
+ *   interrupted or corrupt download never leaves a folder that looks valid. Temporaries left by a
+ *   killed process (hidden `.<folder>.extract-…` folders, `archives/*.part-…` files) are removed by
+ *   the next call on the same host (said in a notice); those of a running process are kept. Network failures are
  *   retried with backoff; a checksum mismatch or HTTP 404 is an Error naming the URL.
  * - Offline first: when the project ships an archive with the expected checksum (MNIST_SAMPLE,
  *   in `@onecycle/mnist-sample`), it is used directly and the network is never touched, so the demo
@@ -125,6 +128,15 @@ export async function untarData(source: DataSource, options: UntarOptions = {}):
   }
   const dir = dataDir(options.dest);
   const target = join(dir, source.folder);
+  const stale = [
+    ...removeStaleTemporaries(dir, ['extract', 'old']),
+    ...removeStaleTemporaries(join(dir, 'archives'), ['part']),
+  ];
+  if (stale.length > 0) {
+    (options.onNotice ?? console.warn)(
+      `untarData: removed ${stale.length} unfinished extraction(s) or download(s) left by a stopped process: ${stale.join(', ')}`,
+    );
+  }
   if (!options.force && existsSync(target) && statSync(target).isDirectory()) return target;
 
   const shipped = options.localArchive ?? shippedArchive(source.checksum);
@@ -188,10 +200,7 @@ export async function extractArchive(
 ): Promise<void> {
   const parent = join(target, '..');
   mkdirSync(parent, { recursive: true });
-  const tmp = join(
-    parent,
-    `.${basename(target)}.extract-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
-  );
+  const tmp = temporaryName(join(parent, `.${basename(target)}`), 'extract');
   mkdirSync(tmp);
   try {
     try {
@@ -206,7 +215,7 @@ export async function extractArchive(
     if (existsSync(target)) {
       // Another process finished first: keep its folder, unless asked to replace it.
       if (!replace) return;
-      old = join(parent, `.${basename(target)}.old-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+      old = temporaryName(join(parent, `.${basename(target)}`), 'old');
       renameSync(target, old);
     }
     try {

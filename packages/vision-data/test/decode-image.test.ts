@@ -48,7 +48,7 @@ describe('decodeImage', () => {
     );
     const png = encodePng({ width: 4, height: 4, data: new Uint8Array(16), channels: 1, depth: 8 });
     expect(() => decodeImage(png.subarray(0, 40), 'train/7/cut.png')).toThrow(
-      /train\/7\/cut\.png: cannot decode PNG/,
+      /train\/7\/cut\.png: truncated PNG/,
     );
     expect(imageFormat(png)).toBe('png');
   });

@@ -85,7 +85,7 @@ describe('ImageDataBunch.fromFolder', () => {
 
   it('a corrupt cache file is ignored and rewritten', async () => {
     const root = tmpDir();
-    makeImageFolder(root, { train: { a: 2 }, valid: { a: 1 } });
+    makeImageFolder(root, { train: { a: 2, b: 1 }, valid: { a: 1 } });
     const first = await ImageDataBunch.fromFolder(root, quiet);
     writeFileSync(first.loadInfo!.cacheFile!, 'garbage');
     const second = await ImageDataBunch.fromFolder(root, quiet);
@@ -114,6 +114,7 @@ describe('ImageDataBunch.fromFolder', () => {
     const root = tmpDir();
     writePng(join(root, 'train/a/0.png'), 8, 8, new Uint8Array(64).fill(10));
     writePng(join(root, 'train/a/1.png'), 16, 12, new Uint8Array(192).fill(20));
+    writePng(join(root, 'train/b/0.png'), 8, 8, new Uint8Array(64).fill(40));
     writePng(join(root, 'valid/a/0.png'), 8, 8, new Uint8Array(64).fill(30));
     await expect(ImageDataBunch.fromFolder(root, quiet)).rejects.toThrow(
       /different sizes: train\/a\/0\.png is 8×8.*train\/a\/1\.png is 16×12.*size/,
@@ -163,7 +164,7 @@ describe('ImageDataBunch.fromFolder', () => {
     it('missing folder, missing split, class folder without images', async () => {
       const root = tmpDir();
       await expect(ImageDataBunch.fromFolder(join(root, 'nope'))).rejects.toThrow(/folder not found: .*nope/);
-      makeImageFolder(root, { train: { a: 2 } });
+      makeImageFolder(root, { train: { a: 2, b: 1 } });
       await expect(ImageDataBunch.fromFolder(root)).rejects.toThrow(
         /'valid' split: folder not found: .*valid/,
       );
@@ -175,9 +176,21 @@ describe('ImageDataBunch.fromFolder', () => {
       );
     });
 
+    it('a data set with one class is an error naming the class and the folder', async () => {
+      const root = tmpDir();
+      makeImageFolder(root, { train: { '3': 2 }, valid: { '3': 1 } });
+      const train = join(root, 'train');
+      await expect(ImageDataBunch.fromFolder(root, quiet)).rejects.toThrow(
+        `fromFolder: found one class '3' in ${train}: need at least two`,
+      );
+      await expect(ImageDataBunch.fromFolder(root, { ...quiet, validPct: 0.5 })).rejects.toThrow(
+        `fromFolder: found one class '3' in ${train}: need at least two`,
+      );
+    });
+
     it('a validation class unknown to training is an error naming it', async () => {
       const root = tmpDir();
-      makeImageFolder(root, { train: { a: 2 }, valid: { a: 1, zebra: 1 } });
+      makeImageFolder(root, { train: { a: 2, b: 1 }, valid: { a: 1, zebra: 1 } });
       await expect(ImageDataBunch.fromFolder(root)).rejects.toThrow(
         /valid\/zebra is not one of the training classes/,
       );
@@ -216,7 +229,7 @@ describe('ImageDataBunch.fromFolder', () => {
 
     it('bad options are rejected', async () => {
       const root = tmpDir();
-      makeImageFolder(root, { train: { a: 2 }, valid: { a: 1 } });
+      makeImageFolder(root, { train: { a: 2, b: 1 }, valid: { a: 1 } });
       await expect(ImageDataBunch.fromFolder(root, { bs: 0, ...quiet })).rejects.toThrow(/bs/);
       await expect(
         ImageDataBunch.fromFolder(root, { resizeMethod: 'x' as 'crop', ...quiet }),
@@ -275,5 +288,13 @@ describe('ImageDataBunch.fromCsv', () => {
     writeFileSync(join(root, 'labels.csv'), 'name,label\njust-one-field\n');
     await expect(ImageDataBunch.fromCsv(root)).rejects.toThrow(/line 2: expected 'name,label'/);
     expect(existsSync(join(root, decodeCacheFolder))).toBe(false);
+  });
+
+  it('labels with one class are an error naming the class and the file', async () => {
+    const root = csvFolder();
+    writeFileSync(join(root, 'labels.csv'), 'name,label\ntrain/3/0.png,3\ntrain/3/1.png,3\n');
+    await expect(ImageDataBunch.fromCsv(root, quiet)).rejects.toThrow(
+      `fromCsv: found one class '3' in ${join(root, 'labels.csv')}: need at least two`,
+    );
   });
 });

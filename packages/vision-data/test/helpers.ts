@@ -7,8 +7,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import { encode as encodePng } from 'fast-png';
 import jpeg from 'jpeg-js';
 
-export const sharedData = new URL('../../../../shared/data/', import.meta.url);
-
 export async function useCpu(): Promise<void> {
   await tf.setBackend('cpu');
   await tf.ready();

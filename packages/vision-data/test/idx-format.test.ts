@@ -1,10 +1,10 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { mnistDataDir } from '@onecycle/mnist';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ImageDataBunch, loadIdx, parseIdx } from '../src/index.js';
-import { cleanupTmp, sharedData, tmpDir } from './helpers.js';
+import { cleanupTmp, tmpDir } from './helpers.js';
 
 afterAll(cleanupTmp);
 
@@ -56,9 +56,8 @@ describe('idx format', () => {
     await expect(ImageDataBunch.fromMnistIdx(tmpDir())).rejects.toThrow(/no train-images-idx3-ubyte/);
   });
 
-  const mnist = fileURLToPath(new URL('mnist/', sharedData));
-  it.runIf(existsSync(mnist))('reads the whole MNIST database in its original order', async () => {
-    const data = await ImageDataBunch.fromMnistIdx(mnist);
+  it('reads the whole MNIST database (@onecycle/mnist) in its original order', async () => {
+    const data = await ImageDataBunch.fromMnistIdx(mnistDataDir);
     expect(data.classes).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
     expect([data.train.size, data.valid.size]).toEqual([60000, 10000]);
     expect([data.train.height, data.train.width]).toEqual([28, 28]);

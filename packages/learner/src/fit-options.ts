@@ -1,0 +1,83 @@
+import type { Callback } from '@onecycle/callbacks';
+import type { LRFinderOptions } from '@onecycle/lr-finder';
+import type { OneCycleVariant } from '@onecycle/one-cycle';
+
+/**
+ * Options of {@link Learner.fit}.
+ *
+ * @example
+ * ```ts
+ * await learn.fit(1, 1e-3, { wd: 0, callbacks: [new TerminateOnNaN()] });
+ * ```
+ */
+export interface FitOptions {
+  /** Weight decay for this run (default: the learner's `wd`). */
+  wd?: number | readonly number[];
+  /** Extra callbacks for this run only. */
+  callbacks?: readonly Callback[];
+  /**
+   * Continue an unfinished run with the same arguments (after {@link Learner.load} or a stopped
+   * run) instead of starting over. Default: resume only a run restored by `load`/`loadState`
+   * whose arguments match; `true` requires a run to resume; `false` always starts afresh.
+   */
+  resume?: boolean;
+}
+
+/**
+ * Options of {@link Learner.fitOneCycle}: fastai v1's `fit_one_cycle` arguments.
+ *
+ * @example
+ * ```ts
+ * await learn.fitOneCycle(2, 5e-2, { moms: [0.95, 0.85], pctStart: 0.3, divFactor: 25 });
+ * ```
+ */
+export interface FitOneCycleOptions extends FitOptions {
+  /** `[max, min]` momentum (Adam's beta1); default [0.95, 0.85]. */
+  moms?: readonly [number, number];
+  /** Start lr = maxLr / divFactor (default 25). */
+  divFactor?: number;
+  /** Fraction of the steps spent warming up (default 0.3). */
+  pctStart?: number;
+  /** Final lr = maxLr / finalDiv (default divFactor·1e4 for 'fastai'; see @onecycle/one-cycle). */
+  finalDiv?: number;
+  /** Shape of the cycle (see @onecycle/one-cycle; default 'fastai'). */
+  variant?: OneCycleVariant;
+}
+
+/**
+ * What {@link Learner.fit} and {@link Learner.fitOneCycle} resolve to.
+ *
+ * @example
+ * ```ts
+ * const r = await learn.fit(1, 1e-3);
+ * if (r.stopReason) console.warn(r.stopReason);
+ * ```
+ */
+export interface FitResult {
+  /** Training batches run by this call. */
+  iterations: number;
+  /** Whether a callback stopped the run before its last epoch ended. */
+  stoppedEarly: boolean;
+  /** The reason a callback gave for stopping (e.g. a NaN loss). */
+  stopReason?: string;
+  /** Validation loss after the last epoch (NaN if none ran). */
+  validLoss: number;
+  /** Metrics after the last epoch. */
+  metrics: Record<string, number>;
+}
+
+/**
+ * Options of {@link Learner.lrFind}: the {@link LRFinderOptions} of @onecycle/lr-finder plus the
+ * run's weight decay and extra callbacks.
+ *
+ * @example
+ * ```ts
+ * const res = await learn.lrFind({ startLr: 1e-7, endLr: 10, numIt: 100, wd: 1e-2 });
+ * ```
+ */
+export interface LrFindOptions extends LRFinderOptions {
+  /** Weight decay during the test (default: the learner's `wd`). */
+  wd?: number | readonly number[];
+  /** Extra callbacks for the test only. */
+  callbacks?: readonly Callback[];
+}
