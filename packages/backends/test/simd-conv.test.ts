@@ -143,6 +143,26 @@ describe('SimdConv kernels (the WebAssembly SIMD convolutions)', () => {
     expect(relativeError(dw, reference(g2, x, w, dy).dw)).toBeLessThan(1e-5);
   });
 
+  it('split calls over the workers once they have started, and give the same results before', async () => {
+    SimdConv.useThreads(1);
+    SimdConv.useThreads(3);
+    const simd = SimdConv.load()!;
+    const g = convGeometry(tf.backend_util.computeConv2DInfo([4, 9, 9, 3], [3, 3, 3, 8], 1, 1, 'same'));
+    const x = randomValues(4 * 9 * 9 * 3, 5);
+    const w = randomValues(3 * 3 * 3 * 8, 6);
+    const want = reference(g, x, w, randomValues(g.p * 8, 7)).y;
+    const before = new Float32Array(g.p * 8);
+    simd.forward(g, x, w, null, false, before); // the workers are still starting: this thread alone, or with some
+    for (let i = 0; i < 400 && simd.startedThreads < 3; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(simd.startedThreads).toBe(3);
+    const after = new Float32Array(g.p * 8);
+    simd.forward(g, x, w, null, false, after);
+    expect(relativeError(before, want)).toBeLessThan(1e-5);
+    expect(relativeError(after, want)).toBeLessThan(1e-5);
+    SimdConv.useThreads(1);
+    expect(SimdConv.load()!.startedThreads).toBe(1);
+  });
+
   it('reject a thread count outside [1, 8]', () => {
     expect(() => SimdConv.useThreads(0)).toThrow(/threads must be an integer in \[1, 8\], got 0/);
     expect(() => SimdConv.useThreads(9)).toThrow(RangeError);

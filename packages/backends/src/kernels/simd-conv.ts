@@ -7,20 +7,29 @@ import {
   type KernelInstructions,
   kernelBuild,
 } from './kernel-module.js';
-import { JOB_FILTER, JOB_FORWARD, JOB_INPUT, nodeWorkerClass, ranges, WorkerPool } from './worker-pool.js';
+import {
+  JOB_FILTER,
+  JOB_FORWARD,
+  JOB_INPUT,
+  ranges,
+  type StartWorker,
+  WorkerPool,
+  workerStarter,
+} from './worker-pool.js';
 
 /**
  * Convolution kernels compiled from `wasm/conv-kernels.c` to 128-bit WebAssembly SIMD: im2col in chunks
  * of 64 output positions, then register-tiled matrix products (4 rows × 8 columns per tile). They run
  * in their own WebAssembly memory: inputs are copied in, results copied out (a small cost next to the
- * products). Under Node, {@link SimdConv.useThreads} spreads every call over worker threads that share
+ * products). {@link SimdConv.useThreads} spreads every call over worker threads (Node's, or Web Workers on
+ * a cross-origin isolated page) that share
  * that memory: output positions (or images) are split between the threads, and each thread's part of
  * a filter gradient is summed at the end. {@link SimdConv.load} returns `undefined` where the engine
  * lacks WebAssembly SIMD.
  *
  * @example
  * ```ts
- * SimdConv.useThreads(2); // Node: the calling thread and one worker
+ * SimdConv.useThreads(2); // the calling thread and one worker
  * const simd = SimdConv.load();
  * if (simd) simd.forward(geometry, x, filter, bias, true, out);
  * ```
@@ -46,14 +55,16 @@ export class SimdConv {
   }
 
   /**
-   * Runs the kernels on `threads` threads from now on: the calling thread plus `threads − 1` Node
-   * worker threads sharing one WebAssembly memory. Outside Node (or without shared memory or SIMD)
-   * the kernels stay on one thread. Returns the number of threads now in use.
+   * Runs the kernels on `threads` threads from now on: the calling thread plus `threads − 1` worker
+   * threads sharing one WebAssembly memory — Node's `worker_threads`, or Web Workers on a cross-origin
+   * isolated page (COOP/COEP headers), which take their share of each call once started. Elsewhere (or
+   * without shared memory or SIMD) the kernels stay on one thread. Returns the number of threads now in
+   * use.
    *
    * @param threads - an integer in [1, 8].
    * @example
    * ```ts
-   * const used = SimdConv.useThreads(2); // 2 under Node, 1 in a browser
+   * const used = SimdConv.useThreads(2); // 2 under Node and on isolated pages, else 1
    * ```
    */
   static useThreads(threads: number): number {
@@ -65,10 +76,10 @@ export class SimdConv {
     const current = SimdConv.load();
     if (current == null) return 1;
     if (current.threads === threads) return threads;
-    const Worker = threads > 1 ? nodeWorkerClass() : undefined;
-    const shared = Worker != null && typeof SharedArrayBuffer === 'function' ? kernelBuild(true) : undefined;
+    const start = threads > 1 ? workerStarter() : undefined;
+    const shared = start != null && typeof SharedArrayBuffer === 'function' ? kernelBuild(true) : undefined;
     const next = shared
-      ? new SimdConv(shared, threads)
+      ? new SimdConv(shared, threads, start)
       : current.threads === 1
         ? current
         : new SimdConv(kernelBuild(false)!, 1);
@@ -87,12 +98,27 @@ export class SimdConv {
    */
   readonly threads: number;
   /**
-   * The instruction set of the build in use: `'relaxed-simd'` (fused multiply-add; one thread, where
-   * the engine has relaxed SIMD) or `'simd128'`.
+   * Threads a call is split over now: the calling thread and the workers that have started (a
+   * browser starts Web Workers only when its main thread returns to the event loop).
    *
    * @example
    * ```ts
-   * console.log(SimdConv.load()?.instructions); // 'simd128' on Node 20, 'relaxed-simd' in Chrome
+   * SimdConv.useThreads(2);
+   * await new Promise((r) => setTimeout(r, 100));
+   * console.log(SimdConv.load()?.startedThreads); // 2 once the worker runs
+   * ```
+   */
+  get startedThreads(): number {
+    return this.pool.available();
+  }
+
+  /**
+   * The instruction set of the build in use: `'relaxed-simd'` (fused multiply-add, where the engine
+   * has relaxed SIMD) or `'simd128'`.
+   *
+   * @example
+   * ```ts
+   * console.log(SimdConv.load()?.instructions); // 'relaxed-simd' on Node ≥ 20 and in Chrome
    * ```
    */
   readonly instructions: KernelInstructions;
@@ -105,7 +131,7 @@ export class SimdConv {
   private readonly fns: KernelExports;
   private readonly pool: WorkerPool;
 
-  private constructor(build: KernelBuild, threads: number) {
+  private constructor(build: KernelBuild, threads: number, start?: StartWorker) {
     this.instructions = build.instructions;
     const memory = build.shared
       ? new WebAssembly.Memory({ initial: 16, maximum: CONV_KERNELS_SHARED_MAX_PAGES, shared: true })
@@ -114,7 +140,7 @@ export class SimdConv {
     this.fns = instance.exports as unknown as KernelExports;
     this.heap = new KernelHeap(memory, this.fns);
     this.threads = threads;
-    this.pool = new WorkerPool(build.module, memory, this.fns, threads - 1, nodeWorkerClass());
+    this.pool = new WorkerPool(build.module, memory, this.fns, threads - 1, start);
   }
 
   /**
@@ -142,7 +168,7 @@ export class SimdConv {
     out: Float32Array,
     keepFor?: object,
   ): boolean {
-    const t = this.threads;
+    const t = this.pool.available();
     const heap = this.heap;
     this.pool.wake();
     const kept = keepFor === undefined ? undefined : heap.keepPatches(g, keepFor);
@@ -165,7 +191,7 @@ export class SimdConv {
     heap.setPadded(wp, filter, g.k, g.co, g.co4, sp);
     if (bias) heap.setPadded(bp, bias, 1, g.co, g.co4, sp);
     const parts = ranges(g.p, t);
-    this.pool.run(JOB_FORWARD, (i) => [
+    this.pool.run(JOB_FORWARD, t, (i) => [
       0,
       xp,
       wp,
@@ -207,7 +233,7 @@ export class SimdConv {
     patchesOf?: object,
     biasOut?: Float32Array,
   ): boolean {
-    const t = this.threads;
+    const t = this.pool.available();
     const heap = this.heap;
     this.pool.wake();
     const dwSize = g.k4 * g.co4;
@@ -240,7 +266,7 @@ export class SimdConv {
       this.fns.relu_mask(dyp, yp, rows);
     }
     const parts = ranges(g.p, t);
-    this.pool.run(JOB_FILTER, (i) => [
+    this.pool.run(JOB_FILTER, t, (i) => [
       0,
       xp,
       dyp,
@@ -308,7 +334,7 @@ export class SimdConv {
     out: Float32Array,
     y: Float32Array | null = null,
   ): boolean {
-    const t = this.threads;
+    const t = this.pool.available();
     const heap = this.heap;
     this.pool.wake();
     const rows = g.p * g.co4;
@@ -326,7 +352,7 @@ export class SimdConv {
       for (let c = 0; c < g.co; c++) floats[wt + c * g.k4 + k] = filter[k * g.co + c]!;
     }
     const parts = ranges(g.n, t);
-    this.pool.run(JOB_INPUT, (i) => [0, dyp, wtp, dxp, colp + i * colFloats(g) * 4, ...parts[i]!]);
+    this.pool.run(JOB_INPUT, t, (i) => [0, dyp, wtp, dxp, colp + i * colFloats(g) * 4, ...parts[i]!]);
     heap.get(dxp, out);
     return true;
   }

@@ -13,38 +13,43 @@ export type Job = typeof JOB_FORWARD | typeof JOB_FILTER | typeof JOB_INPUT;
  * by a worker about to sleep: only then must the next job wake it (`Atomics.notify`, a system call).
  */
 const SLEEPING = 13;
+/** Set by a worker once it has instantiated the kernels: jobs go only to workers that are ready. */
+const READY = 14;
 /** Polls of the control word before a thread sleeps on it (a job usually follows within microseconds). */
 const SPINS = 20000;
 
 /**
  * A worker thread's loop: sleeps on its control block's job counter, runs the kernel the block names
- * with the arguments it holds, then bumps the done counter. Evaluated as the worker's whole script.
+ * with the arguments it holds, then bumps the done counter. Evaluated as the worker's whole script
+ * after a line that calls `start` with `{ module, memory, control }` (Node: `workerData`; a browser's
+ * Web Worker: its first message).
  */
-const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
-const { module, memory, control } = workerData;
-const f = new WebAssembly.Instance(module, { env: { memory } }).exports;
-const c = new Int32Array(memory.buffer, control, ${CONTROL_INTS});
-let seen = 0;
-for (;;) {
-  let spins = 0;
-  while (Atomics.load(c, 0) === seen) {
-    if (++spins > ${SPINS}) {
-      Atomics.store(c, ${SLEEPING}, 1);
-      if (Atomics.load(c, 0) === seen) Atomics.wait(c, 0, seen);
-      Atomics.store(c, ${SLEEPING}, 0);
-      spins = 0;
+const WORKER_LOOP = `
+function start({ module, memory, control }) {
+  const f = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  const c = new Int32Array(memory.buffer, control, ${CONTROL_INTS});
+  Atomics.store(c, ${READY}, 1);
+  let seen = Atomics.load(c, 0);
+  for (;;) {
+    let spins = 0;
+    while (Atomics.load(c, 0) === seen) {
+      if (++spins > ${SPINS}) {
+        Atomics.store(c, ${SLEEPING}, 1);
+        if (Atomics.load(c, 0) === seen) Atomics.wait(c, 0, seen);
+        Atomics.store(c, ${SLEEPING}, 0);
+        spins = 0;
+      }
     }
+    seen = Atomics.load(c, 0);
+    switch (c[2]) {
+      case ${JOB_FORWARD}: f.conv_forward(c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12]); break;
+      case ${JOB_FILTER}: f.conv_filter_grad(c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10]); break;
+      case ${JOB_INPUT}: f.conv_input_grad(c[3], c[4], c[5], c[6], c[7], c[8], c[9]); break;
+    }
+    Atomics.store(c, 1, seen);
+    Atomics.notify(c, 1);
+    if (c[2] === ${JOB_EXIT}) break;
   }
-  seen = Atomics.load(c, 0);
-  switch (c[2]) {
-    case ${JOB_FORWARD}: f.conv_forward(c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12]); break;
-    case ${JOB_FILTER}: f.conv_filter_grad(c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10]); break;
-    case ${JOB_INPUT}: f.conv_input_grad(c[3], c[4], c[5], c[6], c[7], c[8], c[9]); break;
-  }
-  Atomics.store(c, 1, seen);
-  Atomics.notify(c, 1);
-  if (c[2] === ${JOB_EXIT}) break;
 }
 `;
 
@@ -57,31 +62,82 @@ export function ranges(total: number, parts: number): [number, number][] {
   return out;
 }
 
-interface NodeWorker {
-  unref(): void;
-  terminate(): Promise<number>;
+/** A started worker thread, as the pool stops it. */
+interface WorkerHandle {
+  terminate(): unknown;
 }
-/** Node's `Worker` constructor, as the pool uses it. */
-export type WorkerConstructor = new (
-  source: string,
-  options: { eval: true; workerData: unknown },
-) => NodeWorker;
+/** Starts a worker thread running `WORKER_LOOP` on `data` (`{ module, memory, control }`). */
+export type StartWorker = (data: {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  control: number;
+}) => WorkerHandle;
 
-/** Node's `Worker` class, or `undefined` outside Node (no import, so bundlers see nothing). */
-export function nodeWorkerClass(): WorkerConstructor | undefined {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const mod = proc?.getBuiltinModule?.('node:worker_threads') as { Worker?: WorkerConstructor } | undefined;
-  return mod?.Worker;
+interface NodeWorker extends WorkerHandle {
+  unref(): void;
+}
+type NodeWorkerConstructor = new (source: string, options: { eval: true; workerData: unknown }) => NodeWorker;
+type WebWorker = WorkerHandle & { postMessage(data: unknown): void };
+
+/**
+ * How this environment starts worker threads that share a WebAssembly memory: Node's
+ * `worker_threads` (found without an import, so bundlers see nothing), or a browser's Web Workers on a
+ * cross-origin isolated page (where memories can be shared). `undefined` elsewhere.
+ */
+export function workerStarter(): StartWorker | undefined {
+  const g = globalThis as {
+    process?: { getBuiltinModule?: (id: string) => unknown };
+    crossOriginIsolated?: boolean;
+    Worker?: new (url: string) => WebWorker;
+    Blob?: typeof Blob;
+    URL?: typeof URL;
+  };
+  const node = g.process?.getBuiltinModule?.('node:worker_threads') as
+    | { Worker?: NodeWorkerConstructor }
+    | undefined;
+  if (node?.Worker != null) {
+    const NodeWorker = node.Worker;
+    const source = `${WORKER_LOOP}\nstart(require('node:worker_threads').workerData);`;
+    return (data) => {
+      const worker = new NodeWorker(source, { eval: true, workerData: data });
+      worker.unref();
+      return worker;
+    };
+  }
+  if (g.crossOriginIsolated === true && g.Worker != null && g.Blob != null && g.URL != null) {
+    const url = g.URL.createObjectURL(
+      new g.Blob([`${WORKER_LOOP}\nonmessage = (e) => start(e.data);`], { type: 'text/javascript' }),
+    );
+    const WebWorkerClass = g.Worker;
+    return (data) => {
+      const worker = new WebWorkerClass(url);
+      worker.postMessage(data);
+      return worker;
+    };
+  }
+  return undefined;
+}
+
+/** Whether this thread may block on `Atomics.wait` (a browser's main thread may not). */
+function canBlock(): boolean {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
  * Worker threads that run the kernels on one shared memory with the calling thread: each has a
  * control block in that memory (job, arguments, counters) that it polls for a while after a job, then
- * sleeps on.
+ * sleeps on. A worker takes jobs once it says it is ready (a browser starts workers only when its main
+ * thread returns to the event loop); until then the calling thread does its share.
  */
 export class WorkerPool {
-  private readonly workers: NodeWorker[] = [];
+  private readonly workers: WorkerHandle[] = [];
   private readonly controls: Int32Array[] = [];
+  private readonly block = canBlock();
 
   /**
    * Starts `count` workers (none: every job runs on the calling thread alone) on `module` and the shared
@@ -92,15 +148,20 @@ export class WorkerPool {
     memory: WebAssembly.Memory,
     private readonly fns: KernelExports,
     count: number,
-    Worker?: WorkerConstructor,
+    start?: StartWorker,
   ) {
     for (let i = 0; i < count; i++) {
       const control = controlOffset(i);
       this.controls.push(new Int32Array(memory.buffer, control, CONTROL_INTS));
-      const worker = new Worker!(WORKER_SOURCE, { eval: true, workerData: { module, memory, control } });
-      worker.unref();
-      this.workers.push(worker);
+      this.workers.push(start!({ module, memory, control }));
     }
+  }
+
+  /** Threads a job can be split over now: this one and the workers that are ready. */
+  available(): number {
+    let ready = 1;
+    for (const c of this.controls) ready += Atomics.load(c, READY);
+    return ready;
   }
 
   /**
@@ -112,28 +173,27 @@ export class WorkerPool {
   }
 
   /**
-   * Runs a job on every thread: part 0 here, part i on worker i − 1, then waits for all of them.
-   * `args(i)` gives part i's arguments.
+   * Runs a job split in `parts` (≤ {@link WorkerPool.available}): part 0 here, the others on the ready
+   * workers, then waits for all of them. `args(i)` gives part i's arguments.
    */
-  run(job: Job, args: (part: number) => number[]): void {
-    const seqs: number[] = [];
-    for (let i = 0; i < this.controls.length; i++) {
-      const c = this.controls[i]!;
-      c.set(args(i + 1), 3);
+  run(job: Job, parts: number, args: (part: number) => number[]): void {
+    const used: [Int32Array, number][] = [];
+    for (const c of this.controls) {
+      if (used.length === parts - 1) break;
+      if (Atomics.load(c, READY) !== 1) continue;
+      c.set(args(used.length + 1), 3);
       c[2] = job;
-      seqs.push(Atomics.add(c, 0, 1) + 1);
+      used.push([c, Atomics.add(c, 0, 1) + 1]);
       if (Atomics.load(c, SLEEPING) === 1) Atomics.notify(c, 0);
     }
     const own = args(0);
     if (job === JOB_FORWARD) (this.fns.conv_forward as (...a: number[]) => void)(...own);
     else if (job === JOB_FILTER) (this.fns.conv_filter_grad as (...a: number[]) => void)(...own);
     else (this.fns.conv_input_grad as (...a: number[]) => void)(...own);
-    for (let i = 0; i < this.controls.length; i++) {
-      const c = this.controls[i]!;
-      const seq = seqs[i]!;
+    for (const [c, seq] of used) {
       let spins = 0;
       for (let done = Atomics.load(c, 1); done !== seq; done = Atomics.load(c, 1)) {
-        if (++spins > SPINS) Atomics.wait(c, 1, done);
+        if (++spins > SPINS && this.block) Atomics.wait(c, 1, done);
       }
     }
   }
