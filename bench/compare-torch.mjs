@@ -9,6 +9,7 @@
 //    fitOneCycle(1, 5e-2) — one epoch, to keep the run short — against bench/peer_torch_mnist.py.
 //  - ResNet-20 on 10,000 synthetic 32×32×3 images (bench/resnet-synthetic.mjs against
 //    bench/peer_torch_resnet.py, one epoch of Adam, timing only): a larger network.
+//  - the MNIST_SAMPLE epoch in Chromium: the web demo's own timing (bench/browser-epoch.mjs).
 // For each: seconds per epoch, images per second, CPU seconds per epoch, load time cold and warm, peak
 // RSS, accuracy; ours/PyTorch ratios against the peer on 2 threads and on 1 thread (our WASM runs on
 // one); the targets are checked against the faster of the two. Then the per-op profile of a training step
@@ -16,7 +17,7 @@
 //
 // usage: node bench/compare-torch.mjs [--epochs 2] [--mnist-epochs 1] [--lr 5e-2] [--seed 0]
 //          [--peer-threads 2,1] [--our-threads 1,2] [--repeat 1] [--skip-mnist] [--skip-profile]
-//          [--skip-resnet] [--resnet-images 10000]
+//          [--skip-resnet] [--resnet-images 10000] [--skip-browser]
 // --repeat N runs every warm measurement N times, interleaved (ours, then each peer, N rounds):
 // the epochs of all rounds are pooled (mean and best), the peak RSS is the largest.
 // Writes bench/results/compare-<timestamp>.json and prints tables.
@@ -39,6 +40,7 @@ const { values: args } = parseArgs({
     repeat: { type: 'string', default: '1' },
     'skip-mnist': { type: 'boolean', default: false },
     'skip-resnet': { type: 'boolean', default: false },
+    'skip-browser': { type: 'boolean', default: false },
     'resnet-images': { type: 'string', default: '10000' },
     'skip-profile': { type: 'boolean', default: false },
   },
@@ -257,6 +259,17 @@ try {
   );
   results.cases.push(sample);
 
+  // --- the same epoch in Chromium: the web demo's in-page timing -----------------------------------
+  if (!args['skip-browser']) {
+    log('MNIST_SAMPLE epoch in Chromium (the web demo) …');
+    const r = spawnSync('node', [join(root, 'bench/browser-epoch.mjs'), '--epochs', '2'], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+    });
+    if (r.status === 0) results.browser = JSON.parse(r.stdout.trim().split('\n').pop());
+    else log(`bench: the browser epoch failed (${r.status}):\n${r.stderr.slice(-2000)}`);
+  }
+
   // --- the whole MNIST, 10 classes ----------------------------------------------------------------
   if (!args['skip-mnist']) {
     if (!existsSync(mnistDir)) {
@@ -456,6 +469,17 @@ if (target.epochSeconds !== undefined) {
       `goal ≤ 1.0×: ${ok(target.epochSeconds, 1)}; best epoch against PyTorch's best: ${target.bestEpochSeconds.toFixed(2)}× ` +
       `(≤ 2.0×: ${ok(target.bestEpochSeconds, 2)}); ` +
       `peak RSS ≤ 1.5×: ${target.maxRss.toFixed(2)}× (${ok(target.maxRss, 1.5)})`,
+  );
+}
+if (results.browser) {
+  const b = results.browser;
+  const sample = results.cases[0];
+  const peerBest = Math.min(...sample.peers.flatMap((p) => p.epochSeconds));
+  console.log(
+    `\nMNIST_SAMPLE epoch in ${b.browser} (the web demo's in-page timing, fresh model, fitOneCycle(1)): ` +
+      `${b.epochSeconds.map((x) => fmt(x, 2)).join(', ')} s; best against PyTorch's best epoch above: ` +
+      `${ratio(Math.min(...b.epochSeconds), peerBest)}; against ours in Node: ` +
+      `${ratio(Math.min(...b.epochSeconds), Math.min(...(sample.configs ?? [sample.ours]).flatMap((q) => q.epochSeconds)))} (${b.status})`,
   );
 }
 if (results.stepProfile) {
