@@ -3,14 +3,16 @@
 //   2. the schedule plots (scripts/docs-plots.mjs);
 //   3. the guides' examples: typechecked, the cheap ones run, their output recorded
 //      (scripts/docs-examples.mjs);
-//   4. the CLI reference from the trainer's --help (scripts/docs-cli.mjs);
+//   4. the CLI reference from the trainer's --help (scripts/docs-cli.mjs), and every CLI option the
+//      docs mention exists in that --help (scripts/docs-check-cli-options.mjs);
+//   4b. the walk-through's figures: every table of them matches docs/generated/demo-seeds.json
+//      (scripts/docs-getting-started.mjs; --check fails on a difference, else the pages are rewritten);
 //   5. typedoc (typedoc.json: every package, the guides; warnings are errors), HTML and JSON;
 //   6. every exported symbol has an @example (scripts/docs-check-examples.mjs, on the JSON);
 //   7. the link check of the built site (scripts/link-check.mjs).
 // usage: node scripts/docs-build.mjs [--check]
 //   --check  (CI) fail if a recorded example output is out of date instead of rewriting it
-// The Getting started results are not regenerated here (the demo takes minutes): see
-// scripts/docs-getting-started.mjs.
+// The demo itself is not rerun here (it takes a minute): `node scripts/docs-getting-started.mjs --run`.
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 
@@ -36,6 +38,12 @@ const steps = [
   ['guide examples', node, [join(root, 'scripts/docs-examples.mjs'), ...(check ? ['--check'] : [])]],
   // regenerated every time: the trainer's options change often, and the site must show the current ones
   ['CLI reference', node, [join(root, 'scripts/docs-cli.mjs')]],
+  ['every CLI option in the docs exists', node, [join(root, 'scripts/docs-check-cli-options.mjs')]],
+  [
+    "the demo's figures in the docs come from docs/generated/demo-seeds.json",
+    node,
+    [join(root, 'scripts/docs-getting-started.mjs'), ...(check ? ['--check'] : [])],
+  ],
   ['typedoc', node, [join(root, 'node_modules/typedoc/bin/typedoc')]],
   ['every export has an @example', node, [join(root, 'scripts/docs-check-examples.mjs')]],
   ['link check', node, [join(root, 'scripts/link-check.mjs')]],

@@ -1,19 +1,34 @@
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setupBackend } from '@onecycle/backends';
-import { type EpochRecord, ProgressReporter, type RecorderData } from '@onecycle/callbacks';
+import { type EpochRecord, ProgressReporter, type RecorderData, TerminateOnNaN } from '@onecycle/callbacks';
 import { accuracy, Learner } from '@onecycle/learner';
 import type { LRFindResult } from '@onecycle/lr-finder';
 import { type Module, resnet, simpleCnn } from '@onecycle/models';
 import { writeFileAtomic } from '@onecycle/models/node';
 import type { OneCycleVariant } from '@onecycle/one-cycle';
 import { ImageDataBunch, URLs, untarData } from '@onecycle/vision-data';
+import { CliExit } from './cli-exit.js';
+import { noSuggestionReason } from './lr-find-report.js';
+import { loadModelWeights, weightsAreFinite } from './model-weights.js';
 import type { Output } from './output.js';
+import { checkOutputPaths } from './output-paths.js';
 import { svgToPng } from './render-png.js';
+import {
+  type ResumeCheckpoint,
+  RUN_OPTIONS_KEY,
+  readResumeCheckpoint,
+  resumeOptions,
+  type StoredOptions,
+} from './run-options.js';
+import { STOP_SIGNALS, StopOnSignal, type StopSignal } from './stop-on-signal.js';
 
 /** Options every command takes. */
 export interface CommonOptions {
   data?: string;
   mnistIdx?: string;
+  /** Resize every image to size × size (fastai's `size=`). */
+  size?: number;
   bs: number;
   seed: number;
   model: 'simple_cnn' | 'resnet';
@@ -35,6 +50,10 @@ export interface FitCommandOptions extends CommonOptions {
   moms: [number, number];
   wd: number;
   save?: string;
+  /** Continue the unfinished run saved in this checkpoint. */
+  resume?: string;
+  /** Start a new run from the weights in this file. */
+  load?: string;
 }
 
 /** Options of `onecycle lr-find`. */
@@ -80,6 +99,13 @@ export interface FitSummary {
   trainItems: number;
   validItems: number;
   stopReason?: string;
+  /**
+   * Where a resumed run continued: the epoch (numbered from 1, as `epochs`) and the batches of it
+   * already done before.
+   */
+  resumedFrom?: { epoch: number; batch: number };
+  /** The signal that stopped the run, if one did. */
+  interruptedBy?: StopSignal;
 }
 
 interface Prepared {
@@ -93,6 +119,9 @@ async function prepare(opts: CommonOptions, out: Output): Promise<Prepared> {
   out.info(`backend: ${choice.backend} (${choice.reason})`);
   if (opts.data !== undefined && opts.mnistIdx !== undefined) {
     throw new RangeError('--data and --mnist-idx name two data sets: give one of them');
+  }
+  if (opts.size !== undefined && opts.mnistIdx !== undefined) {
+    throw new RangeError('--size resizes the images of --data or MNIST_SAMPLE; MNIST idx files are 28×28');
   }
   let path: string;
   if (opts.mnistIdx !== undefined) {
@@ -109,13 +138,14 @@ async function prepare(opts: CommonOptions, out: Output): Promise<Prepared> {
       ? await ImageDataBunch.fromMnistIdx(path, bunchOptions)
       : await ImageDataBunch.fromFolder(path, {
           ...bunchOptions,
+          ...(opts.size === undefined ? {} : { size: opts.size }),
           onWarning: (m: string) => out.info(`warning: ${m}`),
         });
   const loadSeconds = (performance.now() - t0) / 1000;
   const how =
     opts.mnistIdx !== undefined ? 'read' : data.loadInfo?.fromCache ? 'from the decode cache' : 'decoded';
   out.info(
-    `data: ${path} — classes [${data.classes.join(', ')}], ${data.train.size} training and ${data.valid.size} validation images (${how} in ${loadSeconds.toFixed(2)} s)`,
+    `data: ${path} — classes [${data.classes.join(', ')}], ${data.train.size} training and ${data.valid.size} validation images of ${data.train.width}×${data.train.height} (${how} in ${loadSeconds.toFixed(2)} s)`,
   );
   if (data.train.length === 0) {
     throw new RangeError(
@@ -171,12 +201,31 @@ interface RunSpec {
   seed: number;
 }
 
+/** How `fit` runs beyond its spec: signals, resume, starting weights, checkpoint metadata. */
+interface RunControl {
+  /** Stops the run on SIGINT/SIGTERM. */
+  stop?: StopOnSignal;
+  /** The checkpoint whose unfinished run this run continues. */
+  resume?: { bytes: Uint8Array; path: string };
+  /** A weights file to start from. */
+  load?: string;
+  /** Saved with the checkpoint. */
+  metadata?: Record<string, string>;
+}
+
+/** How a run ended. */
+type RunOutcome =
+  | { kind: 'finished' }
+  | { kind: 'diverged'; message: string }
+  | { kind: 'interrupted'; signal: StopSignal; message: string };
+
 async function trainRun(
   prepared: Prepared,
   opts: CommonOptions,
   spec: RunSpec,
   out: Output,
-): Promise<{ summary: FitSummary; recorder: RecorderData }> {
+  control: RunControl = {},
+): Promise<{ summary: FitSummary; recorder: RecorderData; outcome: RunOutcome }> {
   const { data } = prepared;
   const model = createModel(opts.model, data.c, spec.seed);
   const learn = new Learner(data, model, {
@@ -186,26 +235,67 @@ async function trainRun(
   });
   try {
     out.info(`\n${spec.name}  (${modelName(opts.model, data.c)}, seed ${spec.seed})`);
+    let resumedFrom: FitSummary['resumedFrom'];
+    if (control.resume) {
+      learn.loadState(control.resume.bytes, control.resume.path);
+      const p = learn.runPosition!;
+      resumedFrom = { epoch: p.epoch + 1, batch: p.batch };
+      out.info(
+        `resuming ${control.resume.path}: epoch ${p.epoch + 1} of ${spec.epochs}, after batch ${p.batch} of ${p.nBatches}`,
+      );
+    }
+    if (control.load) {
+      await loadModelWeights(model, control.load);
+      out.info(`starting from the weights of ${control.load}`);
+    }
     const progress = new ProgressReporter({ write: out.write, isTTY: out.isTTY });
+    const nan = new TerminateOnNaN();
+    const callbacks = [progress, nan, ...(control.stop ? [control.stop] : [])];
+    const resume = control.resume ? { resume: true } : {};
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     const result =
       spec.schedule === 'one-cycle'
         ? await learn.fitOneCycle(spec.epochs, spec.lr, {
-            callbacks: [progress],
+            callbacks,
+            ...resume,
             ...(spec.variant ? { variant: spec.variant } : {}),
             ...(spec.pctStart ? { pctStart: spec.pctStart } : {}),
             ...(spec.divFactor ? { divFactor: spec.divFactor } : {}),
             ...(spec.moms ? { moms: spec.moms } : {}),
           })
-        : await learn.fit(spec.epochs, spec.lr, { callbacks: [progress] });
+        : await learn.fit(spec.epochs, spec.lr, { callbacks, ...resume });
     const totalSeconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     out.info(`Total time: ${totalSeconds.toFixed(1)} s`);
-    if (result.stopReason) out.info(`stopped: ${result.stopReason}`);
+    let outcome: RunOutcome = { kind: 'finished' };
+    if (nan.stoppedAt) {
+      const at = nan.stoppedAt;
+      outcome = {
+        kind: 'diverged',
+        message: `training diverged: the loss became ${at.loss} at epoch ${at.epoch + 1}, batch ${at.batch + 1} of ${data.train.length} (lr ${formatLr(spec.lr)})`,
+      };
+    } else if (!weightsAreFinite(model)) {
+      outcome = { kind: 'diverged', message: 'training diverged: the weights are no longer finite numbers' };
+    } else if (control.stop?.signal) {
+      const p = learn.runPosition!;
+      outcome = {
+        kind: 'interrupted',
+        signal: control.stop.signal,
+        message: `interrupted by ${control.stop.signal} at epoch ${Math.min(p.epoch + 1, spec.epochs)} of ${spec.epochs}, after batch ${p.epoch >= spec.epochs ? p.nBatches : p.batch} of ${p.nBatches}`,
+      };
+    } else if (result.stopReason) out.info(`stopped: ${result.stopReason}`);
     if (spec.save) {
-      await learn.save(spec.save);
-      out.info(`saved ${spec.save}`);
+      if (outcome.kind === 'diverged') {
+        out.info(`not saving ${spec.save}: ${outcome.message} (the file is left as it was)`);
+      } else {
+        await learn.save(spec.save, control.metadata ? { metadata: control.metadata } : {});
+        out.info(
+          outcome.kind === 'interrupted'
+            ? `saved the checkpoint ${spec.save} (continue the run with: onecycle fit --resume ${spec.save})`
+            : `saved ${spec.save}`,
+        );
+      }
     }
     const recorder = learn.recorder.toJSON();
     const epochs = epochSummaries(recorder.epochs);
@@ -228,8 +318,10 @@ async function trainRun(
       trainItems: data.train.length * data.train.batchSize,
       validItems: data.valid.size,
       ...(result.stopReason ? { stopReason: result.stopReason } : {}),
+      ...(resumedFrom ? { resumedFrom } : {}),
+      ...(outcome.kind === 'interrupted' ? { interruptedBy: outcome.signal } : {}),
     };
-    return { summary, recorder };
+    return { summary, recorder, outcome };
   } finally {
     learn.dispose();
     model.dispose();
@@ -251,6 +343,8 @@ async function lrFindRun(
     for (const s of result.suggestionList()) {
       out.info(`  ${s.name.padEnd(8)} lr ${formatLr(s.lr)}  loss ${s.loss.toFixed(4)}  — ${s.description}`);
     }
+    const reason = noSuggestionReason(result);
+    if (reason) out.info(`  no suggestions: ${reason}`);
     if (result.stoppedEarly) out.info(`  (the sweep stopped early: ${result.stoppedBy})`);
     return result;
   } finally {
@@ -287,6 +381,7 @@ export async function runLrFind(opts: LrFindCommandOptions, out: Output): Promis
   if (opts.startLr >= opts.endLr) {
     throw new RangeError(`--start-lr (${opts.startLr}) must be smaller than --end-lr (${opts.endLr})`);
   }
+  await checkOutputs({ out: opts.out }, out);
   const prepared = await prepare(opts, out);
   const result = await lrFindRun(
     prepared,
@@ -299,8 +394,42 @@ export async function runLrFind(opts: LrFindCommandOptions, out: Output): Promis
   out.result(lrFindJson(result));
 }
 
+async function checkOutputs(paths: { out: string; save?: string }, out: Output): Promise<void> {
+  for (const removed of await checkOutputPaths(paths)) {
+    out.info(`removed ${removed} (left by a save that was killed)`);
+  }
+}
+
+/** The options of a `fit` command line that were typed (not defaults). */
+export type GivenOptions = Partial<Record<keyof StoredOptions, unknown>>;
+
 /** `onecycle fit`. */
-export async function runFit(opts: FitCommandOptions, out: Output): Promise<void> {
+export async function runFit(opts: FitCommandOptions, out: Output, given: GivenOptions = {}): Promise<void> {
+  if (opts.resume !== undefined && opts.load !== undefined) {
+    throw new RangeError(
+      '--resume continues a saved run, --load starts a new one from saved weights: give one',
+    );
+  }
+  let resume: (ResumeCheckpoint & { bytes: Uint8Array; path: string }) | undefined;
+  if (opts.resume !== undefined) {
+    const path = opts.resume;
+    const bytes = await readCheckpointFile(path, '--resume');
+    resume = { ...readResumeCheckpoint(bytes, path), bytes, path };
+    const merged = resumeOptions(resume.options, given, path);
+    opts = {
+      ...opts,
+      ...merged,
+      data: merged.data ?? undefined,
+      mnistIdx: merged.mnistIdx ?? undefined,
+      size: merged.size ?? undefined,
+      variant: merged.variant as OneCycleVariant,
+      backend: merged.backend as FitCommandOptions['backend'],
+      save: opts.save ?? path,
+    } as FitCommandOptions;
+    out.info(`--resume ${path}: the run's options are taken from the checkpoint`);
+  }
+  if (opts.load !== undefined) await readCheckpointFile(opts.load, '--load');
+  await checkOutputs({ out: opts.out, ...(opts.save ? { save: opts.save } : {}) }, out);
   const prepared = await prepare(opts, out);
   let lr: number;
   if (opts.lr === 'auto') {
@@ -315,29 +444,79 @@ export async function runFit(opts: FitCommandOptions, out: Output): Promise<void
   } else {
     lr = opts.lr;
   }
+  const stored: StoredOptions = {
+    data: opts.data === undefined ? null : resolve(opts.data),
+    mnistIdx: opts.mnistIdx === undefined ? null : resolve(opts.mnistIdx),
+    size: opts.size ?? null,
+    bs: opts.bs,
+    seed: opts.seed,
+    model: opts.model,
+    lr,
+    epochs: opts.epochs,
+    oneCycle: opts.oneCycle,
+    variant: opts.variant,
+    pctStart: opts.pctStart,
+    divFactor: opts.divFactor,
+    moms: opts.moms,
+    wd: opts.wd,
+    backend: prepared.backend,
+    threads: opts.threads,
+  };
   const schedule = opts.oneCycle ? 'one-cycle' : 'constant';
-  const { summary, recorder } = await trainRun(
-    prepared,
-    opts,
-    {
-      name: opts.oneCycle
-        ? `fitOneCycle(${opts.epochs}, ${formatLr(lr)})`
-        : `fit(${opts.epochs}, ${formatLr(lr)})`,
-      schedule,
-      lr,
-      epochs: opts.epochs,
-      variant: opts.variant,
-      pctStart: opts.pctStart,
-      divFactor: opts.divFactor,
-      moms: opts.moms,
-      wd: opts.wd,
-      seed: opts.seed,
-      ...(opts.save ? { save: opts.save } : {}),
-    },
-    out,
+  const stop = new StopOnSignal((sig) =>
+    out.info(
+      `\n${sig}: stopping after this batch${opts.save ? ` and saving ${opts.save}` : ''} (${sig} again to quit at once)`,
+    ),
   );
-  await writeRunPlots(opts.out, schedule === 'one-cycle' ? 'fit_one_cycle' : 'fit', recorder, out);
-  out.result(summary);
+  stop.listen();
+  try {
+    const { summary, recorder, outcome } = await trainRun(
+      prepared,
+      opts,
+      {
+        name: opts.oneCycle
+          ? `fitOneCycle(${opts.epochs}, ${formatLr(lr)})`
+          : `fit(${opts.epochs}, ${formatLr(lr)})`,
+        schedule,
+        lr,
+        epochs: opts.epochs,
+        variant: opts.variant,
+        pctStart: opts.pctStart,
+        divFactor: opts.divFactor,
+        moms: opts.moms,
+        wd: opts.wd,
+        seed: opts.seed,
+        ...(opts.save ? { save: opts.save } : {}),
+      },
+      out,
+      {
+        stop,
+        metadata: { [RUN_OPTIONS_KEY]: JSON.stringify(stored) },
+        ...(resume ? { resume: { bytes: resume.bytes, path: resume.path } } : {}),
+        ...(opts.load ? { load: opts.load } : {}),
+      },
+    );
+    await writeRunPlots(opts.out, schedule === 'one-cycle' ? 'fit_one_cycle' : 'fit', recorder, out);
+    out.result(summary);
+    if (outcome.kind === 'diverged') {
+      throw new CliExit(1, `${outcome.message}${opts.save ? `; ${opts.save} was not written` : ''}`);
+    }
+    if (outcome.kind === 'interrupted') {
+      const saved = opts.save ? `; checkpoint in ${opts.save}` : '; nothing saved (no --save)';
+      throw new CliExit(STOP_SIGNALS[outcome.signal], `${outcome.message}${saved}`);
+    }
+  } finally {
+    stop.close();
+  }
+}
+
+async function readCheckpointFile(path: string, option: string): Promise<Uint8Array> {
+  try {
+    const buf = await readFile(path);
+    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  } catch (e) {
+    throw new Error(`${option} ${path}: cannot read it: ${(e as Error).message}`);
+  }
 }
 
 async function writeRunPlots(
@@ -355,6 +534,7 @@ async function writeRunPlots(
 export async function runDemo(opts: DemoCommandOptions, out: Output): Promise<void> {
   const seeds = opts.seeds ?? [opts.seed];
   const t0 = performance.now();
+  await checkOutputs({ out: opts.out }, out);
   const prepared = await prepare(opts, out);
   const runs: (FitSummary | LrFindSummary)[] = [];
   const fits: FitSummary[] = [];

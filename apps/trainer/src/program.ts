@@ -1,11 +1,15 @@
 import { Command, CommanderError, Option } from 'commander';
-import { runDemo, runFit, runLrFind } from './commands.js';
+import { CliExit } from './cli-exit.js';
+import { type GivenOptions, runDemo, runFit, runLrFind } from './commands.js';
 import { createOutput } from './output.js';
 import {
   integerIn,
+  integerListIn,
   learningRate,
+  momentumPair,
+  nonEmptyPath,
+  nonNegativeNumber,
   numberBetween,
-  numberPair,
   oneOf,
   positiveNumber,
 } from './parse-options.js';
@@ -20,10 +24,17 @@ function withCommon(cmd: Command): Command {
     .option(
       '--data <dir>',
       'an image folder in fastai layout (train/<class>/*.png, valid/<class>/*.png); default: MNIST_SAMPLE',
+      nonEmptyPath,
     )
     .option(
       '--mnist-idx <dir>',
       'MNIST in its idx files (train-images-idx3-ubyte[.gz], …, t10k-labels-idx1-ubyte[.gz]): 10 classes, the t10k set for validation; instead of --data',
+      nonEmptyPath,
+    )
+    .option(
+      '--size <n>',
+      "resize every image to n × n pixels (fastai's size=; images of different sizes need it)",
+      integerIn(1, 16384),
     )
     .option('--bs <n>', 'batch size', integerIn(1, 65536), 64)
     .option('--seed <n>', 'random seed (model init and shuffling)', integerIn(0, 2 ** 31 - 1), 0)
@@ -43,12 +54,22 @@ function withCommon(cmd: Command): Command {
       integerIn(1, 8),
       1,
     )
-    .option('--out <dir>', 'folder for plots and results', 'out')
+    .option('--out <dir>', 'folder for plots and results', nonEmptyPath, 'out')
     .option(
       '--json',
       'print one JSON object as the last line of standard output; human output goes to standard error',
       false,
     );
+}
+
+/** The options typed on the command line (not defaults), by name. */
+function givenOptions(cmd: Command): GivenOptions {
+  const given: Record<string, unknown> = {};
+  const values = cmd.opts();
+  for (const [name, value] of Object.entries(values)) {
+    if (cmd.getOptionValueSource(name) === 'cli') given[name] = value;
+  }
+  return given as GivenOptions;
 }
 
 export function buildProgram(): Command {
@@ -68,7 +89,7 @@ export function buildProgram(): Command {
     .option(
       '--seeds <list>',
       'comma-separated seeds: repeat the three runs for each and report the means',
-      (v) => v.split(',').map((s) => integerIn(0, 2 ** 31 - 1)(s)),
+      integerListIn(0, 2 ** 31 - 1),
     )
     .action(async (opts) => runDemo(opts, createOutput(opts)));
 
@@ -100,10 +121,24 @@ export function buildProgram(): Command {
     )
     .option('--pct-start <p>', '1cycle: fraction of steps spent warming up', numberBetween(0, 1), 0.3)
     .option('--div-factor <d>', '1cycle: lrMax / initial lr', positiveNumber, 25)
-    .option('--moms <a,b>', '1cycle: momentum at the start/end and at the peak', numberPair, [0.95, 0.85])
-    .option('--wd <wd>', 'weight decay (decoupled)', (v) => (v === '0' ? 0 : positiveNumber(v)), 1e-2)
-    .option('--save <file>', 'save weights, optimizer state and schedule position to this file when done')
-    .action(async (opts) => runFit(opts, createOutput(opts)));
+    .option('--moms <a,b>', '1cycle: momentum at the start/end and at the peak', momentumPair, [0.95, 0.85])
+    .option('--wd <wd>', 'weight decay (decoupled)', nonNegativeNumber, 1e-2)
+    .option(
+      '--save <file>',
+      'save weights, optimizer state and schedule position to this file when done (or when stopped by Ctrl-C/SIGTERM)',
+      nonEmptyPath,
+    )
+    .option(
+      '--resume <file>',
+      'continue the unfinished run saved by --save, with its options (options given again must agree); saves to the same file unless --save is given',
+      nonEmptyPath,
+    )
+    .option(
+      '--load <file>',
+      'start a new run from the weights of this file (a --save checkpoint or weights file)',
+      nonEmptyPath,
+    )
+    .action(async (opts, cmd: Command) => runFit(opts, createOutput(opts), givenOptions(cmd)));
 
   return program;
 }
@@ -114,6 +149,10 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return 0;
   } catch (err) {
+    if (err instanceof CliExit) {
+      process.stderr.write(`onecycle: ${err.message}\n`);
+      return err.code;
+    }
     if (err instanceof CommanderError) {
       // commander already printed the message (help or the error); --help and --version exit 0.
       return err.exitCode;

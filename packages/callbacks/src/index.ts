@@ -4,6 +4,7 @@ export * from './format.js';
 export * from './hyper-schedule.js';
 export * from './monitor.js';
 export * from './param-scheduler.js';
+export { barText, ProgressBar, type ProgressBarOptions } from './progress-bar.js';
 export * from './progress-reporter.js';
 export * from './recorder.js';
 export * from './recorder-plots.js';

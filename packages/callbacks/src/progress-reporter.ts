@@ -1,4 +1,5 @@
 import { formatStat, formatTime, ResultsTable } from './format.js';
+import { barText, ProgressBar } from './progress-bar.js';
 import type { Callback, TrainState } from './types.js';
 
 /**
@@ -71,16 +72,13 @@ export class ProgressReporter implements Callback {
   readonly name = 'progressReporter';
   readonly order = 20;
   private readonly write: (text: string) => void;
-  private readonly isTTY: boolean;
   private readonly barWidth: number;
-  private readonly minIntervalMs: number;
   private readonly trainLoss: 'smooth' | 'mean';
   private readonly showTable: boolean;
   private readonly now: () => number;
+  private readonly progressBar: ProgressBar;
   private table: ResultsTable | undefined;
   private epochStart = 0;
-  private lastDraw = Number.NEGATIVE_INFINITY;
-  private barShown = false;
 
   /**
    * @param options - Output function, TTY mode, bar width, train-loss column.
@@ -92,12 +90,10 @@ export class ProgressReporter implements Callback {
   constructor(options: ProgressReporterOptions = {}) {
     const stream = options.write ? undefined : defaultStream();
     this.write = options.write ?? (stream ? (t: string) => void stream.write(t) : () => {});
-    this.isTTY = options.isTTY ?? Boolean(stream?.isTTY);
     this.barWidth = options.barWidth ?? 30;
     if (!Number.isInteger(this.barWidth) || this.barWidth < 1) {
       throw new RangeError(`ProgressReporter: barWidth must be an integer ≥ 1, got ${options.barWidth}`);
     }
-    this.minIntervalMs = options.minIntervalMs ?? 100;
     this.trainLoss = options.trainLoss ?? 'smooth';
     if (this.trainLoss !== 'smooth' && this.trainLoss !== 'mean') {
       throw new RangeError(
@@ -106,6 +102,12 @@ export class ProgressReporter implements Callback {
     }
     this.showTable = options.table ?? true;
     this.now = options.now ?? defaultNow;
+    this.progressBar = new ProgressBar({
+      write: this.write,
+      isTTY: options.isTTY ?? Boolean(stream?.isTTY),
+      minIntervalMs: options.minIntervalMs ?? 100,
+      now: this.now,
+    });
   }
 
   /**
@@ -117,20 +119,12 @@ export class ProgressReporter implements Callback {
    */
   bar(done: number, total: number, elapsedSeconds: number, loss: number): string {
     const frac = total > 0 ? Math.min(1, done / total) : 1;
-    const full = Math.round(frac * this.barWidth);
     const remaining = done > 0 ? (elapsedSeconds / done) * (total - done) : Number.NaN;
     const lossText = Number.isFinite(loss) ? ` ${loss.toFixed(4)}` : '';
     return (
-      `${'█'.repeat(full)}${'-'.repeat(this.barWidth - full)} ${(frac * 100).toFixed(2)}% ` +
+      `${barText(frac, this.barWidth)} ${(frac * 100).toFixed(2)}% ` +
       `[${done}/${total} ${formatTime(elapsedSeconds)}<${formatTime(remaining)}${lossText}]`
     );
-  }
-
-  private clearBar(): void {
-    if (this.barShown) {
-      this.write('\r\x1b[2K');
-      this.barShown = false;
-    }
   }
 
   /**
@@ -142,7 +136,6 @@ export class ProgressReporter implements Callback {
    */
   onTrainBegin(): void {
     this.table = undefined;
-    this.barShown = false;
   }
 
   /**
@@ -154,7 +147,7 @@ export class ProgressReporter implements Callback {
    */
   onEpochBegin(): void {
     this.epochStart = this.now();
-    this.lastDraw = Number.NEGATIVE_INFINITY;
+    this.progressBar.clear();
   }
 
   /**
@@ -165,13 +158,12 @@ export class ProgressReporter implements Callback {
    * ```
    */
   onBatchEnd(state: TrainState): void {
-    if (!this.isTTY || !state.train) return;
-    const t = this.now();
+    if (!state.train) return;
     const done = state.numBatch + 1;
-    if (done < state.nBatches && t - this.lastDraw < this.minIntervalMs) return;
-    this.lastDraw = t;
-    this.write(`\r${this.bar(done, state.nBatches, (t - this.epochStart) / 1000, state.smoothLoss)}`);
-    this.barShown = true;
+    this.progressBar.update(
+      (t) => this.bar(done, state.nBatches, (t - this.epochStart) / 1000, state.smoothLoss),
+      done >= state.nBatches,
+    );
   }
 
   /**
@@ -182,7 +174,7 @@ export class ProgressReporter implements Callback {
    * ```
    */
   onEpochEnd(state: TrainState): void {
-    this.clearBar();
+    this.progressBar.clear();
     if (!this.showTable) return;
     const metricNames = Object.keys(state.metrics);
     if (!this.table) {
@@ -214,7 +206,7 @@ export class ProgressReporter implements Callback {
    * ```
    */
   onTrainEnd(state: TrainState): void {
-    this.clearBar();
+    this.progressBar.clear();
     if (state.stopReason) this.write(`${state.stopReason}\n`);
   }
 }

@@ -1,7 +1,8 @@
 import { createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { ProgressBar } from '@onecycle/callbacks';
 import { type Checksum, ChecksumHasher, describeChecksum } from './checksum.js';
-import { ProgressBar } from './progress-bar.js';
+import { formatProgress } from './progress-line.js';
 import { temporaryName } from './stale-temporaries.js';
 
 /**
@@ -115,8 +116,9 @@ async function attemptDownload(
   });
   const bar =
     progress === true || (progress === undefined && process.stderr.isTTY)
-      ? new ProgressBar(url.slice(url.lastIndexOf('/') + 1), process.stderr)
+      ? new ProgressBar({ write: (t) => void process.stderr.write(t), isTTY: true })
       : null;
+  const label = url.slice(url.lastIndexOf('/') + 1);
   try {
     let res: Response;
     try {
@@ -141,7 +143,7 @@ async function attemptDownload(
         hasher.update(chunk);
         if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
         if (typeof progress === 'function') progress(hasher.size, total);
-        bar?.update(hasher.size, total);
+        bar?.update(() => formatProgress(label, hasher.size, total), hasher.size === total);
       }
     } catch (err) {
       throw new Error(
@@ -166,7 +168,7 @@ async function attemptDownload(
     renameSync(part, file);
   } finally {
     clearTimeout(timer);
-    bar?.done();
+    bar?.end();
     if (!out.closed) {
       out.destroy();
       await closed.catch(() => {});

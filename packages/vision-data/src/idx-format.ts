@@ -98,7 +98,7 @@ export function parseIdx(bytes: Uint8Array, name = 'idx data'): IdxArray {
  *
  * @example
  * ```ts
- * const images = loadIdx('../shared/data/mnist/train-images-idx3-ubyte.gz'); // shape [60000, 28, 28]
+ * const images = loadIdx('data/mnist/train-images-idx3-ubyte.gz'); // shape [60000, 28, 28]
  * ```
  */
 export function loadIdx(path: string): IdxArray {
@@ -117,7 +117,7 @@ export function loadIdx(path: string): IdxArray {
  *
  * @example
  * ```ts
- * findIdxFile('../shared/data/mnist', 'train', 'images'); // '…/train-images-idx3-ubyte.gz'
+ * findIdxFile('data/mnist', 'train', 'images'); // '…/train-images-idx3-ubyte.gz'
  * ```
  */
 export function findIdxFile(dir: string, split: 'train' | 't10k', kind: 'images' | 'labels'): string {

@@ -261,7 +261,7 @@ export class ImageDataBunch extends BaseImageDataBunch {
    *
    * @example
    * ```ts
-   * const data = await ImageDataBunch.fromMnistIdx('../shared/data/mnist', { bs: 128 });
+   * const data = await ImageDataBunch.fromMnistIdx('data/mnist', { bs: 128 });
    * ```
    */
   static async fromMnistIdx(dir: string, options: BunchOptions = {}): Promise<ImageDataBunch> {

@@ -31,7 +31,7 @@ export * from './image-set.js';
 export * from './image-set-binary.js';
 export * from './normalization.js';
 export * from './pack-image-folder.js';
-export * from './progress-bar.js';
+export { formatProgress } from './progress-line.js';
 export * from './seeded-random.js';
 export * from './slice-image-set.js';
 export type * from './types.js';

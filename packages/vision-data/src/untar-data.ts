@@ -10,13 +10,12 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { mnistSampleArchive, mnistSampleSha256 } from '@onecycle/mnist-sample';
 import { Parser, type ReadEntry } from 'tar';
 import { type Checksum, describeChecksum, hashFile } from './checksum.js';
 import { dataDir } from './data-dir.js';
 import { type DownloadOptions, downloadFile } from './download.js';
 import { removeStaleTemporaries, temporaryName } from './stale-temporaries.js';
-import type { DataSource } from './urls.js';
+import { type DataSource, URLs } from './urls.js';
 
 /**
  * Options of {@link untarData}.
@@ -47,24 +46,48 @@ export interface UntarOptions extends DownloadOptions {
   onNotice?: (message: string) => void;
 }
 
+/** The optional peer package that ships the MNIST_SAMPLE archive. */
+const SAMPLE_PACKAGE = '@onecycle/mnist-sample';
+
 /**
- * Archives shipped with the project, by SHA-256: `untarData` uses them for a source whose checksum
- * is theirs.
+ * The archive and SHA-256 exported by `@onecycle/mnist-sample`, or null when that optional peer
+ * package is not installed.
+ */
+async function mnistSamplePackage(): Promise<{ archive: string; sha256: string } | null> {
+  try {
+    const m = await import('@onecycle/mnist-sample');
+    return { archive: m.mnistSampleArchive, sha256: m.mnistSampleSha256 };
+  } catch (err) {
+    // Node's "Cannot find package" error, possibly wrapped by a loader (as its cause).
+    for (const e of [err, (err as Error).cause] as NodeJS.ErrnoException[]) {
+      if (e?.code === 'ERR_MODULE_NOT_FOUND' && String(e.message).includes(SAMPLE_PACKAGE)) return null;
+    }
+    throw err;
+  }
+}
+
+/**
+ * The archive shipped with the project for a checksum, if any: MNIST_SAMPLE's archive from the
+ * optional peer package `@onecycle/mnist-sample`, when it is installed and the checksum is its
+ * SHA-256. `untarData` uses it without touching the network.
  *
  * @example
  * ```ts
- * shippedArchive({ sha256: URLs.MNIST_SAMPLE.checksum.sha256 }); // path inside @onecycle/mnist-sample
+ * await shippedArchive({ sha256: URLs.MNIST_SAMPLE.checksum.sha256 }); // path inside @onecycle/mnist-sample, or null
  * ```
  */
-export function shippedArchive(checksum: Checksum): string | null {
-  if (
-    'sha256' in checksum &&
-    checksum.sha256.toLowerCase() === mnistSampleSha256 &&
-    existsSync(mnistSampleArchive)
-  ) {
-    return mnistSampleArchive;
+export async function shippedArchive(checksum: Checksum): Promise<string | null> {
+  if (!('sha256' in checksum)) return null;
+  const sample = await mnistSamplePackage();
+  if (sample && checksum.sha256.toLowerCase() === sample.sha256 && existsSync(sample.archive)) {
+    return sample.archive;
   }
   return null;
+}
+
+/** True for the checksum of the MNIST_SAMPLE archive that `@onecycle/mnist-sample` ships. */
+function isShippedSample(checksum: Checksum): boolean {
+  return 'sha256' in checksum && checksum.sha256.toLowerCase() === URLs.MNIST_SAMPLE.checksum.sha256;
 }
 
 const noticed = new Set<string>();
@@ -97,9 +120,11 @@ function archiveName(source: DataSource): string {
  *   the next call on the same host (said in a notice); those of a running process are kept. Network failures are
  *   retried with backoff; a checksum mismatch or HTTP 404 is an Error naming the URL.
  * - Offline first: when the project ships an archive with the expected checksum (MNIST_SAMPLE,
- *   in `@onecycle/mnist-sample`), it is used directly and the network is never touched, so the demo
- *   never waits on a timeout. With `preferShipped: false` the URL is tried first and the shipped
- *   archive is the fallback (said once).
+ *   in the optional peer package `@onecycle/mnist-sample`, used when installed), it is used
+ *   directly and the network is never touched, so the demo never waits on a timeout. With
+ *   `preferShipped: false` the URL is tried first and the shipped archive is the fallback (said
+ *   once). Without that package, MNIST_SAMPLE is downloaded; when that fails the error says to
+ *   install the package.
  *
  * @example
  * ```ts
@@ -139,7 +164,7 @@ export async function untarData(source: DataSource, options: UntarOptions = {}):
   }
   if (!options.force && existsSync(target) && statSync(target).isDirectory()) return target;
 
-  const shipped = options.localArchive ?? shippedArchive(source.checksum);
+  const shipped = options.localArchive ?? (await shippedArchive(source.checksum));
   const what = options.localArchive
     ? 'the local copy of the archive'
     : 'the archive shipped with the project';
@@ -158,6 +183,14 @@ export async function untarData(source: DataSource, options: UntarOptions = {}):
       try {
         await downloadFile(source.url, archive, source.checksum, options);
       } catch (err) {
+        if (!shipped && isShippedSample(source.checksum)) {
+          throw new Error(
+            `untarData: ${source.name} could not be downloaded: ${(err as Error).message}\n` +
+              `Its archive ships in the optional package ${SAMPLE_PACKAGE}, which is not installed: ` +
+              `install it next to @onecycle/vision-data (npm install ${SAMPLE_PACKAGE}) to use ${source.name} offline.`,
+            { cause: err },
+          );
+        }
         if (!shipped) throw err;
         noticeOnce(
           `fallback:${source.name}`,

@@ -268,7 +268,7 @@ describe('untarData', () => {
       { progress: (r) => seen.push(r) },
     );
     expect(seen.at(-1)).toBe(archive.length);
-    expect(formatProgress('p.tgz', 50, 100, 10)).toBe('p.tgz [#####.....]  50% 0.0/0.0 MB');
+    expect(formatProgress('p.tgz', 50, 100, 10)).toBe('p.tgz [█████-----]  50% 0.0/0.0 MB');
   });
 });
 

@@ -1,0 +1,35 @@
+import { readFile } from 'node:fs/promises';
+import { decodeSafetensors, deserializeWeights, type Module, torchStateDict } from '@onecycle/models';
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * Puts the weights of a file (a `--save` checkpoint or a `saveWeights` file) into `model`. Every
+ * weight and buffer of the model must be in the file with its shape (other tensors, such as a
+ * checkpoint's optimizer state, are ignored); otherwise nothing changes and the error names the
+ * file and what is missing.
+ */
+export async function loadModelWeights(model: Module, path: string): Promise<void> {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(path));
+  } catch (e) {
+    throw new Error(`--load ${path}: cannot read it: ${(e as Error).message}`);
+  }
+  const { tensors } = decodeSafetensors(bytes, `--load ${path}`);
+  const missing = [...torchStateDict(model).keys()].filter((k) => !tensors.has(k));
+  if (missing.length > 0) {
+    throw new Error(
+      `--load ${path}: the file lacks ${missing.length} weight(s) of this model (${missing.slice(0, 4).join(', ')}${missing.length > 4 ? ', …' : ''}): saved from another --model or number of classes?`,
+    );
+  }
+  deserializeWeights(model, bytes, { strict: false, source: `--load ${path}` });
+}
+
+/** Whether every weight and buffer of `model` is a finite number. */
+export function weightsAreFinite(model: Module): boolean {
+  const vars = [...model.parameters(), ...model.buffers()].map((p) => p.variable);
+  const ok = tf.tidy(() => tf.all(tf.stack(vars.map((v) => tf.all(tf.isFinite(v))))));
+  const finite = ok.dataSync()[0] === 1;
+  ok.dispose();
+  return finite;
+}
