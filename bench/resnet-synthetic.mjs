@@ -6,8 +6,9 @@
 // threads: timing only. Over the built packages (pnpm build).
 // usage: node bench/resnet-synthetic.mjs IMAGES EPOCHS [THREADS] [SEED]
 // Prints one JSON line with the fields compare-torch.mjs reads from the trainer's --json.
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { builtPackages, fastaiAdam } from './simple-cnn-trainer.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const usage = 'usage: node bench/resnet-synthetic.mjs IMAGES EPOCHS [THREADS] [SEED]';
@@ -29,13 +30,7 @@ const epochs = integer('EPOCHS', argv[1], 1);
 const threads = argv[2] === undefined ? 1 : integer('THREADS', argv[2], 1);
 const seed = argv[3] === undefined ? 0 : integer('SEED', argv[3], 0);
 
-const pkg = (name) => import(pathToFileURL(join(root, 'packages', name, 'dist', 'index.js')).href);
-const tf = await import(
-  pathToFileURL(join(root, 'packages/backends/node_modules/@tensorflow/tfjs-core/dist/tf-core.node.js')).href
-);
-const { setupBackend } = await pkg('backends');
-const { resnet } = await pkg('models');
-const { Adam, crossEntropy } = await pkg('learner');
+const { tf, setupBackend, resnet, Adam, crossEntropy } = await builtPackages(root);
 const { reason } = await setupBackend('wasm', { convThreads: threads });
 
 const t0 = performance.now();
@@ -53,11 +48,7 @@ const net = resnet({ depth: 20, nClasses: 10, inChannels: 3, seed });
 net.train();
 const params = net.parameters();
 const vars = params.map((p) => p.variable);
-const opt = new Adam([params.map((p) => ({ name: p.name, variable: p.variable, decay: true }))], {
-  lr: 1e-3,
-  wd: 1e-2,
-  betas: [0.9, 0.99],
-});
+const opt = fastaiAdam(Adam, params);
 const cpu0 = process.cpuUsage();
 const epochRecords = [];
 let loss = Number.NaN;

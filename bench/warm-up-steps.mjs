@@ -4,10 +4,10 @@
 // `--steps` steps of a fresh process, from the first step on. Node flags (e.g. --no-liftoff) can be
 // passed to node to compare warm-up strategies. Over the built packages (pnpm build).
 // usage: node [flags] bench/warm-up-steps.mjs [--steps 600] [--conv-threads 1]
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadMnistSample, simpleCnnTrainer } from './simple-cnn-trainer.mjs';
+import { builtPackages, loadMnistSample, simpleCnnTrainer } from './simple-cnn-trainer.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -19,14 +19,7 @@ if (!Number.isInteger(steps) || steps < 25 || !Number.isInteger(threads) || thre
   console.error('usage: warm-up-steps.mjs [--steps N ≥ 25] [--conv-threads 1..8]');
   process.exit(2);
 }
-const pkg = (name) => import(pathToFileURL(join(root, 'packages', name, 'dist', 'index.js')).href);
-const tf = await import(
-  pathToFileURL(join(root, 'packages/backends/node_modules/@tensorflow/tfjs-core/dist/tf-core.node.js')).href
-);
-const { setupBackend } = await pkg('backends');
-const { simpleCnn } = await pkg('models');
-const { ImageDataBunch } = await pkg('vision-data');
-const { Adam, crossEntropy } = await pkg('learner');
+const { tf, setupBackend, simpleCnn, ImageDataBunch, Adam, crossEntropy } = await builtPackages(root);
 const { reason } = await setupBackend('wasm', { convThreads: threads });
 const data = await loadMnistSample(root, ImageDataBunch);
 const { step } = simpleCnnTrainer(tf, { simpleCnn, Adam, crossEntropy });
