@@ -1,12 +1,7 @@
 import { CONV_KERNELS_SHARED_MAX_PAGES } from '../generated/conv-kernels-wasm.js';
 import { type ConvGeometry, colFloats } from './conv-geometry.js';
 import { KernelHeap, MAX_THREADS } from './kernel-heap.js';
-import {
-  type KernelBuild,
-  type KernelExports,
-  type KernelInstructions,
-  kernelBuild,
-} from './kernel-module.js';
+import { type KernelBuild, type KernelExports, kernelBuild } from './kernel-module.js';
 import {
   JOB_FILTER,
   JOB_FORWARD,
@@ -121,7 +116,7 @@ export class SimdConv {
    * console.log(SimdConv.load()?.instructions); // 'relaxed-simd' on Node ≥ 20 and in Chrome
    * ```
    */
-  readonly instructions: KernelInstructions;
+  readonly instructions: 'simd128' | 'relaxed-simd';
   /**
    * The kernels' memory, shared with the batch-norm kernels.
    *
