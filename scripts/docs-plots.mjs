@@ -1,15 +1,18 @@
 // Writes the schedule plots of the guides into docs/assets/, drawn by the packages themselves
-// (@onecycle/one-cycle's scheduleSvg, @onecycle/annealing's lineChartSvg) from the built dist/.
+// (@onecycle/charts' scheduleSvg and lineChartSvg) from the built dist/.
 // usage: node scripts/docs-plots.mjs
-// Every figure shows fastai's fit_one_cycle(2, 5e-2) on MNIST_SAMPLE: 2 epochs × 193 batches.
+// The 1cycle figures show fastai's fit_one_cycle(2, 5e-2) on MNIST_SAMPLE: 2 epochs × 193 batches;
+// the other schedules use the same length.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const root = resolve(import.meta.dirname, '..');
 const load = (name) => import(pathToFileURL(join(root, 'packages', name, 'dist', 'index.js')).href);
-const { oneCycle, torchOneCycle, scheduleSvg } = await load('one-cycle');
-const { lineChartSvg, annealCos, annealLinear, annealExp, annealPoly, annealNo } = await load('annealing');
+const { oneCycle, torchOneCycle } = await load('one-cycle');
+const { scheduleSvg, lineChartSvg } = await load('charts');
+const { annealCos, annealLinear, annealExp, annealPoly, annealNo, flatCos, sgdr, warmupCosine } =
+  await load('annealing');
 
 const assets = join(root, 'docs', 'assets');
 mkdirSync(assets, { recursive: true });
@@ -124,5 +127,23 @@ write(
     { title: 'Annealing functions', panelWidth: 480, height: 300, idPrefix: 'anneal' },
   ),
 );
+
+// the schedules beyond 1cycle, each a composition of the same combinators
+const others = [
+  ['schedule-flat-cos.svg', 'flatCos({ lrMax: 5e-2, totalSteps: 386 })', flatCos({ lrMax, totalSteps })],
+  [
+    'schedule-sgdr.svg',
+    'sgdr({ lrMax: 5e-2, cycleSteps: 55, cycleMult: 2, cycles: 3 })',
+    sgdr({ lrMax, cycleSteps: 55, cycleMult: 2, cycles: 3 }),
+  ],
+  [
+    'schedule-warmup-cosine.svg',
+    'warmupCosine({ lrMax: 5e-2, totalSteps: 386, warmupSteps: 39 })',
+    warmupCosine({ lrMax, totalSteps, warmupSteps: 39 }),
+  ],
+];
+for (const [file, title, schedule] of others) {
+  write(file, scheduleSvg(schedule, { title, panelWidth: 640, height: 260, idPrefix: file }));
+}
 
 console.log(`docs-plots: wrote ${written.join(', ')}`);

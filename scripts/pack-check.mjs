@@ -297,28 +297,28 @@ function consumer(label, names, source, { offline, skipLibCheck = false }) {
 }
 
 // The consumers use the public API the way the packages' READMEs show it, and fail loudly.
-const schedulesSource = `import { Scheduler, annealCos, annealLinear, type Stepper } from '@onecycle/annealing';
+const schedulesSource = `import { anneal, annealCos, annealLinear, type Schedule, Stepper } from '@onecycle/annealing';
 import { oneCycle } from '@onecycle/one-cycle';
 
-const s: Stepper = new Scheduler(1, 0, 10, annealCos);
+const s: Schedule = anneal(1, 0, 10, annealCos);
 if (Math.abs(s.at(5) - 0.5) > 1e-12) throw new Error(\`cos half-way: \${s.at(5)}\`);
-if (new Scheduler(0, 10, 10, annealLinear).at(3) !== 3) throw new Error('linear');
+if (new Stepper(anneal(0, 10, 10, annealLinear), 3).value !== 3) throw new Error('linear');
 const sched = oneCycle({ lrMax: 0.05, totalSteps: 100 });
 const start = sched.at(0);
 const lr0 = Array.isArray(start.lr) ? start.lr[0]! : start.lr;
 if (Math.abs(lr0 - 0.05 / 25) > 1e-12) throw new Error(\`1cycle starts at lrMax/25, got \${lr0}\`);
 console.log(\`oneCycle: \${sched.totalSteps} steps, lr \${lr0} → peak, mom \${start.mom}\`);
 `;
-const loopSource = `import { Scheduler, annealLinear } from '@onecycle/annealing';
+const loopSource = `import { anneal, annealLinear } from '@onecycle/annealing';
 import * as callbacks from '@onecycle/callbacks';
 import * as lrFinder from '@onecycle/lr-finder';
 import { oneCycle } from '@onecycle/one-cycle';
 
 const sched = oneCycle({ lrMax: 0.01, totalSteps: 10 });
-const stepper = new Scheduler(0, 1, 4, annealLinear);
+const lr = anneal(0, 1, 4, annealLinear);
 const exported = [...Object.keys(callbacks), ...Object.keys(lrFinder)];
 if (exported.length === 0) throw new Error('callbacks and lr-finder export nothing at run time');
-console.log(\`\${exported.length} runtime exports; schedule \${sched.totalSteps} steps; stepper n=\${stepper.n}\`);
+console.log(\`\${exported.length} runtime exports; schedule \${sched.totalSteps} steps; anneal \${lr.totalSteps} steps\`);
 `;
 const allSource = () =>
   [
@@ -358,7 +358,13 @@ const allSource = () =>
 consumer('schedules', ['@onecycle/annealing', '@onecycle/one-cycle'], schedulesSource, { offline: true });
 consumer(
   'loop',
-  ['@onecycle/annealing', '@onecycle/one-cycle', '@onecycle/callbacks', '@onecycle/lr-finder'],
+  [
+    '@onecycle/annealing',
+    '@onecycle/one-cycle',
+    '@onecycle/charts',
+    '@onecycle/callbacks',
+    '@onecycle/lr-finder',
+  ],
   loopSource,
   { offline: true },
 );

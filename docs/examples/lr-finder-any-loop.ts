@@ -1,6 +1,7 @@
 // This example runs in CI; its output is printed below it.
 import { writeFileSync } from 'node:fs';
-import { type HyperName, type HyperparamTarget, Recorder, runTrainingLoop } from '@onecycle/callbacks';
+import type { HyperparameterName } from '@onecycle/annealing';
+import { type HyperparamTarget, Recorder, runTrainingLoop } from '@onecycle/callbacks';
 import { LRFinder, lrFindEpochs } from '@onecycle/lr-finder';
 
 // A model with two weights trained by SGD on y = 2·x0 − 3·x1 (mean squared error), written out
@@ -20,7 +21,7 @@ let w = [0, 0];
 let grad = [0, 0];
 
 // What callbacks may read and set: the optimizer's hyperparameters, one value per group.
-const hyper: Record<HyperName, number[]> = { lr: [1e-3], mom: [0], beta: [0], wd: [0] };
+const hyper: Record<HyperparameterName, number[]> = { lr: [1e-3], mom: [0], beta: [0], wd: [0] };
 const opt: HyperparamTarget = {
   nGroups: 1,
   get: (name) => [...hyper[name]],

@@ -1,5 +1,6 @@
 // This example runs in CI; its output is printed below it.
-import { oneCycle, ScheduleStepper } from '@onecycle/one-cycle';
+import { Stepper } from '@onecycle/annealing';
+import { oneCycle } from '@onecycle/one-cycle';
 
 // Any optimizer whose learning rate and momentum you can set will do. Here: plain SGD with
 // momentum, written out, fitting y = 3x + 2 by least squares on 64 points, 8 per batch.
@@ -11,7 +12,7 @@ const velocity = { w: 0, b: 0 };
 const epochs = 8;
 const batchSize = 8;
 const stepsPerEpoch = xs.length / batchSize;
-const stepper = new ScheduleStepper(oneCycle({ lrMax: 0.03, totalSteps: epochs * stepsPerEpoch }));
+const stepper = new Stepper(oneCycle({ lrMax: 0.03, totalSteps: epochs * stepsPerEpoch }));
 
 for (let epoch = 0; epoch < epochs; epoch++) {
   let sum = 0;
@@ -35,4 +36,4 @@ for (let epoch = 0; epoch < epochs; epoch++) {
     `epoch ${epoch + 1}: mse ${(sum / xs.length).toExponential(3)}  w ${params.w.toFixed(4)}  b ${params.b.toFixed(4)}`,
   );
 }
-console.log(`done: ${stepper.isDone}, final lr ${stepper.value.lr.toExponential(2)}`);
+console.log(`done: ${stepper.done}, final lr ${stepper.value.lr.toExponential(2)}`);

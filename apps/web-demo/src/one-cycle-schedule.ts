@@ -1,6 +1,7 @@
 /**
  * The 1cycle schedule of the page's inputs, from @onecycle/one-cycle.
  */
+import type { Schedule } from '@onecycle/annealing';
 import { oneCycle } from '@onecycle/one-cycle';
 import { headLr } from './chart-data.js';
 import type { OneCycleInputs } from './settings.js';
@@ -19,17 +20,14 @@ export function pctStartOption(inputs: OneCycleInputs): { pctStart?: number } {
 }
 
 /**
- * lr and momentum by step, over `totalSteps` steps.
+ * lr (the head group's) and momentum by step: the schedule contract of @onecycle/annealing.
  *
  * @example
  * ```ts
  * const { lr, mom } = makeOneCycle(inputs, 193).at(0);
  * ```
  */
-export interface OneCycleSchedule {
-  readonly totalSteps: number;
-  at(step: number): { lr: number; mom: number };
-}
+export type OneCycleSchedule = Schedule<{ lr: number; mom: number }>;
 
 /**
  * The schedule of `inputs` for `stepsPerEpoch` batches per epoch (what fitOneCycle will follow).

@@ -1,11 +1,12 @@
+import { anneal } from './anneal.js';
 import type { AnnealFunc } from './anneal-func.js';
 import { annealLinear } from './anneal-linear.js';
 import { checkInteger } from './check-arguments.js';
-import { PhasedScheduler } from './phased-scheduler.js';
-import { Scheduler } from './scheduler.js';
+import { join } from './join.js';
+import type { Schedule } from './schedule.js';
 
 /**
- * One phase of {@link combineSchedules}: its share of the iterations and what it anneals.
+ * One phase of {@link combineSchedules}: its share of the steps and what it anneals.
  *
  * @example
  * ```ts
@@ -13,7 +14,7 @@ import { Scheduler } from './scheduler.js';
  * ```
  */
 export interface SchedulePhase {
-  /** The fraction of the `n` iterations this phase takes, in (0, 1]; the fractions sum to 1. */
+  /** The fraction of the steps this phase takes, in (0, 1]; the fractions sum to 1. */
   readonly pct: number;
   /** The value at the phase's start. */
   readonly start: number;
@@ -24,18 +25,18 @@ export interface SchedulePhase {
 }
 
 /**
- * Splits `n` iterations into phases by fraction and anneals each one: a
- * {@link PhasedScheduler} of {@link Scheduler}s. Phase `i` gets
- * `round(n · (pct_0 + … + pct_i)) − round(n · (pct_0 + … + pct_{i−1}))` iterations, so the
- * lengths always add up to `n`.
+ * Splits `totalSteps` into phases by fraction and anneals each one (fastai's `combine_scheds`):
+ * a {@link join} of {@link anneal}s. Phase `i` gets
+ * `round(totalSteps · (pct_0 + … + pct_i)) − round(totalSteps · (pct_0 + … + pct_{i−1}))` steps,
+ * so the lengths always add up to `totalSteps`.
  *
  * This is how to express PyTorch users' "pct_end" (a flat tail after the decay): give the last
  * phase {@link annealNo}.
  *
- * @param n - The total number of iterations, an integer ≥ the number of phases.
+ * @param totalSteps - The total number of steps, an integer ≥ the number of phases.
  * @param phases - The phases in order; their `pct` must sum to 1 (within 1e-9).
- * @throws RangeError if `n` is not an integer ≥ 1, a `pct` is outside (0, 1], the fractions do
- *   not sum to 1, a phase would get no iteration, or a phase's start/end is invalid.
+ * @throws RangeError if `totalSteps` is not an integer ≥ 1, a `pct` is outside (0, 1], the
+ *   fractions do not sum to 1, a phase would get no step, or a phase's start/end is invalid.
  * @example
  * ```ts
  * import { annealCos, annealLinear, annealNo, combineSchedules } from '@onecycle/annealing';
@@ -49,8 +50,8 @@ export interface SchedulePhase {
  * lr.at(900); // 1e-5
  * ```
  */
-export function combineSchedules(n: number, phases: readonly SchedulePhase[]): PhasedScheduler {
-  checkInteger('combineSchedules', 'n', n, 1);
+export function combineSchedules(totalSteps: number, phases: readonly SchedulePhase[]): Schedule<number> {
+  checkInteger('combineSchedules', 'totalSteps', totalSteps, 1);
   if (!Array.isArray(phases) || phases.length === 0) {
     throw new RangeError('combineSchedules: phases must be a non-empty array (got none)');
   }
@@ -64,31 +65,30 @@ export function combineSchedules(n: number, phases: readonly SchedulePhase[]): P
   if (Math.abs(sum - 1) > 1e-9) {
     throw new RangeError(`combineSchedules: the phases' pct must sum to 1 (got ${sum})`);
   }
-  if (n < phases.length) {
+  if (totalSteps < phases.length) {
     throw new RangeError(
-      `combineSchedules: n must be ≥ the number of phases (${phases.length}) so each gets an iteration (got ${n})`,
+      `combineSchedules: totalSteps must be ≥ the number of phases (${phases.length}) so each gets a step (got ${totalSteps})`,
     );
   }
-  const steppers: Scheduler[] = [];
   let cumulative = 0;
   let previousEnd = 0;
-  phases.forEach((phase, i) => {
+  const annealed = phases.map((phase, i) => {
     cumulative += phase.pct;
-    const endIndex = i === phases.length - 1 ? n : Math.round(n * cumulative);
-    const length = endIndex - previousEnd;
-    if (length < 1) {
+    const endIndex = i === phases.length - 1 ? totalSteps : Math.round(totalSteps * cumulative);
+    const steps = endIndex - previousEnd;
+    if (steps < 1) {
       throw new RangeError(
-        `combineSchedules: phases[${i}].pct = ${phase.pct} gives no iteration out of n = ${n}; use a larger pct or n`,
+        `combineSchedules: phases[${i}].pct = ${phase.pct} gives no step out of totalSteps = ${totalSteps}; use a larger pct or totalSteps`,
       );
     }
+    previousEnd = endIndex;
     try {
-      steppers.push(new Scheduler(phase.start, phase.end, length, phase.func ?? annealLinear));
+      return anneal(phase.start, phase.end, steps, phase.func ?? annealLinear);
     } catch (error) {
       if (error instanceof RangeError)
         throw new RangeError(`combineSchedules: phases[${i}]: ${error.message}`);
       throw error;
     }
-    previousEnd = endIndex;
   });
-  return new PhasedScheduler(steppers);
+  return join(annealed);
 }

@@ -1,36 +1,76 @@
+import { checkInteger, checkSchedule } from './check-arguments.js';
+import type { Schedule } from './schedule.js';
+
 /**
- * The shared contract of every hyperparameter schedule in onecycle: a value stepped from a start
- * to an end value along an annealing function over `n` iterations.
+ * A cursor over any {@link Schedule}, for hand-written training loops (fastai's `Scheduler`
+ * semantics): `value` is the value at the current `position`; `step()` moves one position forward
+ * (never past `totalSteps`) and returns the value there; `done` is true once the position has
+ * reached `totalSteps`; `restart()` goes back to position 0.
  *
- * Position 0 is the start value; position `n` is the end value. `step()` moves one position
- * forward and returns the new value; stepping past `n` keeps the end value.
+ * The schedule itself is pure, so resuming is a position: `new Stepper(schedule, savedPosition)`.
  *
+ * @typeParam V - The schedule's value.
  * @example
  * ```ts
- * import { Scheduler, annealCos } from '@onecycle/annealing';
- * const s: Stepper = new Scheduler(1e-3, 1e-1, 100, annealCos);
- * s.value;   // 1e-3 (position 0)
- * s.step();  // value at position 1
- * s.at(100); // 1e-1
+ * import { Stepper, anneal, annealCos } from '@onecycle/annealing';
+ * const lr = new Stepper(anneal(0.1, 0, 4, annealCos));
+ * lr.value;  // 0.1 (position 0)
+ * lr.step(); // ≈ 0.0854 (position 1)
+ * while (!lr.done) lr.step();
+ * lr.value;  // 0
  * ```
  */
-export interface Stepper {
-  /** The value at position 0. */
-  readonly start: number;
-  /** The value at position `n`. */
-  readonly end: number;
-  /** The number of iterations from start to end (≥ 1). */
-  readonly n: number;
-  /** The current position, 0 … n. */
-  readonly position: number;
+export class Stepper<V = number> {
+  /** The schedule being stepped through. */
+  readonly schedule: Schedule<V>;
+  #position: number;
+  #value: V;
+
+  /**
+   * @param schedule - Any schedule.
+   * @param position - The position to start from (default 0): an integer in 0 … totalSteps.
+   * @throws TypeError if `schedule` is not a schedule; RangeError for a bad position.
+   */
+  constructor(schedule: Schedule<V>, position = 0) {
+    checkSchedule('Stepper', 'schedule', schedule);
+    checkInteger('Stepper', 'position', position, 0);
+    if (position > schedule.totalSteps) {
+      throw new RangeError(
+        `Stepper: position must be an integer in 0 … ${schedule.totalSteps} (got ${position})`,
+      );
+    }
+    this.schedule = schedule;
+    this.#position = position;
+    this.#value = schedule.at(position);
+  }
+
+  /** The current position, 0 … totalSteps. */
+  get position(): number {
+    return this.#position;
+  }
+
   /** The value at the current position. */
-  readonly value: number;
-  /** True once the position has reached `n`. */
-  readonly isDone: boolean;
-  /** Moves one position forward (never past `n`) and returns the value there. */
-  step(): number;
+  get value(): V {
+    return this.#value;
+  }
+
+  /** True once the position has reached the schedule's `totalSteps`. */
+  get done(): boolean {
+    return this.#position >= this.schedule.totalSteps;
+  }
+
+  /** Moves one position forward (never past `totalSteps`) and returns the value there. */
+  step(): V {
+    if (this.#position < this.schedule.totalSteps) {
+      this.#position += 1;
+      this.#value = this.schedule.at(this.#position);
+    }
+    return this.#value;
+  }
+
   /** Goes back to position 0. */
-  restart(): void;
-  /** The value at any position (a pure function; positions past `n` give the end value). */
-  at(position: number): number;
+  restart(): void {
+    this.#position = 0;
+    this.#value = this.schedule.at(0);
+  }
 }

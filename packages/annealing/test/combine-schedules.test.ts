@@ -10,7 +10,8 @@ describe('combineSchedules', () => {
       { pct: 0.2, start: 0.1, end: 0.1, func: annealNo },
     ]);
     // round(2.5) = 3, round(8) = 8 → lengths 3, 5, 2
-    expect(s.phases.map((p) => p.n)).toEqual([3, 5, 2]);
+    expect(s.totalSteps).toBe(10);
+    expect([2, 3, 4].map((p) => s.at(p))).toEqual([2 / 3, 1, 0.1 + (0.9 / 2) * (Math.cos(Math.PI / 5) + 1)]);
     expect(s.at(3)).toBe(1);
     expect(s.at(4)).toBeCloseTo(0.1 + (0.9 / 2) * (Math.cos(Math.PI / 5) + 1), 15);
     expect(s.at(8)).toBe(0.1);
@@ -42,7 +43,7 @@ describe('combineSchedules', () => {
     ).toThrow('combineSchedules: phases[0].pct must be in (0, 1] (got 0)');
     expect(() => combineSchedules(10, [{ pct: Number.NaN, ...phase }])).toThrow(/phases\[0\]\.pct/);
     expect(() => combineSchedules(0, [{ pct: 1, ...phase }])).toThrow(
-      new RangeError('combineSchedules: n must be an integer ≥ 1 (got 0)'),
+      new RangeError('combineSchedules: totalSteps must be an integer ≥ 1 (got 0)'),
     );
     expect(() => combineSchedules(10, [])).toThrow(RangeError);
     expect(() =>
@@ -50,19 +51,19 @@ describe('combineSchedules', () => {
         { pct: 0.5, ...phase },
         { pct: 0.5, ...phase },
       ]),
-    ).toThrow(/n must be ≥ the number of phases \(2\)/);
+    ).toThrow(/totalSteps must be ≥ the number of phases \(2\)/);
     expect(() =>
       combineSchedules(10, [
         { pct: 0.01, ...phase },
         { pct: 0.99, ...phase },
       ]),
-    ).toThrow(/phases\[0\]\.pct = 0.01 gives no iteration out of n = 10/);
+    ).toThrow(/phases\[0\]\.pct = 0.01 gives no step out of totalSteps = 10/);
     expect(() => combineSchedules(10, [{ pct: 1, start: Number.NaN, end: 0 }])).toThrow(
-      'combineSchedules: phases[0]: Scheduler: start must be a finite number (got NaN)',
+      'combineSchedules: phases[0]: anneal: start must be a finite number (got NaN)',
     );
   });
 
-  it('phase lengths add up to n and each phase ends at its end value (property)', () => {
+  it('phase lengths add up to totalSteps and each phase ends at its end value (property)', () => {
     fc.assert(
       fc.property(
         fc.array(fc.integer({ min: 1, max: 100 }), { minLength: 1, maxLength: 6 }),
@@ -79,15 +80,17 @@ describe('combineSchedules', () => {
             );
           } catch (error) {
             // only a phase too short for n may fail
-            expect(String(error)).toMatch(/gives no iteration/);
+            expect(String(error)).toMatch(/gives no step/);
             return;
           }
-          expect(s.n).toBe(n);
-          let offset = 0;
-          s.phases.forEach((p, i) => {
-            offset += p.n;
-            expect(s.at(offset)).toBe(i + 1);
-            expect(Math.abs(p.n - pcts[i]! * n)).toBeLessThanOrEqual(1);
+          expect(s.totalSteps).toBe(n);
+          // phase i ends (reaches i + 1) at round(n · cumulative pct), within one step of its share
+          let cumulative = 0;
+          pcts.forEach((pct, i) => {
+            cumulative += pct;
+            const end = i === pcts.length - 1 ? n : Math.round(n * cumulative);
+            expect(s.at(end)).toBe(i + 1);
+            expect(s.at(end - 1)).toBeLessThan(i + 1);
           });
         },
       ),

@@ -98,6 +98,26 @@ function isModuleNotFound(error: unknown, specifier: string): boolean {
   return missing && typeof e.message === 'string' && e.message.includes(`'${specifier}'`);
 }
 
+/**
+ * Whether Node's resolver finds `specifier` from this package (`import.meta.resolve`, which
+ * honours module customization hooks, else `require.resolve`). A bundler or test runner that
+ * processes this file may report a missing package without Node's error code (vite: "Could not
+ * resolve …"), so a failed import also counts as "not installed" when the package does not resolve.
+ */
+async function isResolvable(specifier: string): Promise<boolean> {
+  try {
+    if (typeof import.meta.resolve === 'function') {
+      import.meta.resolve(specifier);
+    } else {
+      const { createRequire } = (await importOptional('node:module')) as typeof import('node:module');
+      createRequire(import.meta.url).resolve(specifier);
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 type NodeLoad = { ok: true } | { ok: false; missing: boolean; message: string };
 
 /** Loads tfjs-node (an optional peer) if it is installed; it registers the 'tensorflow' backend. */
@@ -107,7 +127,7 @@ async function loadTfjsNode(): Promise<NodeLoad> {
   try {
     await importOptional(TFJS_NODE);
   } catch (error) {
-    const missing = isModuleNotFound(error, TFJS_NODE);
+    const missing = isModuleNotFound(error, TFJS_NODE) || !(await isResolvable(TFJS_NODE));
     const message = missing
       ? `${TFJS_NODE} is not installed`
       : `${TFJS_NODE} is installed but failed to load: ${(error as Error)?.message ?? String(error)}`;

@@ -1,16 +1,37 @@
-export * from './callback-handler.js';
-export * from './early-stopping.js';
-export * from './format.js';
-export * from './hyper-schedule.js';
-export * from './monitor.js';
-export * from './param-scheduler.js';
+export { CallbackHandler } from './callback-handler.js';
+export { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
+export { formatStat, formatTime, ResultsTable } from './format.js';
+export { Monitor, type MonitorMode, type MonitorName, type MonitorOptions } from './monitor.js';
+export { applyHyperValues, ParamScheduler, type ParamSchedulerOptions } from './param-scheduler.js';
 export { barText, ProgressBar, type ProgressBarOptions } from './progress-bar.js';
-export * from './progress-reporter.js';
-export * from './recorder.js';
-export * from './recorder-plots.js';
-export * from './save-best-model.js';
-export * from './smooth-loss.js';
-export * from './terminate-on-nan.js';
-export * from './train-state.js';
-export * from './training-loop.js';
-export * from './types.js';
+export { ProgressReporter, type ProgressReporterOptions } from './progress-reporter.js';
+export { type EpochRecord, Recorder, type RecorderData, type RecorderOptions } from './recorder.js';
+export {
+  type PlotLossesOptions,
+  type PlotLrOptions,
+  type PlotMetricsOptions,
+  plotLossesSvg,
+  plotLrSvg,
+  plotMetricsSvg,
+} from './recorder-plots.js';
+export { SaveBestModel, type SaveBestModelOptions } from './save-best-model.js';
+export { SmoothLoss } from './smooth-loss.js';
+export { TerminateOnNaN } from './terminate-on-nan.js';
+export { createTrainState } from './train-state.js';
+export {
+  runTrainingLoop,
+  type TrainingLoopHooks,
+  type TrainingLoopOptions,
+  type TrainingLoopResult,
+  type ValidationResult,
+} from './training-loop.js';
+export {
+  CALLBACK_EVENTS,
+  type Callback,
+  type CallbackEvent,
+  type EventHandler,
+  type HyperparamTarget,
+  type Snapshot,
+  type TrainingHost,
+  type TrainState,
+} from './types.js';

@@ -1,11 +1,5 @@
-import {
-  type HyperSchedule,
-  type HyperValues,
-  isHyperSchedule,
-  type StepperSchedules,
-  stepperSchedule,
-} from './hyper-schedule.js';
-import type { Callback, HyperName, HyperparamTarget, TrainState } from './types.js';
+import { HYPERPARAMETER_NAMES, type HyperValues, type Schedule } from '@onecycle/annealing';
+import type { Callback, HyperparamTarget, TrainState } from './types.js';
 
 /**
  * Options of {@link ParamScheduler}.
@@ -27,8 +21,6 @@ export interface ParamSchedulerOptions {
   order?: number;
 }
 
-const HYPER_NAMES: readonly HyperName[] = ['lr', 'mom', 'beta', 'wd'];
-
 /**
  * Applies one step of a schedule to an optimizer: every hyperparameter the step names, with
  * per-group arrays checked against `opt.nGroups`.
@@ -39,7 +31,7 @@ const HYPER_NAMES: readonly HyperName[] = ['lr', 'mom', 'beta', 'wd'];
  * ```
  */
 export function applyHyperValues(opt: HyperparamTarget, values: HyperValues): void {
-  for (const name of HYPER_NAMES) {
+  for (const name of HYPERPARAMETER_NAMES) {
     const v = values[name];
     if (v === undefined) continue;
     if (typeof v === 'number') {
@@ -64,9 +56,9 @@ export function applyHyperValues(opt: HyperparamTarget, values: HyperValues): vo
 }
 
 /**
- * The generic hyperparameter-scheduling callback: drives the optimizer's hyperparameters from a
- * {@link HyperSchedule} (what `oneCycle()` returns) or from Steppers by hyperparameter (see
- * {@link stepperSchedule}). It sets the step-0 values on `onTrainBegin` and the next step's values
+ * The generic hyperparameter-scheduling callback: drives the optimizer's hyperparameters from any
+ * `Schedule` of `{ lr?, mom?, beta?, wd? }` records (the contract of `@onecycle/annealing`: what
+ * `oneCycle()` returns, or `hyperparams({ lr: anneal(…) })`). It sets the step-0 values on `onTrainBegin` and the next step's values
  * on every training `onBatchEnd`, so training batch `i` of the run runs with the schedule's value
  * at step `startIteration + i`, as in fastai v1. Steps past `totalSteps` keep the values at `totalSteps`.
  *
@@ -78,38 +70,38 @@ export function applyHyperValues(opt: HyperparamTarget, values: HyperValues): vo
  * ```
  * @example
  * ```ts
- * new ParamScheduler({ lr: new Scheduler(1e-3, 1e-5, 500, annealCos) });
+ * import { anneal, annealCos, hyperparams } from '@onecycle/annealing';
+ * new ParamScheduler(hyperparams({ lr: anneal(1e-3, 1e-5, 500, annealCos) }));
  * ```
  */
 export class ParamScheduler implements Callback {
   readonly name = 'paramScheduler';
   readonly order: number;
   /** The schedule being followed. */
-  readonly schedule: HyperSchedule;
+  readonly schedule: Schedule<HyperValues>;
   /** The schedule step of the run's first batch, if fixed by the options. */
   readonly startIteration: number | undefined;
   /** Whether training stops once the schedule is used up. */
   readonly stopWhenDone: boolean;
 
   /**
-   * @param schedule - An `at(step)` schedule or Steppers by hyperparameter.
+   * @param schedule - A schedule of hyperparameter values (`{ totalSteps, at(step) }`).
    * @param options - Start offset, stop-when-done, order.
    * @example
    * ```ts
    * new ParamScheduler(schedule, { startIteration: 100 });
    * ```
    */
-  constructor(schedule: HyperSchedule | StepperSchedules, options: ParamSchedulerOptions = {}) {
-    if (isHyperSchedule(schedule)) {
-      if (!Number.isFinite(schedule.totalSteps) || schedule.totalSteps < 0) {
-        throw new RangeError(
-          `ParamScheduler: schedule.totalSteps must be a number ≥ 0, got ${schedule.totalSteps}`,
-        );
-      }
-      this.schedule = schedule;
-    } else {
-      this.schedule = stepperSchedule(schedule as StepperSchedules);
+  constructor(schedule: Schedule<HyperValues>, options: ParamSchedulerOptions = {}) {
+    if (schedule === null || typeof schedule !== 'object' || typeof schedule.at !== 'function') {
+      throw new TypeError('ParamScheduler: schedule must be a schedule ({ totalSteps, at(step) })');
     }
+    if (!Number.isInteger(schedule.totalSteps) || schedule.totalSteps < 1) {
+      throw new RangeError(
+        `ParamScheduler: schedule.totalSteps must be an integer ≥ 1, got ${schedule.totalSteps}`,
+      );
+    }
+    this.schedule = schedule;
     const start = options.startIteration;
     if (start !== undefined && (!Number.isInteger(start) || start < 0)) {
       throw new RangeError(`ParamScheduler: startIteration must be an integer ≥ 0, got ${start}`);

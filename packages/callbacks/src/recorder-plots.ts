@@ -1,4 +1,4 @@
-import { type ChartPanel, type LineChartOptions, type LineSeries, lineChartSvg } from '@onecycle/annealing';
+import { type ChartPanel, type LineChartOptions, type LineSeries, lineChartSvg } from '@onecycle/charts';
 import type { RecorderData } from './recorder.js';
 
 /**

@@ -1,3 +1,4 @@
+import type { HyperparameterName } from '@onecycle/annealing';
 import {
   type PlotLossesOptions,
   type PlotLrOptions,
@@ -6,7 +7,7 @@ import {
   plotLrSvg,
   plotMetricsSvg,
 } from './recorder-plots.js';
-import type { Callback, HyperName, HyperparamTarget, TrainState } from './types.js';
+import type { Callback, HyperparamTarget, TrainState } from './types.js';
 
 /**
  * What the {@link Recorder} keeps about one epoch.
@@ -77,7 +78,7 @@ export interface RecorderOptions {
   now?: () => number;
 }
 
-function readGroup(opt: HyperparamTarget, name: HyperName): number[] {
+function readGroup(opt: HyperparamTarget, name: HyperparameterName): number[] {
   try {
     const v = opt.get(name);
     return Array.isArray(v) ? [...v] : [Number.NaN];

@@ -1,3 +1,5 @@
+import type { HyperparameterName } from '@onecycle/annealing';
+
 /**
  * The contracts between a training loop and its callbacks. Framework-free: numbers in, numbers out.
  * A loop (the Learner, or your own) owns a {@link TrainState} and fires the events of
@@ -13,18 +15,8 @@
  */
 
 /**
- * The hyperparameters an optimizer exposes to callbacks, one value per parameter group.
- *
- * @example
- * ```ts
- * const name: HyperName = 'lr';
- * ```
- */
-export type HyperName = 'lr' | 'mom' | 'beta' | 'wd';
-
-/**
  * The part of an optimizer that callbacks may read and write: one value per parameter group for
- * each hyperparameter. `mom` is SGD's momentum or Adam's beta1; `beta` is Adam's beta2 or
+ * each hyperparameter named in `@onecycle/annealing`'s `HYPERPARAMETER_NAMES`. `mom` is SGD's momentum or Adam's beta1; `beta` is Adam's beta2 or
  * RMSProp's alpha; `wd` is the weight decay.
  *
  * @example
@@ -38,9 +30,9 @@ export interface HyperparamTarget {
   /** Number of parameter groups (≥ 1). */
   readonly nGroups: number;
   /** The current value of a hyperparameter for every group. */
-  get(name: HyperName): number[];
+  get(name: HyperparameterName): number[];
   /** Sets a hyperparameter: one number for every group, or one per group. */
-  set(name: HyperName, value: number | readonly number[]): void;
+  set(name: HyperparameterName, value: number | readonly number[]): void;
 }
 
 /**

@@ -1,9 +1,10 @@
-import type { HyperName, HyperparamTarget, Snapshot, TrainingHost } from '../src/index.js';
+import type { HyperparameterName } from '@onecycle/annealing';
+import type { HyperparamTarget, Snapshot, TrainingHost } from '../src/index.js';
 
 /** A plain-JS optimizer target: one value per group for each hyperparameter, with a set() log. */
 export class FakeOpt implements HyperparamTarget {
-  readonly values: Record<HyperName, number[]>;
-  readonly log: { name: HyperName; value: number | readonly number[] }[] = [];
+  readonly values: Record<HyperparameterName, number[]>;
+  readonly log: { name: HyperparameterName; value: number | readonly number[] }[] = [];
   constructor(readonly nGroups = 1) {
     this.values = {
       lr: Array(nGroups).fill(0.01),
@@ -12,10 +13,10 @@ export class FakeOpt implements HyperparamTarget {
       wd: Array(nGroups).fill(0),
     };
   }
-  get(name: HyperName): number[] {
+  get(name: HyperparameterName): number[] {
     return [...this.values[name]];
   }
-  set(name: HyperName, value: number | readonly number[]): void {
+  set(name: HyperparameterName, value: number | readonly number[]): void {
     this.log.push({ name, value });
     this.values[name] = typeof value === 'number' ? Array(this.nGroups).fill(value) : [...value];
   }

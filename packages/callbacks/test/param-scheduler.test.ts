@@ -1,42 +1,7 @@
-import type { Stepper } from '@onecycle/annealing';
+import { anneal, type HyperValues, hyperparams, join, perGroup, type Schedule } from '@onecycle/annealing';
 import { describe, expect, it } from 'vitest';
-import {
-  applyHyperValues,
-  type HyperSchedule,
-  isHyperSchedule,
-  ParamScheduler,
-  Recorder,
-  runTrainingLoop,
-  stepperSchedule,
-} from '../src/index.js';
+import { applyHyperValues, ParamScheduler, Recorder, runTrainingLoop } from '../src/index.js';
 import { FakeOpt, QuadraticHost } from './fake-host.js';
-
-/** A linear Stepper for the tests (the annealing package has the real ones). */
-class Lin implements Stepper {
-  position = 0;
-  constructor(
-    readonly start: number,
-    readonly end: number,
-    readonly n: number,
-  ) {}
-  at(p: number): number {
-    const q = Math.min(Math.max(p, 0), this.n);
-    return this.start + ((this.end - this.start) * q) / this.n;
-  }
-  get value(): number {
-    return this.at(this.position);
-  }
-  get isDone(): boolean {
-    return this.position >= this.n;
-  }
-  step(): number {
-    this.position = Math.min(this.position + 1, this.n);
-    return this.value;
-  }
-  restart(): void {
-    this.position = 0;
-  }
-}
 
 async function run(sched: ParamScheduler, nEpochs: number, nBatches: number, nGroups = 1) {
   const host = new QuadraticHost(3, 1, nGroups);
@@ -51,52 +16,36 @@ async function run(sched: ParamScheduler, nEpochs: number, nBatches: number, nGr
   return { host, rec, res };
 }
 
-describe('stepperSchedule', () => {
-  it('maps steps to phases like fastai v1 (a phase start is skipped after the first phase)', () => {
-    const s = stepperSchedule({ lr: [new Lin(0, 4, 4), new Lin(10, 12, 2)] });
-    expect(s.totalSteps).toBe(6);
-    expect([0, 1, 2, 3, 4, 5, 6, 7].map((i) => s.at(i).lr)).toEqual([0, 1, 2, 3, 4, 11, 12, 12]);
-  });
-  it('supports per-group steppers and hyperparameters of different lengths', () => {
-    const s = stepperSchedule({
-      lr: { perGroup: [new Lin(0, 1, 2), new Lin(0, 10, 4)] },
-      mom: new Lin(0.9, 0.8, 1),
-    });
-    expect(s.totalSteps).toBe(4);
-    expect(s.at(1)).toEqual({ lr: [0.5, 2.5], mom: 0.8 });
-    expect(s.at(4)).toEqual({ lr: [1, 10], mom: 0.8 });
-  });
-  it('does not step the given Steppers', () => {
-    const lin = new Lin(0, 1, 3);
-    stepperSchedule({ lr: lin }).at(2);
-    expect(lin.position).toBe(0);
-  });
-  it('rejects bad specs', () => {
-    expect(() => stepperSchedule({})).toThrow(/names no hyperparameter/);
-    expect(() => stepperSchedule({ foo: new Lin(0, 1, 1) } as never)).toThrow(/unknown hyperparameter "foo"/);
-    expect(() => stepperSchedule({ lr: [] })).toThrow(/at least one Stepper/);
-    expect(() => stepperSchedule({ lr: new Lin(0, 1, 0) })).toThrow(/n must be an integer ≥ 1/);
-    expect(() => stepperSchedule({ lr: { at: () => 1 } as never })).toThrow(TypeError);
-  });
-});
-
 describe('ParamScheduler', () => {
   it('trains batch i with the schedule value at step i (at-schedule form)', async () => {
-    const schedule: HyperSchedule = {
+    const schedule: Schedule<HyperValues> = {
       totalSteps: 6,
       at: (i) => ({ lr: 0.1 * (i + 1), mom: 0.9 - 0.01 * i }),
     };
-    expect(isHyperSchedule(schedule)).toBe(true);
     const { rec } = await run(new ParamScheduler(schedule), 2, 3);
     expect(rec.lrs.map((x) => +x.toFixed(10))).toEqual([0.1, 0.2, 0.3, 0.4, 0.5, 0.6]);
     expect(rec.moms.map((x) => +x.toFixed(10))).toEqual([0.9, 0.89, 0.88, 0.87, 0.86, 0.85]);
   });
 
-  it('drives Steppers phases', async () => {
-    const { rec, host } = await run(new ParamScheduler({ lr: [new Lin(1, 3, 2), new Lin(3, 1, 2)] }), 1, 6);
+  it('drives schedules built with the combinators (phases joined the fastai way)', async () => {
+    const lr = join([anneal(1, 3, 2), anneal(3, 1, 2)]);
+    const { rec, host } = await run(new ParamScheduler(hyperparams({ lr })), 1, 6);
     expect(rec.lrs).toEqual([1, 2, 3, 2, 1, 1]);
     // the last onBatchEnd set the (clamped) next step's value
     expect(host.opt.get('lr')).toEqual([1]);
+  });
+
+  it('sets per-group values from perGroup schedules', async () => {
+    const sched = new ParamScheduler(
+      hyperparams({ lr: perGroup([anneal(0, 2, 2), anneal(0, 20, 2)]), mom: anneal(0.9, 0.8, 2) }),
+    );
+    const { rec } = await run(sched, 1, 3, 2);
+    expect(rec.groupLrs).toEqual([
+      [0, 0],
+      [1, 10],
+      [2, 20],
+    ]);
+    expect(rec.moms).toEqual([0, 1, 2].map((k) => 0.9 + (k / 2) * (0.8 - 0.9)));
   });
 
   it('sets per-group values and checks their count', async () => {
@@ -111,7 +60,7 @@ describe('ParamScheduler', () => {
   });
 
   it('resumes at a start iteration, given or taken from the loop', async () => {
-    const schedule: HyperSchedule = { totalSteps: 10, at: (i) => ({ lr: i }) };
+    const schedule: Schedule<HyperValues> = { totalSteps: 10, at: (i) => ({ lr: i }) };
     const a = await run(new ParamScheduler(schedule, { startIteration: 4 }), 1, 3);
     expect(a.rec.lrs).toEqual([4, 5, 6]);
     const host = new QuadraticHost();
@@ -150,7 +99,10 @@ describe('ParamScheduler', () => {
   });
 
   it('rejects bad schedules and values', () => {
-    expect(() => new ParamScheduler({ totalSteps: -1, at: () => ({}) })).toThrow(/totalSteps/);
+    expect(() => new ParamScheduler({ totalSteps: 0, at: () => ({}) })).toThrow(
+      new RangeError('ParamScheduler: schedule.totalSteps must be an integer ≥ 1, got 0'),
+    );
+    expect(() => new ParamScheduler({ lr: anneal(0, 1, 3) } as never)).toThrow(TypeError);
     expect(() => new ParamScheduler({ totalSteps: 1, at: () => ({}) }, { startIteration: 1.5 })).toThrow(
       /startIteration/,
     );

@@ -1,3 +1,4 @@
+import { constant, HYPERPARAMETER_NAMES, hyperparams } from '@onecycle/annealing';
 import {
   type Callback,
   ParamScheduler,
@@ -190,7 +191,7 @@ export class Learner {
       config: { kind: 'fit', nEpochs: epochs, lr: lrs, wd },
       lrs,
       wd,
-      schedulers: [],
+      schedulers: [new ParamScheduler(hyperparams({ lr: constant(lrs, epochs * this.data.train.length) }))],
       options,
     });
   }
@@ -275,7 +276,7 @@ export class Learner {
     const startLr = lrRange(finderOptions.startLr ?? 1e-7, n);
     const { position, loadedRun } = this.runState;
     const opt = this.optimizer;
-    const hypers = (['lr', 'mom', 'beta', 'wd'] as const).map((h) => [h, opt.get(h)] as const);
+    const hypers = HYPERPARAMETER_NAMES.map((h) => [h, opt.get(h)] as const);
     try {
       await runFit(this, this.runState, {
         config: { kind: 'lrFind', nEpochs: epochs },

@@ -1,4 +1,5 @@
-import type { HyperName, HyperparamTarget } from '@onecycle/callbacks';
+import { HYPERPARAMETER_NAMES, type HyperparameterName } from '@onecycle/annealing';
+import type { HyperparamTarget } from '@onecycle/callbacks';
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
@@ -177,8 +178,6 @@ export function disposeOptimizerState(state: OptimizerState): void {
   for (const p of Object.values(state.params)) for (const t of Object.values(p.tensors)) t.dispose();
 }
 
-const HYPER_NAMES: readonly HyperName[] = ['lr', 'mom', 'beta', 'wd'];
-
 /** Weight-decay scalars shared by every parameter of a group for one step. */
 interface StepScalars {
   /** `1 − lr·wd` when decoupled weight decay applies, else undefined. */
@@ -256,7 +255,7 @@ export abstract class Optimizer implements HyperparamTarget {
     const lr = perGroup('lr', options.lr ?? 1e-3, n);
     const wd = perGroup('wd', options.wd ?? 0, n);
     this.hypers = lr.map((l, i) => ({ lr: l, mom: defaults.mom, beta: defaults.beta, wd: wd[i]! }));
-    for (const h of this.hypers) for (const name of HYPER_NAMES) checkHyper(name, h[name]);
+    for (const h of this.hypers) for (const name of HYPERPARAMETER_NAMES) checkHyper(name, h[name]);
   }
 
   /**
@@ -277,10 +276,10 @@ export abstract class Optimizer implements HyperparamTarget {
    * opt.get('lr'); // [0.001]
    * ```
    */
-  get(name: HyperName): number[] {
-    if (!HYPER_NAMES.includes(name)) {
+  get(name: HyperparameterName): number[] {
+    if (!(HYPERPARAMETER_NAMES as readonly string[]).includes(name)) {
       throw new RangeError(
-        `Optimizer.get: unknown hyperparameter ${String(name)}; allowed: ${HYPER_NAMES.join(', ')}`,
+        `Optimizer.get: unknown hyperparameter ${String(name)}; allowed: ${HYPERPARAMETER_NAMES.join(', ')}`,
       );
     }
     return this.hypers.map((h) => h[name]);
@@ -294,10 +293,10 @@ export abstract class Optimizer implements HyperparamTarget {
    * opt.set('lr', [1e-4, 1e-3]);
    * ```
    */
-  set(name: HyperName, value: number | readonly number[]): void {
-    if (!HYPER_NAMES.includes(name)) {
+  set(name: HyperparameterName, value: number | readonly number[]): void {
+    if (!(HYPERPARAMETER_NAMES as readonly string[]).includes(name)) {
       throw new RangeError(
-        `Optimizer.set: unknown hyperparameter ${String(name)}; allowed: ${HYPER_NAMES.join(', ')}`,
+        `Optimizer.set: unknown hyperparameter ${String(name)}; allowed: ${HYPERPARAMETER_NAMES.join(', ')}`,
       );
     }
     const values = perGroup(name, value, this.hypers.length);
@@ -520,7 +519,7 @@ export abstract class Optimizer implements HyperparamTarget {
         }
       }
     }
-    for (const h of sd.hypers) for (const name of HYPER_NAMES) checkHyper(name, h[name]);
+    for (const h of sd.hypers) for (const name of HYPERPARAMETER_NAMES) checkHyper(name, h[name]);
   }
 
   /**
@@ -592,7 +591,7 @@ export function perGroup(name: string, value: number | readonly number[], nGroup
   return [...value];
 }
 
-function checkHyper(name: HyperName, v: number): void {
+function checkHyper(name: HyperparameterName, v: number): void {
   if (typeof v !== 'number' || !Number.isFinite(v)) {
     throw new RangeError(`Optimizer: ${name} must be a finite number, got ${String(v)}`);
   }

@@ -4,7 +4,7 @@ import {
   type LineSeries,
   lineChartSvg,
   type PointMarker,
-} from '@onecycle/annealing';
+} from '@onecycle/charts';
 import type { Suggestions } from './suggest-lrs.js';
 
 /**
@@ -82,7 +82,7 @@ export function lrFindPlotSvg(curve: LrFindCurve, options: LrFindPlotOptions = {
   }
   if (skipStart >= n)
     throw new RangeError(`lrFindPlot: skipStart (${skipStart}) leaves none of the ${n} points`);
-  // A short curve (the sweep diverged early) is still drawn: skipEnd never removes everything.
+  // A short curve (the range test diverged early) is still drawn: skipEnd never removes everything.
   skipEnd = Math.min(skipEnd, n - skipStart - 1);
   const cut = (xs: readonly number[]) => xs.slice(skipStart, n - skipEnd);
   const x = cut(curve.lrs);

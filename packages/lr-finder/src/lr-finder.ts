@@ -1,6 +1,7 @@
+import type { Schedule } from '@onecycle/annealing';
 import { type Callback, SmoothLoss, type Snapshot, type TrainState } from '@onecycle/callbacks';
 import { LRFindResult, type LrFindStop } from './lr-find-result.js';
-import { LrSweep, type SweepMode } from './lr-sweep.js';
+import { type LRFinderMode, lrFinderSchedule } from './lr-finder-schedule.js';
 import { type SuggestOptions, suggestLrs } from './suggest-lrs.js';
 import type { SlideOptions } from './suggestion-methods.js';
 
@@ -17,10 +18,10 @@ export interface LRFinderOptions {
   startLr?: number;
   /** Learning rate at position numIt (default 10). */
   endLr?: number;
-  /** Iterations of the sweep (default 100). */
+  /** Iterations of the range test (default 100). */
   numIt?: number;
   /** `'exp'` (default) or `'linear'` growth. */
-  mode?: SweepMode;
+  mode?: LRFinderMode;
   /** Stop when the smoothed loss diverges (> divThreshold × best) or is NaN (default true). */
   stopDiv?: boolean;
   /** The divergence factor (default 4). */
@@ -59,7 +60,7 @@ export function lrFindEpochs(numIt: number, nBatches: number): number {
  * The learning-rate range test as a callback (fastai's `LRFinder`). On `onTrainBegin` it takes a
  * snapshot of the model and optimizer (`state.host.snapshot()`) and sets the first learning rate;
  * after each training batch it records the learning rate, the raw and smoothed loss (and the
- * validation-batch loss if asked), then moves to the next learning rate of the sweep. It stops
+ * validation-batch loss if asked), then moves to the next learning rate of {@link LRFinder.schedule}. It stops
  * the loop after `numIt` iterations, or earlier when the smoothed loss exceeds `divThreshold`× the
  * best so far or becomes NaN. Validation is skipped. On `onTrainEnd` — also after an error — it
  * restores the snapshot and the optimizer's learning rates, so weights and optimizer state are
@@ -77,8 +78,8 @@ export function lrFindEpochs(numIt: number, nBatches: number): number {
 export class LRFinder implements Callback {
   readonly name = 'lrFinder';
   readonly order = 0;
-  /** The sweep of learning rates. */
-  readonly sweep: LrSweep;
+  /** The learning rate of each iteration (see {@link lrFinderSchedule}). */
+  readonly schedule: Schedule<number>;
   /** Whether the test stops on divergence. */
   readonly stopDiv: boolean;
   /** The divergence factor. */
@@ -106,7 +107,7 @@ export class LRFinder implements Callback {
    */
   constructor(options: LRFinderOptions = {}) {
     const numIt = options.numIt ?? 100;
-    this.sweep = new LrSweep(options.startLr ?? 1e-7, options.endLr ?? 10, numIt, options.mode ?? 'exp');
+    this.schedule = lrFinderSchedule({ ...options, numIt });
     this.stopDiv = options.stopDiv ?? true;
     this.divThreshold = options.divThreshold ?? 4;
     if (!(this.divThreshold > 1) || !Number.isFinite(this.divThreshold)) {
@@ -127,14 +128,14 @@ export class LRFinder implements Callback {
   }
 
   /**
-   * Iterations the sweep asks for.
+   * Iterations the range test asks for.
    * @example
    * ```ts
    * finder.numIt; // 100
    * ```
    */
   get numIt(): number {
-    return this.sweep.numIt;
+    return this.schedule.totalSteps;
   }
 
   /**
@@ -160,7 +161,7 @@ export class LRFinder implements Callback {
     this.ran = true;
     this.savedLrs = state.host.opt.get('lr');
     this.snap = await state.host.snapshot();
-    state.host.opt.set('lr', this.sweep.lrAt(0));
+    state.host.opt.set('lr', this.schedule.at(0));
     state.skipValidate = true;
   }
 
@@ -194,7 +195,7 @@ export class LRFinder implements Callback {
     let stop: LrFindStop | undefined;
     if (this.stopDiv && Number.isNaN(smooth)) stop = 'nan';
     else if (this.stopDiv && smooth > this.divThreshold * this.best) stop = 'diverged';
-    else if (i + 1 >= this.sweep.numIt) stop = 'numIt';
+    else if (i + 1 >= this.schedule.totalSteps) stop = 'numIt';
     if (stop) {
       this.stoppedBy = stop;
       state.stopTraining = true;
@@ -202,7 +203,7 @@ export class LRFinder implements Callback {
       state.skipValidate = true;
       return;
     }
-    state.host.opt.set('lr', this.sweep.lrAt(i + 1));
+    state.host.opt.set('lr', this.schedule.at(i + 1));
   }
 
   /**
@@ -242,7 +243,7 @@ export class LRFinder implements Callback {
       ...(this.measureValid ? { validLosses: this.validLosses } : {}),
       suggestions,
       suggestedLr: suggestions.valley?.lr,
-      numIt: this.sweep.numIt,
+      numIt: this.schedule.totalSteps,
       stoppedBy: this.stoppedBy,
       stoppedEarly: this.stoppedBy !== 'numIt',
       skipStart: this.suggestOptions.skipStart!,

@@ -1,6 +1,6 @@
 import { Recorder, runTrainingLoop, SmoothLoss } from '@onecycle/callbacks';
 import { describe, expect, it } from 'vitest';
-import { LRFinder, type LRFinderOptions, LrSweep, lrFindEpochs } from '../src/index.js';
+import { LRFinder, type LRFinderOptions, lrFindEpochs, lrFinderSchedule } from '../src/index.js';
 import { ToyHost } from './toy-host.js';
 
 async function find(options: LRFinderOptions, host = new ToyHost(), nBatches = 7, extra: object[] = []) {
@@ -22,23 +22,27 @@ async function find(options: LRFinderOptions, host = new ToyHost(), nBatches = 7
   return { finder, recorder, res, host, validations, result: finder.result() };
 }
 
-describe('LrSweep', () => {
+describe('lrFinderSchedule', () => {
   it('follows fastai: lr_i = start·(end/start)^(i/numIt) for i < numIt', () => {
-    const s = new LrSweep(1e-7, 10, 100);
-    const lrs = s.lrs();
+    const s = lrFinderSchedule({ startLr: 1e-7, endLr: 10, numIt: 100 });
+    expect(s.totalSteps).toBe(100);
+    const lrs = Array.from({ length: 100 }, (_, i) => s.at(i));
     expect(lrs).toHaveLength(100);
     lrs.forEach((lr, i) => {
       expect(lr).toBeCloseTo(1e-7 * (10 / 1e-7) ** (i / 100), 15);
     });
     expect(lrs[50]! / 1e-3).toBeCloseTo(1, 12);
-    const lin = new LrSweep(0, 1, 4, 'linear');
-    expect(lin.lrs()).toEqual([0, 0.25, 0.5, 0.75]);
+    const lin = lrFinderSchedule({ startLr: 0, endLr: 1, numIt: 4, mode: 'linear' });
+    expect([0, 1, 2, 3, 4].map((i) => lin.at(i))).toEqual([0, 0.25, 0.5, 0.75, 1]);
+    expect(new LRFinder().schedule.at(50)).toBe(lrFinderSchedule().at(50)); // the same defaults
   });
   it('rejects bad ranges', () => {
-    expect(() => new LrSweep(0, 1, 10)).toThrow(/startLr must be > 0/);
-    expect(() => new LrSweep(1, 0.5, 10)).toThrow(/endLr/);
-    expect(() => new LrSweep(1e-3, 1, 0)).toThrow(/numIt/);
-    expect(() => new LrSweep(1e-3, 1, 5, 'cos' as never)).toThrow(/mode/);
+    expect(() => lrFinderSchedule({ startLr: 0, endLr: 1, numIt: 10 })).toThrow(
+      new RangeError('lrFinderSchedule: startLr must be > 0 and finite, got 0'),
+    );
+    expect(() => lrFinderSchedule({ startLr: 1, endLr: 0.5 })).toThrow(/endLr/);
+    expect(() => lrFinderSchedule({ numIt: 0 })).toThrow(/numIt must be an integer ≥ 1, got 0/);
+    expect(() => lrFinderSchedule({ mode: 'cos' as never })).toThrow(/mode/);
   });
   it('lrFindEpochs gives enough epochs', () => {
     expect(lrFindEpochs(100, 30)).toBe(4);
@@ -48,7 +52,7 @@ describe('LrSweep', () => {
 });
 
 describe('LRFinder', () => {
-  it('runs numIt iterations on the sweep when it does not diverge, without validation', async () => {
+  it('runs numIt iterations of its schedule when it does not diverge, without validation', async () => {
     const { result, res, recorder, validations, finder } = await find({
       startLr: 1e-6,
       endLr: 1e-2,
@@ -58,7 +62,7 @@ describe('LRFinder', () => {
     expect(result.stoppedEarly).toBe(false);
     expect(res.iterations).toBe(30);
     expect(validations).toBe(0);
-    expect(result.lrs).toEqual(finder.sweep.lrs());
+    expect(result.lrs).toEqual(Array.from({ length: 30 }, (_, i) => finder.schedule.at(i)));
     // the smoothed loss is the bias-corrected EMA of the raw losses, the same as the loop's
     const sm = new SmoothLoss();
     result.rawLosses.forEach((l, i) => {

@@ -1,12 +1,13 @@
-import type { HyperName, HyperparamTarget, Snapshot, TrainingHost } from '@onecycle/callbacks';
+import type { HyperparameterName } from '@onecycle/annealing';
+import type { HyperparamTarget, Snapshot, TrainingHost } from '@onecycle/callbacks';
 
 class ToyOpt implements HyperparamTarget {
   readonly nGroups = 1;
-  values: Record<HyperName, number[]> = { lr: [0.01], mom: [0.9], beta: [0.99], wd: [0] };
-  get(name: HyperName): number[] {
+  values: Record<HyperparameterName, number[]> = { lr: [0.01], mom: [0.9], beta: [0.99], wd: [0] };
+  get(name: HyperparameterName): number[] {
     return [...this.values[name]];
   }
-  set(name: HyperName, value: number | readonly number[]): void {
+  set(name: HyperparameterName, value: number | readonly number[]): void {
     this.values[name] = typeof value === 'number' ? [value] : [...value];
   }
 }

@@ -49,6 +49,19 @@ export function checkUnit(where: string, name: string, value: unknown): number {
   return value;
 }
 
+/** A number in [0, 1], or a non-empty array of them (one per parameter group). */
+export function checkUnits(where: string, name: string, value: unknown): number[] {
+  if (Array.isArray(value)) {
+    if (value.length === 0) {
+      throw new RangeError(
+        `${where}: ${name} must be a number in [0, 1] or a non-empty array of them (got [])`,
+      );
+    }
+    return value.map((v, i) => checkUnit(where, `${name}[${i}]`, v));
+  }
+  return [checkUnit(where, name, value)];
+}
+
 /** An integer ≥ min. */
 export function checkInteger(where: string, name: string, value: unknown, min: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {

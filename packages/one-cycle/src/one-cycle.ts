@@ -1,4 +1,13 @@
-import { annealCos, annealLinear, annealNo } from '@onecycle/annealing';
+import {
+  type AnnealFunc,
+  anneal,
+  annealCos,
+  annealLinear,
+  hyperparams,
+  join,
+  perGroup,
+  type Schedule,
+} from '@onecycle/annealing';
 import {
   checkChoice,
   checkInteger,
@@ -6,12 +15,10 @@ import {
   checkLearningRates,
   checkOpenUnit,
   checkPositive,
+  checkStep,
   checkUnit,
 } from './check-options.js';
-import { copyOptions } from './copy-options.js';
 import type { OneCycleOptions, OneCycleVariant, ResolvedOneCycleOptions } from './one-cycle-options.js';
-import { PhasePlan, type PlanPhase } from './phase-plan.js';
-import type { ResumableSchedule, ScheduleSpec } from './schedule-types.js';
 
 /**
  * The learning-rate type for a given `lrMax`: a number, or an array for per-group rates.
@@ -55,7 +62,7 @@ export interface OneCycleValues<Lr extends number | number[] = number | number[]
  * ```
  */
 export interface OneCycleSchedule<Lr extends number | number[] = number | number[]>
-  extends ResumableSchedule<OneCycleValues<Lr>> {
+  extends Schedule<OneCycleValues<Lr>> {
   /** The variant. */
   readonly variant: OneCycleVariant;
   /** The number of steps of each phase (each ≥ 1, as fastai pads an empty phase to one step). */
@@ -97,7 +104,11 @@ const ALIASES: Record<string, string> = {
  * value after one more `step()` of the current phase's scheduler, which hands over to the next
  * phase once done. So batch `k ≤ a1` gets phase 1 at `k / a1` (batch `a1` is the peak) and batch
  * `a1 + j` gets phase 2 at `j / (n − a1)`. A phase of 0 steps (`n × pctStart < 1`) lasts one
- * step, as in fastai; then the final values come one step after `totalSteps`.
+ * step, as in fastai, so the schedule's `totalSteps` is then one more than the option's.
+ *
+ * The schedule is a composition of `@onecycle/annealing`'s combinators:
+ * `hyperparams({ lr: join([anneal(low, lrMax, a1, up), anneal(lrMax, last, n − a1, annealCos)]), mom: … })`,
+ * with `perGroup` around the learning rate when `lrMax` is an array.
  *
  * @param options - See {@link OneCycleOptions}.
  * @throws RangeError naming the option and its allowed range: `lrMax ≤ 0`, `totalSteps < 2` or
@@ -159,42 +170,35 @@ export function oneCycle<L extends number | readonly number[]>(
 
   const low = lrMax.map((lr) => lr / divFactor);
   const last = lrMax.map((lr) => lr / finalDiv);
-  let phases: PlanPhase[];
+  // each phase: its length, the learning rate (per group) and momentum end points, the function
+  type Phase = [
+    steps: number,
+    lrFrom: number[],
+    lrTo: number[],
+    momFrom: number,
+    momTo: number,
+    func: AnnealFunc,
+  ];
+  let phases: Phase[];
   if (variant === 'smith') {
     const a = Math.floor((totalSteps * (1 - pctEnd!)) / 2);
-    const b = totalSteps - 2 * a;
     phases = [
-      {
-        n: a,
-        lrStart: low,
-        lrEnd: lrMax,
-        lrFunc: annealLinear,
-        momStart: m0,
-        momEnd: m1,
-        momFunc: annealLinear,
-      },
-      {
-        n: a,
-        lrStart: lrMax,
-        lrEnd: low,
-        lrFunc: annealLinear,
-        momStart: m1,
-        momEnd: m0,
-        momFunc: annealLinear,
-      },
-      { n: b, lrStart: low, lrEnd: last, lrFunc: annealLinear, momStart: m0, momEnd: m0, momFunc: annealNo },
+      [a, low, lrMax, m0, m1, annealLinear],
+      [a, lrMax, low, m1, m0, annealLinear],
+      [totalSteps - 2 * a, low, last, m0, m0, annealLinear],
     ];
   } else {
     const a1 = Math.floor(totalSteps * pctStart!);
-    const a2 = totalSteps - a1;
     const up = variant === 'seed' ? annealLinear : annealCos;
     phases = [
-      { n: a1, lrStart: low, lrEnd: lrMax, lrFunc: up, momStart: m0, momEnd: m1, momFunc: up },
-      { n: a2, lrStart: lrMax, lrEnd: last, lrFunc: annealCos, momStart: m1, momEnd: m0, momFunc: annealCos },
+      [a1, low, lrMax, m0, m1, up],
+      [totalSteps - a1, lrMax, last, m1, m0, annealCos],
     ];
   }
-  const plan = new PhasePlan<LrOf<L>>(where, phases, !Array.isArray(options.lrMax));
-  const spec: ScheduleSpec = { kind: 'oneCycle', options: copyOptions(options), extensions: [] };
+  const lrOfGroup = (g: number) => join(phases.map(([n, from, to, , , f]) => anneal(from[g]!, to[g]!, n, f)));
+  const lr = Array.isArray(options.lrMax) ? perGroup(lrMax.map((_, g) => lrOfGroup(g))) : lrOfGroup(0);
+  const mom = join(phases.map(([n, , , from, to, f]) => anneal(from, to, n, f)));
+  const schedule = hyperparams({ lr, mom }) as Schedule<OneCycleValues<LrOf<L>>>;
   const resolved: ResolvedOneCycleOptions = Object.freeze({
     lrMax: Object.freeze([...lrMax]),
     totalSteps,
@@ -205,12 +209,15 @@ export function oneCycle<L extends number | readonly number[]>(
     ...(pctStart === undefined ? {} : { pctStart }),
     ...(pctEnd === undefined ? {} : { pctEnd }),
   });
+  const at = (step: number) => {
+    checkStep('oneCycle.at', step);
+    return schedule.at(step);
+  };
   return {
+    totalSteps: schedule.totalSteps,
+    at,
     variant,
-    totalSteps,
-    phaseSteps: Object.freeze(phases.map((p) => Math.max(1, p.n))),
+    phaseSteps: Object.freeze(phases.map(([n]) => Math.max(1, n))),
     resolved,
-    spec,
-    at: (step: number) => plan.at(step),
   };
 }

@@ -1,5 +1,11 @@
-import { type AnnealFunc, annealCos, annealLinear } from '@onecycle/annealing';
-import { kernelConstant, kernelFactor, kernelKind, kernelValue } from './anneal-kernel.js';
+import {
+  type AnnealFunc,
+  annealCos,
+  annealLinear,
+  hyperparams,
+  perGroup,
+  type Schedule,
+} from '@onecycle/annealing';
 import {
   checkBoolean,
   checkChoice,
@@ -9,11 +15,9 @@ import {
   checkOpenUnit,
   checkPositive,
   checkStep,
-  checkUnit,
+  checkUnits,
 } from './check-options.js';
-import { copyOptions } from './copy-options.js';
 import type { LrOf } from './one-cycle.js';
-import type { ResumableSchedule, ScheduleSpec } from './schedule-types.js';
 
 /**
  * Options of {@link torchOneCycle}: PyTorch's `OneCycleLR` arguments in camelCase, with the same
@@ -26,7 +30,11 @@ import type { ResumableSchedule, ScheduleSpec } from './schedule-types.js';
  * const s = torchOneCycle({ maxLr: 0.1, epochs: 10, stepsPerEpoch: 100, threePhase: true });
  * ```
  */
-export interface TorchOneCycleOptions<L extends number | readonly number[] = number | readonly number[]> {
+export interface TorchOneCycleOptions<
+  L extends number | readonly number[] = number | readonly number[],
+  B extends number | readonly number[] = number | readonly number[],
+  X extends number | readonly number[] = number | readonly number[],
+> {
   /** `max_lr`: the peak learning rate (> 0), or one per parameter group. */
   readonly maxLr: L;
   /** `total_steps`: an integer ≥ 2. */
@@ -41,10 +49,10 @@ export interface TorchOneCycleOptions<L extends number | readonly number[] = num
   readonly annealStrategy?: 'cos' | 'linear';
   /** `cycle_momentum`: anneal momentum inversely to the learning rate; default true. */
   readonly cycleMomentum?: boolean;
-  /** `base_momentum`: the lowest momentum, in [0, 1]; default 0.85. */
-  readonly baseMomentum?: number;
-  /** `max_momentum`: the highest momentum, in [0, 1]; default 0.95. */
-  readonly maxMomentum?: number;
+  /** `base_momentum`: the lowest momentum, in [0, 1], or one per parameter group; default 0.85. */
+  readonly baseMomentum?: B;
+  /** `max_momentum`: the highest momentum, in [0, 1], or one per parameter group; default 0.95. */
+  readonly maxMomentum?: X;
   /** `div_factor`: `initial_lr = maxLr / divFactor`; > 0, default 25. */
   readonly divFactor?: number;
   /** `final_div_factor`: `min_lr = initial_lr / finalDivFactor`; > 0, default 1e4. */
@@ -63,11 +71,14 @@ export interface TorchOneCycleOptions<L extends number | readonly number[] = num
  * // { lr: 0.004, mom: 0.95 }
  * ```
  */
-export interface TorchOneCycleValues<Lr extends number | number[] = number | number[]> {
+export interface TorchOneCycleValues<
+  Lr extends number | number[] = number | number[],
+  Mom extends number | number[] = number | number[],
+> {
   /** The learning rate: a number, or one per parameter group when `maxLr` is an array. */
   readonly lr: Lr;
-  /** The momentum, when `cycleMomentum` is on. */
-  readonly mom?: number;
+  /** The momentum, when `cycleMomentum` is on: one per group when either momentum option is an array. */
+  readonly mom?: Mom;
 }
 
 /**
@@ -80,8 +91,10 @@ export interface TorchOneCycleValues<Lr extends number | number[] = number | num
  * s.phaseEnds; // [29, 99]
  * ```
  */
-export interface TorchOneCycleSchedule<Lr extends number | number[] = number | number[]>
-  extends ResumableSchedule<TorchOneCycleValues<Lr>> {
+export interface TorchOneCycleSchedule<
+  Lr extends number | number[] = number | number[],
+  Mom extends number | number[] = number | number[],
+> extends Schedule<TorchOneCycleValues<Lr, Mom>> {
   /** The step at which each phase ends, as PyTorch computes them (floats). */
   readonly phaseEnds: readonly number[];
 }
@@ -127,6 +140,9 @@ const ALIASES: Record<string, string> = {
  * anneals lr `initial → maxLr → min` (three-phase: `initial → maxLr → initial → min`) and momentum
  * `maxMomentum → baseMomentum → maxMomentum` (three-phase: held at `maxMomentum` in phase 3).
  *
+ * Like PyTorch, `baseMomentum` and `maxMomentum` may be given per parameter group (arrays as long
+ * as `maxLr`'s when that is an array too); `mom` is then an array.
+ *
  * Differences from PyTorch, all at points where PyTorch fails or leaves the schedule: steps ≥ T
  * return the final values (PyTorch extrapolates at step T and raises after it); a phase of zero
  * length (e.g. `pctStart·T = 1`, where PyTorch divides by zero) gives its start value; options
@@ -144,9 +160,13 @@ const ALIASES: Record<string, string> = {
  * s.at(99); // { lr: 4e-7, mom: 0.95 }
  * ```
  */
-export function torchOneCycle<L extends number | readonly number[]>(
-  options: TorchOneCycleOptions<L>,
-): TorchOneCycleSchedule<LrOf<L>> {
+export function torchOneCycle<
+  L extends number | readonly number[],
+  B extends number | readonly number[] = number,
+  X extends number | readonly number[] = number,
+>(
+  options: TorchOneCycleOptions<L, B, X>,
+): TorchOneCycleSchedule<LrOf<L>, [B, X] extends [number, number] ? number : number[]> {
   const where = 'torchOneCycle';
   checkKnownOptions(where, options, KNOWN, ALIASES);
   const maxLr = checkLearningRates(where, 'maxLr', options.maxLr);
@@ -169,80 +189,82 @@ export function torchOneCycle<L extends number | readonly number[]>(
     'linear',
   ] as const);
   const cycleMomentum = checkBoolean(where, 'cycleMomentum', options.cycleMomentum ?? true);
-  const baseMomentum = checkUnit(where, 'baseMomentum', options.baseMomentum ?? 0.85);
-  const maxMomentum = checkUnit(where, 'maxMomentum', options.maxMomentum ?? 0.95);
+  const baseMomentum = checkUnits(where, 'baseMomentum', options.baseMomentum ?? 0.85);
+  const maxMomentum = checkUnits(where, 'maxMomentum', options.maxMomentum ?? 0.95);
   const divFactor = checkPositive(where, 'divFactor', options.divFactor ?? 25);
   const finalDivFactor = checkPositive(where, 'finalDivFactor', options.finalDivFactor ?? 1e4);
   const threePhase = checkBoolean(where, 'threePhase', options.threePhase ?? false);
+  const momGroups = Array.isArray(options.baseMomentum) || Array.isArray(options.maxMomentum);
+  const perGroupOptions = (
+    [
+      ['maxLr', maxLr, Array.isArray(options.maxLr)],
+      ['baseMomentum', baseMomentum, Array.isArray(options.baseMomentum)],
+      ['maxMomentum', maxMomentum, Array.isArray(options.maxMomentum)],
+    ] as const
+  ).filter(([, , isArray]) => isArray);
+  for (const [name, values] of perGroupOptions) {
+    const [firstName, first] = perGroupOptions[0]!;
+    if (values.length !== first.length) {
+      throw new RangeError(
+        `${where}: ${name} has ${values.length} values and ${firstName} has ${first.length}: give both one value per parameter group`,
+      );
+    }
+  }
+  const groups = Math.max(maxLr.length, baseMomentum.length, maxMomentum.length);
+  const ofGroup = (values: readonly number[], g: number) => values[values.length === 1 ? 0 : g]!;
 
-  const initial = maxLr.map((lr) => lr / divFactor);
-  const min = initial.map((lr) => lr / finalDivFactor);
   const ends = threePhase
     ? [pctStart * totalSteps - 1, 2 * pctStart * totalSteps - 2, totalSteps - 1]
     : [pctStart * totalSteps - 1, totalSteps - 1];
-  const lrPoints = threePhase ? [initial, maxLr, initial, min] : [initial, maxLr, min];
-  const momPoints = threePhase
-    ? [maxMomentum, baseMomentum, maxMomentum, maxMomentum]
-    : [maxMomentum, baseMomentum, maxMomentum];
   const func: AnnealFunc = strategy === 'cos' ? annealCos : annealLinear;
-  const kind = kernelKind(func);
-  const scalar = !Array.isArray(options.maxLr);
-  const groups = maxLr.length;
-  const phaseCount = ends.length;
-  // per phase: where it starts, its span, and the constants of the lr (per group) and momentum
-  const starts = new Float64Array(phaseCount);
-  const spans = new Float64Array(phaseCount);
-  const lrFrom = new Float64Array(phaseCount * groups);
-  const lrTo = new Float64Array(phaseCount * groups);
-  const lrConst = new Float64Array(phaseCount * groups);
-  const momFrom = new Float64Array(phaseCount);
-  const momTo = new Float64Array(phaseCount);
-  const momConst = new Float64Array(phaseCount);
-  for (let i = 0; i < phaseCount; i++) {
-    starts[i] = i === 0 ? 0 : ends[i - 1]!;
-    spans[i] = ends[i]! - starts[i]!;
-    for (let g = 0; g < groups; g++) {
-      const k = i * groups + g;
-      lrFrom[k] = lrPoints[i]![g]!;
-      lrTo[k] = lrPoints[i + 1]![g]!;
-      lrConst[k] = kernelConstant(kind, lrFrom[k]!, lrTo[k]!);
-    }
-    momFrom[i] = momPoints[i]!;
-    momTo[i] = momPoints[i + 1]!;
-    momConst[i] = kernelConstant(kind, momFrom[i]!, momTo[i]!);
-  }
-  const phaseEnds = Float64Array.from(ends);
-  const lastPhase = phaseCount - 1;
-  const lastLr = lrPoints[phaseCount]!;
-  const lastMom = momPoints[phaseCount]!;
-
-  const at = (step: number): TorchOneCycleValues<LrOf<L>> => {
-    if (step >= 0 && step < totalSteps) {
-      let i = 0;
-      while (i < lastPhase && step > phaseEnds[i]!) i++;
-      const span = spans[i]!;
-      const pct = span === 0 ? 0 : (step - starts[i]!) / span;
-      const factor = kernelFactor(kind, pct);
-      let lr: LrOf<L>;
-      if (scalar) {
-        lr = kernelValue(kind, func, lrFrom[i]!, lrTo[i]!, lrConst[i]!, factor, pct) as LrOf<L>;
-      } else {
-        const values = new Array<number>(groups);
-        for (let g = 0; g < groups; g++) {
-          const k = i * groups + g;
-          values[g] = kernelValue(kind, func, lrFrom[k]!, lrTo[k]!, lrConst[k]!, factor, pct);
-        }
-        lr = values as LrOf<L>;
-      }
-      if (!cycleMomentum) return { lr };
-      return { lr, mom: kernelValue(kind, func, momFrom[i]!, momTo[i]!, momConst[i]!, factor, pct) };
-    }
-    checkStep(`${where}.at`, step);
-    // at or past the end: the final values
-    const lr = (scalar ? lastLr[0]! : [...lastLr]) as LrOf<L>;
-    return cycleMomentum ? { lr, mom: lastMom } : { lr };
+  const lrOfGroup = (g: number) => {
+    const initial = maxLr[g]! / divFactor;
+    const points = threePhase
+      ? [initial, maxLr[g]!, initial, initial / finalDivFactor]
+      : [initial, maxLr[g]!, initial / finalDivFactor];
+    return torchPhases(totalSteps, ends, points, func);
   };
+  const momOfGroup = (g: number) => {
+    const low = ofGroup(baseMomentum, g);
+    const high = ofGroup(maxMomentum, g);
+    return torchPhases(totalSteps, ends, threePhase ? [high, low, high, high] : [high, low, high], func);
+  };
+  const lr = Array.isArray(options.maxLr) ? perGroup(maxLr.map((_, g) => lrOfGroup(g))) : lrOfGroup(0);
+  const mom = momGroups ? perGroup(Array.from({ length: groups }, (_, g) => momOfGroup(g))) : momOfGroup(0);
+  const schedule = (cycleMomentum ? hyperparams({ lr, mom }) : hyperparams({ lr })) as Schedule<
+    TorchOneCycleValues<LrOf<L>, [B, X] extends [number, number] ? number : number[]>
+  >;
+  const at = (step: number) => {
+    checkStep('torchOneCycle.at', step);
+    return schedule.at(step);
+  };
+  return { totalSteps, at, phaseEnds: Object.freeze(ends) };
+}
 
-  const spec: ScheduleSpec = { kind: 'torchOneCycle', options: copyOptions(options), extensions: [] };
-  return { totalSteps, phaseEnds: Object.freeze(ends), spec, at };
+/**
+ * One value through PyTorch's phases: step `t` belongs to the first phase with `t ≤ end_i`, at
+ * `pct = (t − start_i) / (end_i − start_i)` (0 for a phase of zero length); steps ≥ totalSteps give
+ * the last point.
+ */
+function torchPhases(
+  totalSteps: number,
+  ends: readonly number[],
+  points: readonly number[],
+  func: AnnealFunc,
+): Schedule<number> {
+  const last = ends.length - 1;
+  return {
+    totalSteps,
+    at(step: number): number {
+      if (step >= 0 && step < totalSteps) {
+        let i = 0;
+        while (i < last && step > ends[i]!) i++;
+        const start = i === 0 ? 0 : ends[i - 1]!;
+        const span = ends[i]! - start;
+        return func(points[i]!, points[i + 1]!, span === 0 ? 0 : (step - start) / span);
+      }
+      checkStep('torchOneCycle.at', step);
+      return points[last + 1]!;
+    },
+  };
 }

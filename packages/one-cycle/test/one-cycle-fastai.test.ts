@@ -52,6 +52,7 @@ describe("oneCycle variant 'fastai' (fastai v1 OneCycleScheduler)", () => {
   it('a phase 1 of 0 steps lasts one step, as in fastai (n × pctStart < 1)', () => {
     const s = oneCycle({ lrMax: 0.1, totalSteps: 3, pctStart: 0.1 });
     expect(s.phaseSteps).toEqual([1, 3]);
+    expect(s.totalSteps).toBe(4); // the padded step counts: at(totalSteps) is the final value
     const expected: [number, number][] = [
       [0.004, 0.95],
       [0.1, 0.85],

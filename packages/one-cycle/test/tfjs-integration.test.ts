@@ -1,6 +1,7 @@
+import { Stepper } from '@onecycle/annealing';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { oneCycle, ScheduleStepper } from '../src/index.js';
+import { oneCycle } from '../src/index.js';
 
 // The two recipes of the README, run for real on tfjs' CPU backend with a tiny dense model.
 
@@ -97,13 +98,13 @@ describe('driving TensorFlow.js training from a schedule', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('a plain training loop with a ScheduleStepper and SGD with momentum', () => {
+  it('a plain training loop with a Stepper and SGD with momentum', () => {
     const before = tf.memory().numTensors;
     const { x, y } = data();
     const w = tf.tidy(() => tf.variable(tf.zeros([3, 1])));
     const b = tf.tidy(() => tf.variable(tf.zeros([1])));
     const optimizer = tf.train.momentum(0.01, 0.9);
-    const stepper = new ScheduleStepper(oneCycle({ lrMax: 0.2, totalSteps: 40, variant: 'seed' }));
+    const stepper = new Stepper(oneCycle({ lrMax: 0.2, totalSteps: 40, variant: 'seed' }));
 
     const used: { lr: number; mom: number }[] = [];
     const apply = optimizer.applyGradients.bind(optimizer);
@@ -114,7 +115,7 @@ describe('driving TensorFlow.js training from a schedule', () => {
     };
 
     const losses: number[] = [];
-    while (!stepper.isDone) {
+    while (!stepper.done) {
       const { lr, mom } = stepper.value;
       setHyper(optimizer, lr, mom);
       const loss = optimizer.minimize(
@@ -129,7 +130,7 @@ describe('driving TensorFlow.js training from a schedule', () => {
 
     expect(used.length).toBe(40);
     used.forEach((u, k) => {
-      const v = stepper.at(k);
+      const v = stepper.schedule.at(k);
       expect(u.lr).toBeCloseTo(v.lr, 7); // float32 scalars
       expect(u.mom).toBeCloseTo(v.mom, 7);
     });

@@ -161,4 +161,42 @@ describe('torchOneCycle (PyTorch OneCycleLR semantics)', () => {
       { numRuns: 150 },
     );
   });
+
+  it('takes per-group momenta as PyTorch does (base_momentum and max_momentum as lists)', () => {
+    const T = 20;
+    const s = torchOneCycle({
+      maxLr: [0.01, 0.1],
+      totalSteps: T,
+      baseMomentum: [0.8, 0.85],
+      maxMomentum: [0.9, 0.95],
+    });
+    const scalarMom = torchOneCycle({
+      maxLr: 0.1,
+      totalSteps: T,
+      baseMomentum: [0.8, 0.85],
+      maxMomentum: 0.95,
+    });
+    for (let k = 0; k < T; k++) {
+      const v = s.at(k);
+      const groups = [
+        torchStep(k, T, { maxLr: 0.01, base: 0.8, max: 0.9 }),
+        torchStep(k, T, { maxLr: 0.1, base: 0.85, max: 0.95 }),
+      ];
+      groups.forEach(([lr, mom], g) => {
+        expect(close(v.lr[g]!, lr)).toBe(true);
+        expect(close(v.mom![g]!, mom)).toBe(true);
+      });
+      const w = scalarMom.at(k);
+      expect(close(w.lr, torchStep(k, T)[0])).toBe(true);
+      expect(close(w.mom![0]!, torchStep(k, T, { base: 0.8 })[1])).toBe(true);
+      expect(close(w.mom![1]!, torchStep(k, T)[1])).toBe(true);
+    }
+    expect(() =>
+      torchOneCycle({ maxLr: [0.01, 0.1], totalSteps: T, baseMomentum: [0.8, 0.85, 0.9] }),
+    ).toThrow(
+      new RangeError(
+        'torchOneCycle: baseMomentum has 3 values and maxLr has 2: give both one value per parameter group',
+      ),
+    );
+  });
 });

@@ -8,7 +8,22 @@
  */
 import { BaseImageDataBunch } from './base-image-data-bunch.js';
 
-export * from './augmentation.js';
+export {
+  type Affine,
+  type AffineTransform,
+  applyTransforms,
+  cropPad,
+  flipLr,
+  flipVert,
+  getTransforms,
+  type ImageTransform,
+  lighting,
+  type PaddingMode,
+  type PixelTransform,
+  rotate,
+  warpAffine,
+  zoom,
+} from './augmentation.js';
 export {
   BaseImageDataBunch,
   type BunchClass,
@@ -18,16 +33,31 @@ export {
   type ShowBatchOptions,
   splitAt,
 } from './base-image-data-bunch.js';
-export * from './batch-grid.js';
-export * from './bitmap-font.js';
-export * from './decode-image.js';
-export * from './image-data-loader.js';
-export * from './image-set.js';
-export * from './image-set-binary.js';
-export * from './normalization.js';
-export * from './seeded-random.js';
-export * from './slice-image-set.js';
-export type * from './types.js';
+export { encodeRgbPng, type GridOptions, renderImageGrid } from './batch-grid.js';
+export { drawText, glyph, glyphAdvance, glyphHeight, glyphs } from './bitmap-font.js';
+export {
+  type DecodedImage,
+  type DecodeImageOptions,
+  decodeImage,
+  defaultMaxPixels,
+  fitImage,
+  imageFormat,
+  resizeBilinear,
+} from './decode-image.js';
+export { ImageDataLoader, type ImageDataLoaderOptions } from './image-data-loader.js';
+export { type ImageSet, validateImageSet } from './image-set.js';
+export {
+  decodeImageSets,
+  encodeImageSets,
+  type ImageSetBundle,
+  type ImageSetEntryHeader,
+  type ImageSetHeader,
+  readImageSetHeader,
+} from './image-set-binary.js';
+export { cifarStats, imagenetStats, mnistStats, type NormStats, resolveNormStats } from './normalization.js';
+export { mixSeed, permutation, seededRandom } from './seeded-random.js';
+export { sliceImageSet } from './slice-image-set.js';
+export type { Batch, DataBunch, DataLoader } from './types.js';
 
 /**
  * fastai's `ImageDataBunch` in the browser: `fromUrl` (compact binary, optionally gzip-compressed),

@@ -1,5 +1,7 @@
+import { anneal, annealCos, hyperparams, sgdr } from '@onecycle/annealing';
+import { oneCycle, torchOneCycle } from '@onecycle/one-cycle';
 import { describe, expect, it } from 'vitest';
-import { oneCycle, scheduleSvg, torchOneCycle } from '../src/index.js';
+import { scheduleSvg } from '../src/index.js';
 
 describe('scheduleSvg', () => {
   it('plots lr (left) and momentum (right) with axes and labels', () => {
@@ -33,5 +35,15 @@ describe('scheduleSvg', () => {
     expect(() => scheduleSvg(oneCycle({ lrMax: 1, totalSteps: 10 }), { maxPoints: 1 })).toThrow(
       new RangeError('scheduleSvg: maxPoints must be an integer ≥ 2 (got 1)'),
     );
+  });
+
+  it('draws any schedule: numbers as a learning rate, records one panel per hyperparameter', () => {
+    const lr = scheduleSvg(sgdr({ lrMax: 0.1, cycleSteps: 10, cycles: 3 }));
+    expect(lr).toContain('>learning rate</text>');
+    expect((lr.match(/<path /g) ?? []).length).toBe(1);
+    const wd = scheduleSvg(hyperparams({ lr: anneal(1e-3, 0, 20, annealCos), wd: anneal(1e-2, 1e-4, 20) }));
+    expect(wd).toContain('>weight decay</text>');
+    expect(wd).not.toContain('>momentum</text>');
+    expect((wd.match(/<path /g) ?? []).length).toBe(2);
   });
 });

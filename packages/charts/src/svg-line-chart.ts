@@ -323,7 +323,7 @@ function renderPanel(
  * @throws RangeError if there is no panel or a size is not a positive number.
  * @example
  * ```ts
- * import { lineChartSvg } from '@onecycle/annealing';
+ * import { lineChartSvg } from '@onecycle/charts';
  * const lrs = [1e-5, 1e-4, 1e-3, 1e-2, 1e-1];
  * const svg = lineChartSvg(
  *   {
