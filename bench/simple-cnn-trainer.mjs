@@ -12,11 +12,7 @@ export function simpleCnnTrainer(tf, { simpleCnn, Adam, crossEntropy }, classes 
   model.train();
   const params = model.parameters();
   const vars = params.map((p) => p.variable);
-  const opt = new Adam([params.map((p) => ({ name: p.name, variable: p.variable, decay: true }))], {
-    lr: 1e-3,
-    wd: 1e-2,
-    betas: [0.9, 0.99],
-  });
+  const opt = fastaiAdam(Adam, params);
   const step = (x, y, hooks = {}) => {
     const { value, grads } = tf.variableGrads(() => {
       const loss = crossEntropy(model.forward(x), y);
@@ -30,6 +26,18 @@ export function simpleCnnTrainer(tf, { simpleCnn, Adam, crossEntropy }, classes 
     return loss;
   };
   return { model, vars, opt, step };
+}
+
+/**
+ * The learner's Adam over `params` with fastai v1's defaults (lr 1e-3, true weight decay 1e-2, betas
+ * 0.9/0.99), every parameter decayed.
+ */
+export function fastaiAdam(Adam, params) {
+  return new Adam([params.map((p) => ({ name: p.name, variable: p.variable, decay: true }))], {
+    lr: 1e-3,
+    wd: 1e-2,
+    betas: [0.9, 0.99],
+  });
 }
 
 /**
@@ -48,4 +56,21 @@ export async function loadMnistSample(root, ImageDataBunch, bs = 64) {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * The built packages the benchmarks drive (run `pnpm build` first) and the tfjs-core instance they
+ * use: `{ tf, setupBackend, simpleCnn, resnet, ImageDataBunch, Adam, crossEntropy }`.
+ */
+export async function builtPackages(root) {
+  const { join } = await import('node:path');
+  const { pathToFileURL } = await import('node:url');
+  const pkg = (name) => import(pathToFileURL(join(root, 'packages', name, 'dist', 'index.js')).href);
+  const tf = await import(
+    pathToFileURL(join(root, 'packages/backends/node_modules/@tensorflow/tfjs-core/dist/tf-core.node.js'))
+      .href
+  );
+  const [{ setupBackend }, { simpleCnn, resnet }, { ImageDataBunch }, { Adam, crossEntropy }] =
+    await Promise.all(['backends', 'models', 'vision-data', 'learner'].map(pkg));
+  return { tf, setupBackend, simpleCnn, resnet, ImageDataBunch, Adam, crossEntropy };
 }

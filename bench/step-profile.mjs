@@ -143,7 +143,7 @@ const convs = kernels
 convs.forEach((c, i) => {
   c.out = convs[i + 1]?.x;
 });
-// conv2dBiasAct's gradient kernels (models' CONV2D_BIAS_ACT_KERNELS) take (x, dy, y), (filter, dy, y)
+// conv2dBiasAct's gradient kernels (@onecycle/ops' CONV2D_BIAS_ACT_KERNELS) take (x, dy, y), (filter, dy, y)
 // and (dy, y); tfjs's own take (x, dy) and (dy, filter).
 function layerOf(k) {
   const [first, second] = k.shapes.split(' ');

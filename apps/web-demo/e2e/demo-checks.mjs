@@ -102,6 +102,11 @@ export async function runDemoChecks({ url, plainUrl, chromiumPath, resultsDir })
       const isolated = await page.evaluate(() => globalThis.crossOriginIsolated);
       if (!isolated)
         throw new Error('the served page is not cross-origin isolated (COOP/COEP headers missing)');
+      if (!backend.includes('convolutions: 2 threads, fused multiply-add')) {
+        throw new Error(
+          `the convolution kernels do not run on 2 threads with fused multiply-add: '${backend}'`,
+        );
+      }
       return `${backend}; data: ${await text('#data-status')}`;
     });
 

@@ -1,11 +1,16 @@
 // Bundled for the browser by run-browser.mjs: the package as an app uses it (ESM tfjs-core, no Node),
-// differentiating a small convnet on WASM and on the CPU backend; the result goes to window.__result.
-import { setupBackend } from '@onecycle/backends';
+// differentiating a small convnet on WASM (the convolution kernels on 2 threads: the page is
+// cross-origin isolated) and on the CPU backend; the result goes to window.__result.
+import { SimdConv, setupBackend } from '@onecycle/backends';
 import * as tf from '@tensorflow/tfjs-core';
 
 const result = {};
 try {
-  result.choice = await setupBackend('wasm', { wasmPaths: '/wasm/' });
+  result.choice = await setupBackend('wasm', { wasmPaths: '/wasm/', convThreads: 2 });
+  result.isolated = globalThis.crossOriginIsolated === true;
+  // The kernels' Web Worker starts once this thread returns to the event loop.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  result.startedThreads = SimdConv.load()?.startedThreads;
   const x = tf.randomNormal([4, 13, 13, 3], 0, 1, 'float32', 1);
   const w1 = tf.variable(tf.randomNormal([3, 3, 3, 8], 0, 0.5, 'float32', 2), true, 'w1');
   const w2 = tf.variable(tf.randomNormal([3, 3, 8, 4], 0, 0.5, 'float32', 3), true, 'w2');

@@ -56,7 +56,12 @@ async function main() {
       const path = normalize(req.url === '/' ? '/index.html' : (req.url ?? '/')).replace(/^(\.\.[/\\])+/, '');
       try {
         const body = await readFile(join(site, path));
-        res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' });
+        res.writeHead(200, {
+          'content-type': types[extname(path)] ?? 'application/octet-stream',
+          // Cross-origin isolation: shared WebAssembly memories, so the kernels' Web Workers.
+          'cross-origin-opener-policy': 'same-origin',
+          'cross-origin-embedder-policy': 'require-corp',
+        });
         res.end(body);
       } catch {
         res.writeHead(404);
@@ -98,6 +103,13 @@ async function main() {
         'fused multiply-add kernels',
         result.choice.reason.includes('fused multiply-add'),
         result.choice.reason,
+      ],
+      [
+        'convolutions on 2 threads (Web Workers, cross-origin isolated page)',
+        result.isolated &&
+          result.choice.reason.includes('convolutions on 2 threads') &&
+          result.startedThreads === 2,
+        `${result.choice.reason}; started: ${result.startedThreads}`,
       ],
       [
         'loss',

@@ -1,14 +1,13 @@
 import { registerWasmTrainingKernels } from './kernels/register-wasm-training-kernels.js';
 import { registerAllGradients } from './register-gradients.js';
 
-export { BATCH_NORM_TRAIN_KERNEL_NAMES } from './kernels/batch-norm-train.js';
+export { type ConvGeometry, convGeometry } from './kernels/conv-geometry.js';
 export {
   registerWasmTrainingKernels,
   unregisterWasmTrainingKernels,
   WASM_TRAINING_KERNELS,
 } from './kernels/register-wasm-training-kernels.js';
-export { type ConvGeometry, convGeometry, SimdConv } from './kernels/simd-conv.js';
-export { CONV2D_BIAS_ACT_KERNEL_NAMES } from './kernels/simd-conv-kernels.js';
+export { SimdConv } from './kernels/simd-conv.js';
 export { gradientKernelNames, registerAllGradients } from './register-gradients.js';
 export {
   BACKEND_KINDS,

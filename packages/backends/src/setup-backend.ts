@@ -52,10 +52,10 @@ export interface SetupBackendOptions {
   threads?: number;
   /**
    * Threads for this package's SIMD convolution kernels on the WASM backend (forward, filter and input
-   * gradients), under Node: the calling thread plus worker threads sharing one WebAssembly memory. An
-   * integer in [1, 8], default 1. On 2 cores each convolution of a small convnet runs 1.4–1.7× faster
-   * on 2 threads, long runs 1.1–1.2× (short ones not at all: the worker warms up and sleeps between
-   * calls). Browsers run them on one thread.
+   * gradients): the calling thread plus worker threads sharing one WebAssembly memory (Node's, or Web
+   * Workers on a cross-origin isolated page; elsewhere one thread). An integer in [1, 8], default 1. On
+   * 2 cores each convolution of a small convnet runs 1.4–1.7× faster on 2 threads, long runs 1.1–1.2×
+   * (short ones not at all: the worker warms up and sleeps between calls).
    */
   convThreads?: number;
 }

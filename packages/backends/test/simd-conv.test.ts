@@ -9,7 +9,8 @@ import {
   CONV_KERNELS_WASM_BASE64,
 } from '../src/generated/conv-kernels-wasm.js';
 import { setupBackend } from '../src/index.js';
-import { convGeometry, SimdConv } from '../src/kernels/simd-conv.js';
+import { convGeometry } from '../src/kernels/conv-geometry.js';
+import { SimdConv } from '../src/kernels/simd-conv.js';
 import { onBackend, randomValues, relativeError } from './helpers.js';
 
 type Shape4 = [number, number, number, number];
@@ -118,8 +119,12 @@ describe('SimdConv kernels (the WebAssembly SIMD convolutions)', () => {
     for (const e of err) expect(e).toBeLessThan(1e-5);
   });
 
-  it('load under Node (WebAssembly SIMD is available)', () => {
-    expect(SimdConv.load()).toBeDefined();
+  it('load under Node (WebAssembly SIMD is available), the fused multiply-add build on every thread count', () => {
+    // Node 20 has relaxed SIMD off by default: the loader turns it on for the process before compiling.
+    expect(SimdConv.load()?.instructions).toBe('relaxed-simd');
+    SimdConv.useThreads(2);
+    expect(SimdConv.load()?.instructions).toBe('relaxed-simd');
+    SimdConv.useThreads(1);
   });
 
   it('use a kept patch matrix only for the geometry it was made for', () => {
@@ -136,6 +141,26 @@ describe('SimdConv kernels (the WebAssembly SIMD convolutions)', () => {
     const dw = new Float32Array(w.length);
     simd.filterGrad(g2, x, dy, dw, null, key);
     expect(relativeError(dw, reference(g2, x, w, dy).dw)).toBeLessThan(1e-5);
+  });
+
+  it('split calls over the workers once they have started, and give the same results before', async () => {
+    SimdConv.useThreads(1);
+    SimdConv.useThreads(3);
+    const simd = SimdConv.load()!;
+    const g = convGeometry(tf.backend_util.computeConv2DInfo([4, 9, 9, 3], [3, 3, 3, 8], 1, 1, 'same'));
+    const x = randomValues(4 * 9 * 9 * 3, 5);
+    const w = randomValues(3 * 3 * 3 * 8, 6);
+    const want = reference(g, x, w, randomValues(g.p * 8, 7)).y;
+    const before = new Float32Array(g.p * 8);
+    simd.forward(g, x, w, null, false, before); // the workers are still starting: this thread alone, or with some
+    for (let i = 0; i < 400 && simd.startedThreads < 3; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(simd.startedThreads).toBe(3);
+    const after = new Float32Array(g.p * 8);
+    simd.forward(g, x, w, null, false, after);
+    expect(relativeError(before, want)).toBeLessThan(1e-5);
+    expect(relativeError(after, want)).toBeLessThan(1e-5);
+    SimdConv.useThreads(1);
+    expect(SimdConv.load()!.startedThreads).toBe(1);
   });
 
   it('reject a thread count outside [1, 8]', () => {

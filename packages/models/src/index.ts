@@ -21,16 +21,6 @@ export { Linear, type LinearOptions } from './layers/linear.js';
 export { AdaptiveAvgPool2d, Flatten, type FlattenOptions, PoolFlatten } from './layers/pooling.js';
 export { ReLU } from './layers/relu.js';
 export { type FreezeOptions, type LoadStateDictOptions, Module } from './module.js';
-export {
-  BATCH_NORM_TRAIN_KERNELS,
-  batchNormTrain,
-  batchNormTrainIsFused,
-} from './ops/batch-norm-train.js';
-export {
-  CONV2D_BIAS_ACT_KERNELS,
-  type Conv2dBiasActOptions,
-  conv2dBiasAct,
-} from './ops/conv2d-bias-act.js';
 export type { NamedBuffer, Parameter, ParamKind, TensorLayout } from './parameter.js';
 export { BasicBlock, type BasicBlockOptions, type ResNetOptions, resnet } from './resnet.js';
 export { Rng, resolveRng } from './rng.js';

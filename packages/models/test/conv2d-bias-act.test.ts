@@ -1,9 +1,9 @@
 // conv2dBiasAct: one kernel forward and two backward on @onecycle/backends' WASM backend; the same values
 // and gradients as tfjs's separate ops on the CPU backend; the image's gradient never computed.
 import { setupBackend } from '@onecycle/backends';
+import { CONV2D_BIAS_ACT_KERNELS, conv2dBiasAct } from '@onecycle/ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONV2D_BIAS_ACT_KERNELS, conv2dBiasAct } from '../src/index.js';
 import { maxRelError, seededValues } from './helpers/compare.js';
 
 type Pad = number | tf.backend_util.ExplicitPadding;

@@ -1,21 +1,14 @@
+import {
+  BATCH_NORM_TRAIN_KERNELS,
+  type BatchNormTrainAttrs,
+  type BatchNormTrainInputGradInputs,
+  type BatchNormTrainInputs,
+  type BatchNormTrainParamsGradInputs,
+} from '@onecycle/ops';
 import type * as tf from '@tensorflow/tfjs-core';
+import { batchNormForward, batchNormGrad } from './simd-batch-norm.js';
 import { SimdConv } from './simd-conv.js';
 import type { WasmHeapBackend } from './wasm-kernel-calls.js';
-
-/**
- * Kernel names of `@onecycle/models`' trainable batch normalisation (`batchNormTrain`); the contract
- * (inputs, attributes, outputs) is documented there as `BATCH_NORM_TRAIN_KERNELS`.
- *
- * @example
- * ```ts
- * console.log(tf.getKernel(BATCH_NORM_TRAIN_KERNEL_NAMES.forward, 'wasm') != null);
- * ```
- */
-export const BATCH_NORM_TRAIN_KERNEL_NAMES = {
-  forward: 'OnecycleBatchNormTrain',
-  inputGrad: 'OnecycleBatchNormTrainInputGrad',
-  paramsGrad: 'OnecycleBatchNormTrainParamsGrad',
-} as const;
 
 function tooLarge(what: string, info: tf.TensorInfo): never {
   throw new Error(
@@ -24,7 +17,7 @@ function tooLarge(what: string, info: tf.TensorInfo): never {
 }
 
 /**
- * Builds the WASM kernels of the trainable batch normalisation ({@link BATCH_NORM_TRAIN_KERNEL_NAMES})
+ * Builds the WASM kernels of the trainable batch normalisation ({@link BATCH_NORM_TRAIN_KERNELS})
  * on the SIMD kernels of `wasm/batch-norm-kernels.c`: two passes forward (statistics, then output),
  * two for the input gradient, whose per-channel sums are also the weight's and bias's gradients —
  * kept, by the output gradient's data id, for the parameters kernel that follows.
@@ -35,16 +28,17 @@ function tooLarge(what: string, info: tf.TensorInfo): never {
  * ```
  */
 export function makeBatchNormTrainKernels(backendName: string): tf.KernelConfig[] {
-  const simd = () => SimdConv.load()!;
+  const heap = () => SimdConv.load()!.heap;
   const paramsGrads = new Map<object, { values: Float32Array; uses: number }>();
-  const view = (wasm: WasmHeapBackend, info: tf.TensorInfo | undefined) => wasm.typedArrayFromHeap(info!);
+  const view = (wasm: WasmHeapBackend, info: tf.TensorInfo) => wasm.typedArrayFromHeap(info);
   /** Runs the gradient pass; returns dx's TensorInfo and the parameters' gradients. */
-  const grad = (inputs: Record<string, tf.TensorInfo>, eps: number, wasm: WasmHeapBackend) => {
-    const x = inputs.x!;
+  const grad = (inputs: BatchNormTrainInputGradInputs, eps: number, wasm: WasmHeapBackend) => {
+    const x = inputs.x;
     const c = x.shape[x.shape.length - 1]!;
     const dx = wasm.makeOutput([...x.shape], 'float32');
     const params = new Float32Array(2 * c);
-    const done = simd().batchNormGrad(
+    const done = batchNormGrad(
+      heap(),
       view(wasm, inputs.dy),
       view(wasm, x),
       c,
@@ -62,57 +56,63 @@ export function makeBatchNormTrainKernels(backendName: string): tf.KernelConfig[
   };
   return [
     {
-      kernelName: BATCH_NORM_TRAIN_KERNEL_NAMES.forward,
+      kernelName: BATCH_NORM_TRAIN_KERNELS.forward,
       backendName,
       kernelFunc: ({ inputs, backend, attrs }) => {
-        const { x, weight, bias } = inputs as Record<string, tf.TensorInfo>;
+        const { x, weight, bias } = inputs as unknown as BatchNormTrainInputs;
         const wasm = backend as unknown as WasmHeapBackend;
-        const c = x!.shape[x!.shape.length - 1]!;
-        const y = wasm.makeOutput([...x!.shape], 'float32');
+        const c = x.shape[x.shape.length - 1]!;
+        const y = wasm.makeOutput([...x.shape], 'float32');
         const mean = wasm.makeOutput([c], 'float32');
         const variance = wasm.makeOutput([c], 'float32');
-        const done = simd().batchNormForward(
+        const done = batchNormForward(
+          heap(),
           view(wasm, x),
           c,
           view(wasm, weight),
           view(wasm, bias),
-          (attrs as { eps: number }).eps,
+          (attrs as unknown as BatchNormTrainAttrs).eps,
           wasm.typedArrayFromHeap(y),
           wasm.typedArrayFromHeap(mean),
           wasm.typedArrayFromHeap(variance),
         );
-        if (!done) tooLarge('batch norm', x!);
+        if (!done) tooLarge('batch norm', x);
         return [y, mean, variance];
       },
     },
     {
-      kernelName: BATCH_NORM_TRAIN_KERNEL_NAMES.inputGrad,
+      kernelName: BATCH_NORM_TRAIN_KERNELS.inputGrad,
       backendName,
       kernelFunc: ({ inputs, backend, attrs }) => {
-        const t = inputs as Record<string, tf.TensorInfo>;
-        const { dx, params } = grad(t, (attrs as { eps: number }).eps, backend as unknown as WasmHeapBackend);
+        const t = inputs as unknown as BatchNormTrainInputGradInputs;
+        const { dx, params } = grad(
+          t,
+          (attrs as unknown as BatchNormTrainAttrs).eps,
+          backend as unknown as WasmHeapBackend,
+        );
         if (paramsGrads.size >= 64) paramsGrads.clear();
-        paramsGrads.set(t.dy!.dataId, { values: params, uses: 0 });
+        paramsGrads.set(t.dy.dataId, { values: params, uses: 0 });
         return dx;
       },
     },
     {
-      kernelName: BATCH_NORM_TRAIN_KERNEL_NAMES.paramsGrad,
+      kernelName: BATCH_NORM_TRAIN_KERNELS.paramsGrad,
       backendName,
       kernelFunc: ({ inputs, backend, attrs }) => {
-        const t = inputs as Record<string, tf.TensorInfo>;
+        const t = inputs as unknown as BatchNormTrainParamsGradInputs;
         const wasm = backend as unknown as WasmHeapBackend;
-        const c = t.x!.shape[t.x!.shape.length - 1]!;
+        const c = t.x.shape[t.x.shape.length - 1]!;
         let values: Float32Array;
-        const known = paramsGrads.get(t.dy!.dataId);
+        const known = paramsGrads.get(t.dy.dataId);
         if (known) {
           values = known.values;
           // Asked for twice (weight, then bias): forgotten after the second.
-          if (++known.uses === 2) paramsGrads.delete(t.dy!.dataId);
+          if (++known.uses === 2) paramsGrads.delete(t.dy.dataId);
         } else {
           // No input gradient came first: run the gradient pass for its sums alone (dx discarded).
-          const zeros = { ...t, weight: t.mean!, dmean: t.mean!, dvariance: t.mean! };
-          const { dx, params } = grad(zeros, (attrs as { eps: number }).eps, wasm);
+          // Any [C] tensors stand in for weight, dmean and dvariance: the sums do not read them.
+          const sumsOnly = { ...t, weight: t.mean, dmean: t.mean, dvariance: t.mean };
+          const { dx, params } = grad(sumsOnly, (attrs as unknown as BatchNormTrainAttrs).eps, wasm);
           (backend as unknown as WasmHeapBackend).disposeData(dx.dataId);
           values = params;
         }

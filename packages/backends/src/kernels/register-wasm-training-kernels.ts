@@ -1,6 +1,7 @@
 import '@tensorflow/tfjs-backend-wasm';
+import { BATCH_NORM_TRAIN_KERNELS, CONV2D_BIAS_ACT_KERNELS } from '@onecycle/ops';
 import * as tf from '@tensorflow/tfjs-core';
-import { BATCH_NORM_TRAIN_KERNEL_NAMES, makeBatchNormTrainKernels } from './batch-norm-train.js';
+import { makeBatchNormTrainKernels } from './batch-norm-train.js';
 import { makeCastKernel } from './cast.js';
 import { makeConv2DBackpropFilterKernel } from './conv2d-backprop-filter.js';
 import { makeConv2DBackpropInputKernel } from './conv2d-backprop-input.js';
@@ -14,7 +15,6 @@ import { makeLeadingAxesReduceKernel } from './reduce-leading-axes.js';
 import { makeSharedIdentityKernel } from './shared-identity.js';
 import { SimdConv } from './simd-conv.js';
 import {
-  CONV2D_BIAS_ACT_KERNEL_NAMES,
   makeConv2DBiasActKernels,
   makeSimdConv2DBackpropFilterKernel,
   makeSimdConv2DBackpropInputKernel,
@@ -44,13 +44,13 @@ const WASM = 'wasm';
 export const WASM_TRAINING_KERNELS: readonly string[] = [
   tf.Conv2D,
   tf.FusedConv2D,
-  CONV2D_BIAS_ACT_KERNEL_NAMES.forward,
-  CONV2D_BIAS_ACT_KERNEL_NAMES.filterGrad,
-  CONV2D_BIAS_ACT_KERNEL_NAMES.biasGrad,
-  CONV2D_BIAS_ACT_KERNEL_NAMES.inputGrad,
-  BATCH_NORM_TRAIN_KERNEL_NAMES.forward,
-  BATCH_NORM_TRAIN_KERNEL_NAMES.inputGrad,
-  BATCH_NORM_TRAIN_KERNEL_NAMES.paramsGrad,
+  CONV2D_BIAS_ACT_KERNELS.forward,
+  CONV2D_BIAS_ACT_KERNELS.filterGrad,
+  CONV2D_BIAS_ACT_KERNELS.biasGrad,
+  CONV2D_BIAS_ACT_KERNELS.inputGrad,
+  BATCH_NORM_TRAIN_KERNELS.forward,
+  BATCH_NORM_TRAIN_KERNELS.inputGrad,
+  BATCH_NORM_TRAIN_KERNELS.paramsGrad,
   tf.Conv2DBackpropFilter,
   tf.Conv2DBackpropInput,
   tf.DepthwiseConv2dNativeBackpropFilter,
@@ -78,9 +78,9 @@ function makeKernels(existing: (name: string) => tf.KernelConfig | undefined): t
   return [
     ...(conv2d ? [makeSimdConv2DKernel(tf.Conv2D, conv2d)] : []),
     ...(fusedConv2d ? [makeSimdConv2DKernel(tf.FusedConv2D, fusedConv2d)] : []),
-    // The trainable fused convolution of @onecycle/models, only where the SIMD kernels run.
+    // The trainable fused convolution of @onecycle/ops, only where the SIMD kernels run.
     ...(fusedConv2d && SimdConv.load() ? makeConv2DBiasActKernels(fusedConv2d) : []),
-    // The trainable batch norm of @onecycle/models, likewise.
+    // The trainable batch norm of @onecycle/ops, likewise.
     ...(SimdConv.load() ? makeBatchNormTrainKernels(WASM) : []),
     ...(sum ? [makeLeadingAxesReduceKernel(sum, 'sum')] : []),
     ...(mean ? [makeLeadingAxesReduceKernel(mean, 'mean')] : []),

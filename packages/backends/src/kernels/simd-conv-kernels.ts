@@ -1,20 +1,23 @@
+import {
+  CONV2D_BIAS_ACT_KERNELS,
+  type Conv2dBiasActAttrs,
+  type Conv2dBiasActBiasGradInputs,
+  type Conv2dBiasActFilterGradInputs,
+  type Conv2dBiasActInputGradInputs,
+} from '@onecycle/ops';
 import * as tf from '@tensorflow/tfjs-core';
-import { convGeometry, SimdConv } from './simd-conv.js';
+import { convGeometry } from './conv-geometry.js';
+import { SimdConv } from './simd-conv.js';
 import { type KernelCall, type WasmHeapBackend, withScratch } from './wasm-kernel-calls.js';
 
-type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-interface ConvAttrs {
-  strides: [number, number] | number;
-  pad: Pad;
-  dataFormat?: 'NHWC' | 'NCHW';
-  dilations?: [number, number] | number;
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  activation?: string;
-  /** Keep the forward pass's patch matrix for the filter gradient (set by `conv2dBiasAct` under a tape). */
-  keepPatches?: boolean;
-  filterShape?: [number, number, number, number];
-  inputShape?: [number, number, number, number];
-}
+/**
+ * The attributes these kernels read: tfjs's convolution kernels' (`Conv2D`, `FusedConv2D` and the two
+ * backprops, whose attributes are subsets of these) and `conv2dBiasAct`'s, as declared by each op side.
+ */
+type ConvAttrs = Omit<tf.Conv2DAttrs, 'dataFormat' | 'dilations'> &
+  Partial<Pick<tf.Conv2DAttrs, 'dataFormat' | 'dilations'>> &
+  Partial<Pick<tf.FusedConv2DAttrs, 'activation'>> &
+  Pick<Conv2dBiasActAttrs, 'keepPatches' | 'filterShape' | 'inputShape'>;
 
 type Shape4 = [number, number, number, number];
 
@@ -188,23 +191,6 @@ export function makeSimdConv2DBackpropInputKernel(fallback: tf.KernelConfig): tf
   );
 }
 
-/**
- * Kernel names of the trainable fused convolution that `@onecycle/models`' `conv2dBiasAct` runs when
- * the active backend registers them (the contract is the names and their inputs, attributes and
- * outputs, documented there as `CONV2D_BIAS_ACT_KERNELS`).
- *
- * @example
- * ```ts
- * console.log(tf.getKernel(CONV2D_BIAS_ACT_KERNEL_NAMES.forward, 'wasm') != null);
- * ```
- */
-export const CONV2D_BIAS_ACT_KERNEL_NAMES = {
-  forward: 'OnecycleConv2DBiasAct',
-  filterGrad: 'OnecycleConv2DBiasActFilterGrad',
-  biasGrad: 'OnecycleConv2DBiasActBiasGrad',
-  inputGrad: 'OnecycleConv2DBiasActInputGrad',
-} as const;
-
 /** `dy`, masked by `y > 0` for a ReLU, with the backend's own kernels (the fallback path). */
 function maskedGrad(
   call: KernelCall,
@@ -220,11 +206,11 @@ function maskedGrad(
  * ReLU mask `y` given for `'relu'`); when it reports that they do not fit the kernels' memory,
  * `compose` computes the output from the masked gradient with the backend's other kernels.
  */
-function gradKernel(
+function gradKernel<Inputs extends Conv2dBiasActBiasGradInputs>(
   kernelName: string,
   backendName: string,
   run: (
-    inputs: Record<string, tf.TensorInfo>,
+    inputs: Inputs,
     attrs: ConvAttrs,
     backend: WasmHeapBackend,
   ) => {
@@ -237,23 +223,23 @@ function gradKernel(
     kernelName,
     backendName,
     kernelFunc: (args) => {
-      const inputs = args.inputs as Record<string, tf.TensorInfo>;
+      const inputs = args.inputs as unknown as Inputs;
       const attrs = args.attrs as unknown as ConvAttrs;
       const wasm = args.backend as unknown as WasmHeapBackend;
       const relu = attrs.activation === 'relu';
       const { shape, simd, compose } = run(inputs, attrs, wasm);
       const out = wasm.makeOutput(shape, 'float32');
-      if (simd(wasm.typedArrayFromHeap(out), relu ? wasm.typedArrayFromHeap(inputs.y!) : null)) return out;
+      if (simd(wasm.typedArrayFromHeap(out), relu ? wasm.typedArrayFromHeap(inputs.y) : null)) return out;
       wasm.disposeData(out.dataId);
       return withScratch(backendName, wasm, (call) =>
-        compose(call, maskedGrad(call, inputs.dy!, inputs.y!, attrs.activation ?? 'linear')),
+        compose(call, maskedGrad(call, inputs.dy, inputs.y, attrs.activation ?? 'linear')),
       );
     },
   };
 }
 
 /**
- * Builds the WASM kernels of the trainable fused convolution ({@link CONV2D_BIAS_ACT_KERNEL_NAMES}) on
+ * Builds the WASM kernels of the trainable fused convolution ({@link CONV2D_BIAS_ACT_KERNELS}) on
  * the SIMD convolution: the forward pass with bias and ReLU in one pass; the filter, bias and input
  * gradients, each applying the ReLU mask as it copies the output gradient in (no separate mask
  * tensor). When tensors do not fit the kernels' memory, they compose the backend's other kernels.
@@ -276,51 +262,63 @@ export function makeConv2DBiasActKernels(fusedFallback: tf.KernelConfig): tf.Ker
   return [
     {
       ...forward,
-      kernelName: CONV2D_BIAS_ACT_KERNEL_NAMES.forward,
+      kernelName: CONV2D_BIAS_ACT_KERNELS.forward,
       setupFunc: undefined,
       disposeFunc: undefined,
     },
-    gradKernel(CONV2D_BIAS_ACT_KERNEL_NAMES.filterGrad, backendName, ({ x, dy }, attrs, wasm) => {
-      const g = convGeometry(info4(x!.shape as Shape4, attrs.filterShape!, { ...attrs, dilations: 1 }));
-      return {
-        shape: [...attrs.filterShape!],
-        simd: (out, y) => {
-          const db = new Float32Array(g.co);
-          const heapX = wasm.typedArrayFromHeap(x!);
-          if (!simd().filterGrad(g, heapX, wasm.typedArrayFromHeap(dy!), out, y, x!.dataId, db)) return false;
-          if (biasGrads.size >= 64) biasGrads.clear();
-          biasGrads.set(dy!.dataId, db);
-          return true;
-        },
-        compose: (call, masked) => call(tf.Conv2DBackpropFilter, { x: x!, dy: masked }, { ...attrs }),
-      };
-    }),
-    gradKernel(CONV2D_BIAS_ACT_KERNEL_NAMES.biasGrad, backendName, ({ dy }, _attrs, wasm) => {
-      const [n, oh, ow, co] = dy!.shape as Shape4;
-      const g = { p: n * oh * ow, co, co4: (co + 3) & ~3 } as ReturnType<typeof convGeometry>;
-      return {
-        shape: [co],
-        simd: (out, y) => {
-          const known = biasGrads.get(dy!.dataId);
-          biasGrads.delete(dy!.dataId);
-          if (known) {
-            out.set(known);
+    gradKernel<Conv2dBiasActFilterGradInputs>(
+      CONV2D_BIAS_ACT_KERNELS.filterGrad,
+      backendName,
+      ({ x, dy }, attrs, wasm) => {
+        const g = convGeometry(info4(x.shape as Shape4, attrs.filterShape!, { ...attrs, dilations: 1 }));
+        return {
+          shape: [...attrs.filterShape!],
+          simd: (out, y) => {
+            const db = new Float32Array(g.co);
+            const heapX = wasm.typedArrayFromHeap(x);
+            if (!simd().filterGrad(g, heapX, wasm.typedArrayFromHeap(dy), out, y, x.dataId, db)) return false;
+            if (biasGrads.size >= 64) biasGrads.clear();
+            biasGrads.set(dy.dataId, db);
             return true;
-          }
-          return simd().biasGrad(g, wasm.typedArrayFromHeap(dy!), out, y);
-        },
-        compose: (call, masked) => call(tf.Sum, { x: masked }, { axis: [0, 1, 2], keepDims: false }),
-      };
-    }),
-    gradKernel(CONV2D_BIAS_ACT_KERNEL_NAMES.inputGrad, backendName, ({ dy, filter }, attrs, wasm) => {
-      const g = convGeometry(info4(attrs.inputShape!, filter!.shape as Shape4, { ...attrs, dilations: 1 }));
-      return {
-        shape: [...attrs.inputShape!],
-        simd: (out, y) =>
-          simd().inputGrad(g, wasm.typedArrayFromHeap(dy!), wasm.typedArrayFromHeap(filter!), out, y),
-        compose: (call, masked) =>
-          call(tf.Conv2DBackpropInput, { dy: masked, filter: filter! }, { ...attrs }),
-      };
-    }),
+          },
+          compose: (call, masked) => call(tf.Conv2DBackpropFilter, { x: x, dy: masked }, { ...attrs }),
+        };
+      },
+    ),
+    gradKernel<Conv2dBiasActBiasGradInputs>(
+      CONV2D_BIAS_ACT_KERNELS.biasGrad,
+      backendName,
+      ({ dy }, _attrs, wasm) => {
+        const [n, oh, ow, co] = dy.shape as Shape4;
+        const g = { p: n * oh * ow, co, co4: (co + 3) & ~3 } as ReturnType<typeof convGeometry>;
+        return {
+          shape: [co],
+          simd: (out, y) => {
+            const known = biasGrads.get(dy.dataId);
+            biasGrads.delete(dy.dataId);
+            if (known) {
+              out.set(known);
+              return true;
+            }
+            return simd().biasGrad(g, wasm.typedArrayFromHeap(dy), out, y);
+          },
+          compose: (call, masked) => call(tf.Sum, { x: masked }, { axis: [0, 1, 2], keepDims: false }),
+        };
+      },
+    ),
+    gradKernel<Conv2dBiasActInputGradInputs>(
+      CONV2D_BIAS_ACT_KERNELS.inputGrad,
+      backendName,
+      ({ dy, filter }, attrs, wasm) => {
+        const g = convGeometry(info4(attrs.inputShape!, filter.shape as Shape4, { ...attrs, dilations: 1 }));
+        return {
+          shape: [...attrs.inputShape!],
+          simd: (out, y) =>
+            simd().inputGrad(g, wasm.typedArrayFromHeap(dy), wasm.typedArrayFromHeap(filter), out, y),
+          compose: (call, masked) =>
+            call(tf.Conv2DBackpropInput, { dy: masked, filter: filter! }, { ...attrs }),
+        };
+      },
+    ),
   ];
 }

@@ -1,6 +1,6 @@
+import { batchNormTrain, batchNormTrainIsFused } from '@onecycle/ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { Module } from '../module.js';
-import { batchNormTrain, batchNormTrainIsFused } from '../ops/batch-norm-train.js';
 import { checkInt, checkNhwc } from './check.js';
 
 /**

@@ -1,7 +1,7 @@
+import { conv2dBiasAct } from '@onecycle/ops';
 import type * as tf from '@tensorflow/tfjs-core';
 import { type InitScheme, kaimingNormal, torchDefaultBias, torchDefaultWeight } from '../init.js';
 import { Module } from '../module.js';
-import { conv2dBiasAct } from '../ops/conv2d-bias-act.js';
 import { type Rng, resolveRng } from '../rng.js';
 import { checkInt, checkNhwc, pair } from './check.js';
 

@@ -1,47 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
-
-/**
- * Kernel names of the trainable fused convolution, for backends that implement it (tfjs style: a
- * capability is a kernel registered under a name). `@onecycle/backends` registers all three for its
- * WASM backend. Where a backend lacks {@link CONV2D_BIAS_ACT_KERNELS.forward}, {@link conv2dBiasAct}
- * is `tf.fused.conv2d`; where it lacks a backward kernel, the gradient is made of standard tfjs kernels.
- *
- * - `forward`: inputs `x`, `filter`, optional `bias`; attrs `strides`, `pad`, `activation` (`'linear'` or
- *   `'relu'`), `keepPatches` (true under a gradient tape: the kernel may keep data for the filter
- *   gradient of the same `x`); output `act(conv(x, filter) + bias)`.
- * - `filterGrad`: inputs `x`, `dy`, `y` (the forward output); attrs as the forward plus `filterShape`;
- *   output the filter gradient of the masked output gradient (`dy · (y > 0)` for `'relu'`).
- * - `biasGrad`: inputs `dy`, `y`; attrs as the forward; output the bias gradient (masked the same way).
- * - `inputGrad`: inputs `dy`, `filter`, `y`; attrs as the forward plus `inputShape`; output `dx`.
- *
- * @example
- * ```ts
- * import * as tf from '@tensorflow/tfjs-core';
- * const fast = tf.getKernel(CONV2D_BIAS_ACT_KERNELS.forward, tf.getBackend()) != null;
- * ```
- */
-export const CONV2D_BIAS_ACT_KERNELS = {
-  forward: 'OnecycleConv2DBiasAct',
-  filterGrad: 'OnecycleConv2DBiasActFilterGrad',
-  biasGrad: 'OnecycleConv2DBiasActBiasGrad',
-  inputGrad: 'OnecycleConv2DBiasActInputGrad',
-} as const;
-
-/** Attributes of the fused convolution kernels. */
-interface Attrs {
-  strides: [number, number];
-  pad: number | tf.backend_util.ExplicitPadding;
-  activation: 'linear' | 'relu';
-  dataFormat: 'NHWC';
-  dilations: [number, number];
-}
+import { CONV2D_BIAS_ACT_KERNELS, type Conv2dBiasActAttrs } from './kernel-names.js';
 
 function hasKernel(name: string): boolean {
   return tf.getKernel(name, tf.getBackend()) != null;
 }
 
 /** `dy`, masked by `y > 0` for a ReLU. */
-function activationGrad(dy: tf.Tensor, y: tf.Tensor, activation: Attrs['activation']): tf.Tensor {
+function activationGrad(
+  dy: tf.Tensor,
+  y: tf.Tensor,
+  activation: Conv2dBiasActAttrs['activation'],
+): tf.Tensor {
   return activation === 'relu' ? tf.mul(dy, tf.step(y)) : dy;
 }
 
@@ -57,7 +26,7 @@ function registerGradient(): void {
     gradFunc: (dys, saved, attrs) => {
       const dy = dys as tf.Tensor4D;
       const [x, filter, y] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
-      const a = attrs as unknown as Attrs;
+      const a = attrs as unknown as Conv2dBiasActAttrs;
       // One kernel per gradient where the backend has it (each applies the ReLU mask itself); otherwise
       // tfjs's standard kernels on the masked gradient. Each runs only if its input needs a gradient.
       const run = (
@@ -131,7 +100,14 @@ export function conv2dBiasAct(
   const inputs: tf.NamedTensorMap = bias ? { x, filter, bias } : { x, filter };
   // Under a gradient tape the kernel may keep what the filter gradient will need (its patch matrix).
   const keepPatches = tf.engine().state.gradientDepth > 0;
-  const attrs = { strides, pad, activation, dataFormat: 'NHWC', dilations: [1, 1], keepPatches };
+  const attrs: Conv2dBiasActAttrs = {
+    strides,
+    pad,
+    activation,
+    dataFormat: 'NHWC',
+    dilations: [1, 1],
+    keepPatches,
+  };
   return tf
     .engine()
     .runKernel(CONV2D_BIAS_ACT_KERNELS.forward, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;

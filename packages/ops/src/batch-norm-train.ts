@@ -1,29 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-
-/**
- * Kernel names of the trainable batch normalisation (training mode: batch statistics), for backends
- * that implement it; `@onecycle/backends` registers them for its WASM backend. Where a backend lacks
- * {@link BATCH_NORM_TRAIN_KERNELS.forward}, {@link batchNormTrain} is made of tfjs's standard ops.
- * All take float32 `x` with channels last; `weight` and `bias` are `[C]`.
- *
- * - `forward`: inputs `x`, `weight`, `bias`; attr `eps`; outputs `y`, `mean`, `variance` (biased,
- *   over all but the last axis), with `y = (x − mean) / √(variance + eps) · weight + bias`.
- * - `inputGrad`: inputs `dy`, `x`, `mean`, `variance`, `weight`, `dmean`, `dvariance`; attr `eps`;
- *   output `dx` (the gradients reaching `mean` and `variance` from elsewhere included).
- * - `paramsGrad`: inputs `dy`, `x`, `mean`, `variance`; attr `eps`; output `[2, C]`: the weight's
- *   gradient `Σ dy·x̂`, then the bias's `Σ dy`.
- *
- * @example
- * ```ts
- * import * as tf from '@tensorflow/tfjs-core';
- * const fast = tf.getKernel(BATCH_NORM_TRAIN_KERNELS.forward, tf.getBackend()) != null;
- * ```
- */
-export const BATCH_NORM_TRAIN_KERNELS = {
-  forward: 'OnecycleBatchNormTrain',
-  inputGrad: 'OnecycleBatchNormTrainInputGrad',
-  paramsGrad: 'OnecycleBatchNormTrainParamsGrad',
-} as const;
+import { BATCH_NORM_TRAIN_KERNELS, type BatchNormTrainAttrs } from './kernel-names.js';
 
 let gradientRegistered = false;
 
@@ -103,8 +79,8 @@ export function batchNormTrain(
     return { y, mean, variance };
   }
   registerGradient();
-  const [y, mean, variance] = tf
-    .engine()
-    .runKernel(BATCH_NORM_TRAIN_KERNELS.forward, { x, weight, bias }, { eps }) as tf.Tensor[];
+  const [y, mean, variance] = tf.engine().runKernel(BATCH_NORM_TRAIN_KERNELS.forward, { x, weight, bias }, {
+    eps,
+  } satisfies BatchNormTrainAttrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
   return { y: y!, mean: mean!, variance: variance! };
 }

@@ -1,0 +1,105 @@
+import type * as tf from '@tensorflow/tfjs-core';
+
+/** Output positions per im2col chunk; must equal `CHUNK` in `wasm/conv-kernels.c`. */
+const CHUNK = 64;
+
+/**
+ * The sizes of a 2-D convolution (NHWC input, `[KH, KW, CI, CO]` filter) that the SIMD kernels need, as
+ * tfjs's `computeConv2DInfo` gives them.
+ *
+ * @example
+ * ```ts
+ * const info = tf.backend_util.computeConv2DInfo([64, 28, 28, 3], [3, 3, 3, 16], 2, 1, 1);
+ * const g = convGeometry(info); // g.k === 27, g.co4 === 16
+ * ```
+ */
+export interface ConvGeometry {
+  n: number;
+  h: number;
+  w: number;
+  ci: number;
+  kh: number;
+  kw: number;
+  co: number;
+  sh: number;
+  sw: number;
+  dh: number;
+  dw: number;
+  pt: number;
+  pl: number;
+  oh: number;
+  ow: number;
+  /** Patch length `KH·KW·CI`. */
+  k: number;
+  /** `k` rounded up to a multiple of 4. */
+  k4: number;
+  /** `co` rounded up to a multiple of 4. */
+  co4: number;
+  /** Output positions `N·OH·OW`. */
+  p: number;
+}
+
+/** `v` rounded up to a multiple of 4 (the kernels' rows are whole SIMD vectors). */
+export const up4 = (v: number) => (v + 3) & ~3;
+
+/** Identifies a geometry (a kept patch matrix is used only by a call of the same one). */
+export const geometryKey = (g: ConvGeometry) =>
+  [g.n, g.h, g.w, g.ci, g.kh, g.kw, g.co, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, g.oh, g.ow].join(',');
+
+/** Floats of one thread's im2col buffer: CHUNK rows of K4, plus the 4 the last vector copy may overrun. */
+export const colFloats = (g: ConvGeometry) => CHUNK * g.k4 + 4;
+
+/** The geometry's 18 integers in the order the kernels read them at address 0 (see `conv-kernels.c`). */
+export const geometryWords = (g: ConvGeometry) => [
+  g.n,
+  g.h,
+  g.w,
+  g.ci,
+  g.kh,
+  g.kw,
+  g.co,
+  g.co4,
+  g.sh,
+  g.sw,
+  g.dh,
+  g.dw,
+  g.pt,
+  g.pl,
+  g.oh,
+  g.ow,
+  g.k,
+  g.k4,
+];
+
+/**
+ * The {@link ConvGeometry} of a tfjs `Conv2DInfo`.
+ *
+ * @example
+ * ```ts
+ * const g = convGeometry(tf.backend_util.computeConv2DInfo([1, 5, 5, 2], [3, 3, 2, 4], 1, 1, 'same'));
+ * ```
+ */
+export function convGeometry(info: tf.backend_util.Conv2DInfo): ConvGeometry {
+  const k = info.filterHeight * info.filterWidth * info.inChannels;
+  return {
+    n: info.batchSize,
+    h: info.inHeight,
+    w: info.inWidth,
+    ci: info.inChannels,
+    kh: info.filterHeight,
+    kw: info.filterWidth,
+    co: info.outChannels,
+    sh: info.strideHeight,
+    sw: info.strideWidth,
+    dh: info.dilationHeight,
+    dw: info.dilationWidth,
+    pt: info.padInfo.top,
+    pl: info.padInfo.left,
+    oh: info.outHeight,
+    ow: info.outWidth,
+    k,
+    k4: up4(k),
+    co4: up4(info.outChannels),
+    p: info.batchSize * info.outHeight * info.outWidth,
+  };
+}

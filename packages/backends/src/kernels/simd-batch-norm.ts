@@ -1,0 +1,92 @@
+import { up4 } from './conv-geometry.js';
+import type { KernelHeap } from './kernel-heap.js';
+
+/**
+ * Batch normalisation of `x` (rows of `c` channels, channels last) with its own statistics, on the
+ * kernels of `wasm/batch-norm-kernels.c`: writes `y = (x − mean) / √(variance + eps) · weight + bias`,
+ * the per-channel `mean` and the biased `variance` (sums in float32 over blocks of 256 rows, then
+ * float64).
+ *
+ * @returns false (nothing written) when the tensors do not fit the kernels' memory.
+ */
+export function batchNormForward(
+  heap: KernelHeap,
+  x: Float32Array,
+  c: number,
+  weight: Float32Array,
+  bias: Float32Array,
+  eps: number,
+  y: Float32Array,
+  mean: Float32Array,
+  variance: Float32Array,
+): boolean {
+  const c4 = up4(c);
+  const at = heap.regions([x.length, x.length, c4, c4, 2 * c4, c4, c4, c4]);
+  if (at == null) return false;
+  const [xp, yp, mp, vp, accp, partp, scp, shp] = at as number[];
+  heap.set(xp!, x);
+  const rows = x.length / c;
+  heap.fns.bn_stats(xp!, rows, c, mp!, vp!, accp!, partp!);
+  const floats = heap.floats();
+  const m = floats.subarray(mp! >> 2, (mp! >> 2) + c);
+  const v = floats.subarray(vp! >> 2, (vp! >> 2) + c);
+  for (let k = 0; k < c; k++) {
+    const scale = weight[k]! / Math.sqrt(v[k]! + eps);
+    floats[(scp! >> 2) + k] = scale;
+    floats[(shp! >> 2) + k] = bias[k]! - m[k]! * scale;
+  }
+  mean.set(m);
+  variance.set(v);
+  heap.fns.bn_apply(xp!, yp!, rows, c, scp!, shp!);
+  heap.get(yp!, y, x.length);
+  return true;
+}
+
+/**
+ * The gradients of {@link batchNormForward}: writes `dx` (including the gradients `dmean`,
+ * `dvariance` reaching the statistics from elsewhere) and `params` = the weight's gradient `Σ dy·x̂`
+ * then the bias's `Σ dy` (`2·c` values).
+ *
+ * @returns false (nothing written) when the tensors do not fit the kernels' memory.
+ */
+export function batchNormGrad(
+  heap: KernelHeap,
+  dy: Float32Array,
+  x: Float32Array,
+  c: number,
+  mean: Float32Array,
+  variance: Float32Array,
+  weight: Float32Array,
+  dmean: Float32Array,
+  dvariance: Float32Array,
+  eps: number,
+  dx: Float32Array,
+  params: Float32Array,
+): boolean {
+  const c4 = up4(c);
+  const at = heap.regions([x.length, x.length, x.length, c4, c4, c4, 2 * c4, c4, c4, c4, c4]);
+  if (at == null) return false;
+  const [dyp, xp, dxp, mp, sdp, sxp, accp, partp, ap, bp, sp] = at as number[];
+  heap.set(dyp!, dy);
+  heap.set(xp!, x);
+  heap.set(mp!, mean);
+  const rows = x.length / c;
+  heap.fns.bn_grad_sums(dyp!, xp!, rows, c, mp!, sdp!, sxp!, accp!, partp!);
+  const floats = heap.floats();
+  // x̂ = (x − mean)·invStd; dx = w·invStd·dy − w·invStd·Σdy/M − (w·invStd³·Σdy(x − mean)/M)(x − mean)
+  //      + dmean/M + 2·dvariance·(x − mean)/M
+  for (let k = 0; k < c; k++) {
+    const invStd = 1 / Math.sqrt(variance[k]! + eps);
+    const a = weight[k]! * invStd;
+    const sumDy = floats[(sdp! >> 2) + k]!;
+    const sumDyXc = floats[(sxp! >> 2) + k]!;
+    floats[(ap! >> 2) + k] = a;
+    floats[(bp! >> 2) + k] = (dmean[k]! - a * sumDy) / rows;
+    floats[(sp! >> 2) + k] = (2 * dvariance[k]! - a * invStd * invStd * sumDyXc) / rows;
+    params[k] = sumDyXc * invStd;
+    params[c + k] = sumDy;
+  }
+  heap.fns.bn_grad_x(dyp!, xp!, dxp!, rows, c, ap!, bp!, sp!, mp!);
+  heap.get(dxp!, dx, x.length);
+  return true;
+}

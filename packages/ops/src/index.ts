@@ -1,0 +1,23 @@
+/**
+ * Trainable fused ops on TensorFlow.js core — convolution + bias + ReLU (`conv2dBiasAct`) and batch
+ * normalisation in training mode (`batchNormTrain`) — and the kernel names and kernel input/attribute
+ * types behind them, which backends implement (`@onecycle/backends` does for WASM). Elsewhere the ops
+ * are made of tfjs's standard ops.
+ *
+ * @packageDocumentation
+ */
+export { batchNormTrain, batchNormTrainIsFused } from './batch-norm-train.js';
+export { type Conv2dBiasActOptions, conv2dBiasAct } from './conv2d-bias-act.js';
+export {
+  BATCH_NORM_TRAIN_KERNELS,
+  type BatchNormTrainAttrs,
+  type BatchNormTrainInputGradInputs,
+  type BatchNormTrainInputs,
+  type BatchNormTrainParamsGradInputs,
+  CONV2D_BIAS_ACT_KERNELS,
+  type Conv2dBiasActAttrs,
+  type Conv2dBiasActBiasGradInputs,
+  type Conv2dBiasActFilterGradInputs,
+  type Conv2dBiasActInputGradInputs,
+  type Conv2dBiasActInputs,
+} from './kernel-names.js';
