@@ -13,8 +13,9 @@
 //     is compiled with tsc (NodeNext, strict, types from the tarballs only) and run with node:
 //       - "schedules": @onecycle/annealing + @onecycle/one-cycle alone (no third-party deps: offline);
 //       - "loop": + @onecycle/callbacks + @onecycle/lr-finder (still no third-party deps: offline);
-//       - with --full: every package together (fetches tfjs and the other third-party deps from the
-//         registry), and a tiny fitOneCycle on the WASM backend, as a user's first program would.
+//       - with --full: every package together next to @tensorflow/tfjs (fetches tfjs and the other
+//         third-party deps from the registry), a tiny fitOneCycle on the WASM backend, as a user's
+//         first program would, and a tf.sequential model trained with @onecycle/tfjs-layers.
 // Build first (`pnpm build`): the tarballs ship dist/.
 import { execFileSync } from 'node:child_process';
 import {
@@ -228,11 +229,11 @@ for (const { dir, pkg } of packages) {
 
 // ── 4. consumers ─────────────────────────────────────────────────────────────────────────────
 /**
- * Installs the named packages' tarballs into an empty folder, compiles `source` with tsc against
- * them and runs it with node. Dependencies between the packages are satisfied by the tarballs
+ * Installs the named packages' tarballs (and the `registry` packages next to them) into an empty
+ * folder, compiles `source` with tsc against them and runs it with node. Dependencies between the packages are satisfied by the tarballs
  * themselves (npm prefers the installed top-level copy).
  */
-function consumer(label, names, source, { offline, skipLibCheck = false }) {
+function consumer(label, names, source, { offline, skipLibCheck = false, registry = [] }) {
   console.log(`consumer: ${label}`);
   const missing = names.filter((n) => !tarballs.has(n));
   if (missing.length > 0) {
@@ -250,7 +251,7 @@ function consumer(label, names, source, { offline, skipLibCheck = false }) {
   const installed = tryRun(
     `consumer ${label}: npm install`,
     'npm',
-    [...npmArgs, ...names.map((n) => tarballs.get(n))],
+    [...npmArgs, ...names.map((n) => tarballs.get(n)), ...registry],
     {
       cwd: dir,
     },
@@ -327,6 +328,9 @@ const allSource = () =>
     "import { Learner, accuracy } from '@onecycle/learner';",
     "import { simpleCnn } from '@onecycle/models';",
     "import { ImageDataBunch } from '@onecycle/vision-data';",
+    "import { fitOneCycle, lrFind } from '@onecycle/tfjs-layers';",
+    "import { layersLearnerModel } from '@onecycle/tfjs-layers/learner';",
+    "import * as tf from '@tensorflow/tfjs';",
     '',
     `const modules: Record<string, object> = { ${packages.map((p, i) => `'${p.pkg.name}': m${i}`).join(', ')} };`,
     'for (const [name, m] of Object.entries(modules)) {',
@@ -353,6 +357,17 @@ const allSource = () =>
     "if (!last || !Number.isFinite(last.validLoss)) throw new Error('fitOneCycle recorded no validation loss');",
     "if (!((last.metrics.accuracy ?? 0) > 0.9)) throw new Error('the installed packages did not learn the toy task: accuracy ' + last.metrics.accuracy);",
     "console.log(Object.keys(modules).length + ' packages import together; fitOneCycle(4, 5e-2) on ' + backend.backend + ': valid_loss ' + last.validLoss.toExponential(2) + ', accuracy ' + last.metrics.accuracy);",
+    '// @onecycle/tfjs-layers next to @tensorflow/tfjs: a tf.sequential model trained with model.fit',
+    'const xs = tf.randomNormal([256, 4], 0, 1, "float32", 1);',
+    'const ys = tf.tidy(() => tf.oneHot(tf.cast(tf.greater(tf.sum(xs, 1), 0), "int32") as tf.Tensor1D, 2));',
+    'const seq = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 2, activation: "softmax", kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) })] });',
+    'seq.compile({ optimizer: tf.train.adam(), loss: "categoricalCrossentropy", metrics: ["accuracy"] });',
+    'const found = await lrFind(seq, xs, ys, { numIt: 30 });',
+    'const history = await fitOneCycle(seq, xs, ys, { epochs: 5, lrMax: 0.05, batchSize: 32, verbose: 0 });',
+    'const layersAcc = Number(history.history.acc?.at(-1));',
+    "if (!(layersAcc > 0.9)) throw new Error('fitOneCycle of @onecycle/tfjs-layers did not learn: accuracy ' + layersAcc);",
+    "if (layersLearnerModel(seq).parameters().length !== 2) throw new Error('layersLearnerModel: expected 2 parameters');",
+    "console.log('tfjs-layers on ' + tf.getBackend() + ': lrFind ' + found.lrs.length + ' iterations, fitOneCycle accuracy ' + layersAcc.toFixed(3));",
     '',
   ].join('\n');
 consumer('schedules', ['@onecycle/annealing', '@onecycle/one-cycle'], schedulesSource, { offline: true });
@@ -376,7 +391,7 @@ if (full) {
     // tfjs's own declarations need @types/long and emscripten's types, which it does not depend
     // on: check our declarations strictly in the two consumers above, and here that everything
     // resolves and runs together
-    { offline: false, skipLibCheck: true },
+    { offline: false, skipLibCheck: true, registry: ['@tensorflow/tfjs@^4.22.0'] },
   );
 }
 

@@ -1,8 +1,27 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setupBackend } from '@onecycle/backends';
-import { type EpochRecord, ProgressReporter, type RecorderData, TerminateOnNaN } from '@onecycle/callbacks';
-import { accuracy, Learner } from '@onecycle/learner';
+import {
+  type Callback,
+  type EpochRecord,
+  GradientAccumulation,
+  GradientClip,
+  ProgressReporter,
+  type RecorderData,
+  TerminateOnNaN,
+} from '@onecycle/callbacks';
+import {
+  accuracy,
+  adam,
+  createCnnLearner,
+  type FitResult,
+  Learner,
+  lamb,
+  type OptFunc,
+  radam,
+  rmsprop,
+  sgd,
+} from '@onecycle/learner';
 import type { LRFindResult } from '@onecycle/lr-finder';
 import { type Module, resnet, simpleCnn } from '@onecycle/models';
 import { writeFileAtomic } from '@onecycle/models/node';
@@ -39,11 +58,37 @@ export interface CommonOptions {
   json: boolean;
 }
 
+/** The learning-rate schedules of `onecycle fit --schedule`. */
+export type ScheduleName = 'constant' | 'one-cycle' | 'flat-cos' | 'sgdr';
+
+/** The optimizers of `onecycle fit --opt`. */
+export type OptName = 'adam' | 'sgd' | 'rmsprop' | 'radam' | 'lamb';
+
+/** The optimizers by name, as the CLI builds them (fastai's defaults). */
+const OPT_FUNCS: Record<OptName, () => OptFunc> = {
+  adam: () => adam({ betas: [0.9, 0.99] }),
+  sgd: () => sgd({ mom: 0.9 }),
+  rmsprop: () => rmsprop(),
+  radam: () => radam({ betas: [0.9, 0.99] }),
+  lamb: () => lamb(),
+};
+
 /** Options of `onecycle fit`. */
 export interface FitCommandOptions extends CommonOptions {
   lr: number | 'auto';
   epochs: number;
   oneCycle: boolean;
+  /** Default: one-cycle with `--one-cycle`, else constant. */
+  schedule?: ScheduleName;
+  opt: OptName;
+  /** Largest global gradient norm, if clipping. */
+  gradClip?: number;
+  /** Batches per optimizer step. */
+  accum: number;
+  /** sgdr: cycles. */
+  cycles: number;
+  /** sgdr: growth of the cycles. */
+  cycleMult: number;
   variant: OneCycleVariant;
   pctStart: number;
   divFactor: number;
@@ -54,6 +99,14 @@ export interface FitCommandOptions extends CommonOptions {
   resume?: string;
   /** Start a new run from the weights in this file. */
   load?: string;
+}
+
+/** Options of `onecycle fine-tune`. */
+export interface FineTuneCommandOptions extends Omit<CommonOptions, 'model'> {
+  lr: number;
+  epochs: number;
+  freezeEpochs: number;
+  lrMult: number;
 }
 
 /** Options of `onecycle lr-find`. */
@@ -84,7 +137,9 @@ export interface FitSummary {
   backend: string;
   model: string;
   seed: number;
-  schedule: 'constant' | 'one-cycle';
+  schedule: ScheduleName | 'fine-tune';
+  /** The optimizer's name (`--opt`). */
+  optimizer: OptName;
   lr: number;
   accuracy: number;
   validLoss: number;
@@ -114,7 +169,7 @@ interface Prepared {
   loadSeconds: number;
 }
 
-async function prepare(opts: CommonOptions, out: Output): Promise<Prepared> {
+async function prepare(opts: Omit<CommonOptions, 'model'>, out: Output): Promise<Prepared> {
   const choice = await setupBackend(opts.backend, { convThreads: opts.threads });
   out.info(`backend: ${choice.backend} (${choice.reason})`);
   if (opts.data !== undefined && opts.mnistIdx !== undefined) {
@@ -189,9 +244,14 @@ function formatLr(lr: number): string {
 
 interface RunSpec {
   name: string;
-  schedule: 'constant' | 'one-cycle';
+  schedule: ScheduleName;
   lr: number;
   epochs: number;
+  opt?: OptName;
+  gradClip?: number;
+  accum?: number;
+  cycles?: number;
+  cycleMult?: number;
   variant?: OneCycleVariant;
   pctStart?: number;
   divFactor?: number;
@@ -232,6 +292,7 @@ async function trainRun(
     metrics: [accuracy],
     seed: spec.seed,
     ...(spec.wd === undefined ? {} : { wd: spec.wd }),
+    ...(spec.opt === undefined ? {} : { optFunc: OPT_FUNCS[spec.opt]() }),
   });
   try {
     out.info(`\n${spec.name}  (${modelName(opts.model, data.c)}, seed ${spec.seed})`);
@@ -250,21 +311,12 @@ async function trainRun(
     }
     const progress = new ProgressReporter({ write: out.write, isTTY: out.isTTY });
     const nan = new TerminateOnNaN();
-    const callbacks = [progress, nan, ...(control.stop ? [control.stop] : [])];
-    const resume = control.resume ? { resume: true } : {};
+    const callbacks: Callback[] = [progress, nan, ...(control.stop ? [control.stop] : [])];
+    if (spec.gradClip !== undefined) callbacks.push(new GradientClip({ maxNorm: spec.gradClip }));
+    if (spec.accum !== undefined && spec.accum > 1) callbacks.push(new GradientAccumulation(spec.accum));
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
-    const result =
-      spec.schedule === 'one-cycle'
-        ? await learn.fitOneCycle(spec.epochs, spec.lr, {
-            callbacks,
-            ...resume,
-            ...(spec.variant ? { variant: spec.variant } : {}),
-            ...(spec.pctStart ? { pctStart: spec.pctStart } : {}),
-            ...(spec.divFactor ? { divFactor: spec.divFactor } : {}),
-            ...(spec.moms ? { moms: spec.moms } : {}),
-          })
-        : await learn.fit(spec.epochs, spec.lr, { callbacks, ...resume });
+    const result = await fitBySchedule(learn, spec, callbacks, control.resume !== undefined);
     const totalSeconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     out.info(`Total time: ${totalSeconds.toFixed(1)} s`);
@@ -306,17 +358,13 @@ async function trainRun(
       model: modelName(opts.model, data.c),
       seed: spec.seed,
       schedule: spec.schedule,
+      optimizer: spec.opt ?? 'adam',
       lr: spec.lr,
       accuracy: last?.accuracy ?? Number.NaN,
       validLoss: last?.validLoss ?? Number.NaN,
       trainLoss: last?.trainLoss ?? Number.NaN,
       epochs,
-      totalSeconds,
-      cpuSeconds: (cpu.user + cpu.system) / 1e6,
-      maxRssMb: process.resourceUsage().maxRSS / 1024,
-      loadSeconds: prepared.loadSeconds,
-      trainItems: data.train.length * data.train.batchSize,
-      validItems: data.valid.size,
+      ...costs(prepared, totalSeconds, cpu),
       ...(result.stopReason ? { stopReason: result.stopReason } : {}),
       ...(resumedFrom ? { resumedFrom } : {}),
       ...(outcome.kind === 'interrupted' ? { interruptedBy: outcome.signal } : {}),
@@ -325,6 +373,58 @@ async function trainRun(
   } finally {
     learn.dispose();
     model.dispose();
+  }
+}
+
+/** What a run cost and on how many items: the time, memory and size fields of its summary. */
+function costs(
+  prepared: Prepared,
+  totalSeconds: number,
+  cpu: NodeJS.CpuUsage,
+): Pick<
+  FitSummary,
+  'totalSeconds' | 'cpuSeconds' | 'maxRssMb' | 'loadSeconds' | 'trainItems' | 'validItems'
+> {
+  const { data } = prepared;
+  return {
+    totalSeconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    loadSeconds: prepared.loadSeconds,
+    trainItems: data.train.length * data.train.batchSize,
+    validItems: data.valid.size,
+  };
+}
+
+/** Trains `learn` with the schedule `spec` names (continuing its unfinished run when `resume`). */
+function fitBySchedule(
+  learn: Learner,
+  spec: RunSpec,
+  callbacks: Callback[],
+  resume: boolean,
+): Promise<FitResult> {
+  const common = { callbacks, ...(resume ? { resume: true } : {}) };
+  switch (spec.schedule) {
+    case 'one-cycle':
+      return learn.fitOneCycle(spec.epochs, spec.lr, {
+        ...common,
+        ...(spec.variant ? { variant: spec.variant } : {}),
+        ...(spec.pctStart ? { pctStart: spec.pctStart } : {}),
+        ...(spec.divFactor ? { divFactor: spec.divFactor } : {}),
+        ...(spec.moms ? { moms: spec.moms } : {}),
+      });
+    case 'flat-cos':
+      return learn.fitFlatCos(spec.epochs, spec.lr, {
+        ...common,
+        ...(spec.pctStart === undefined ? {} : { pctStart: spec.pctStart }),
+      });
+    case 'sgdr':
+      return learn.fitSgdr(spec.cycles ?? 3, spec.epochs, spec.lr, {
+        ...common,
+        ...(spec.cycleMult === undefined ? {} : { cycleMult: spec.cycleMult }),
+      });
+    case 'constant':
+      return learn.fit(spec.epochs, spec.lr, common);
   }
 }
 
@@ -444,6 +544,17 @@ export async function runFit(opts: FitCommandOptions, out: Output, given: GivenO
   } else {
     lr = opts.lr;
   }
+  const schedule: ScheduleName = opts.schedule ?? (opts.oneCycle ? 'one-cycle' : 'constant');
+  // flat-cos stays flat for 0.75 of the steps (fastai) unless --pct-start is given or resumed.
+  const pctStart =
+    schedule === 'flat-cos' && resume === undefined && !('pctStart' in given) ? 0.75 : opts.pctStart;
+  const method = { constant: 'fit', 'one-cycle': 'fitOneCycle', 'flat-cos': 'fitFlatCos', sgdr: 'fitSgdr' }[
+    schedule
+  ];
+  const args =
+    schedule === 'sgdr'
+      ? `${opts.cycles}, ${opts.epochs}, ${formatLr(lr)}, { cycleMult: ${opts.cycleMult} }`
+      : `${opts.epochs}, ${formatLr(lr)}`;
   const stored: StoredOptions = {
     data: opts.data === undefined ? null : resolve(opts.data),
     mnistIdx: opts.mnistIdx === undefined ? null : resolve(opts.mnistIdx),
@@ -455,14 +566,19 @@ export async function runFit(opts: FitCommandOptions, out: Output, given: GivenO
     epochs: opts.epochs,
     oneCycle: opts.oneCycle,
     variant: opts.variant,
-    pctStart: opts.pctStart,
+    pctStart,
     divFactor: opts.divFactor,
     moms: opts.moms,
     wd: opts.wd,
+    schedule,
+    opt: opts.opt,
+    gradClip: opts.gradClip ?? null,
+    accum: opts.accum,
+    cycles: opts.cycles,
+    cycleMult: opts.cycleMult,
     backend: prepared.backend,
     threads: opts.threads,
   };
-  const schedule = opts.oneCycle ? 'one-cycle' : 'constant';
   const stop = new StopOnSignal((sig) =>
     out.info(
       `\n${sig}: stopping after this batch${opts.save ? ` and saving ${opts.save}` : ''} (${sig} again to quit at once)`,
@@ -474,14 +590,17 @@ export async function runFit(opts: FitCommandOptions, out: Output, given: GivenO
       prepared,
       opts,
       {
-        name: opts.oneCycle
-          ? `fitOneCycle(${opts.epochs}, ${formatLr(lr)})`
-          : `fit(${opts.epochs}, ${formatLr(lr)})`,
+        name: `${method}(${args})`,
         schedule,
         lr,
         epochs: opts.epochs,
+        opt: opts.opt,
+        accum: opts.accum,
+        cycles: opts.cycles,
+        cycleMult: opts.cycleMult,
+        ...(opts.gradClip == null ? {} : { gradClip: opts.gradClip }),
         variant: opts.variant,
-        pctStart: opts.pctStart,
+        pctStart,
         divFactor: opts.divFactor,
         moms: opts.moms,
         wd: opts.wd,
@@ -496,7 +615,13 @@ export async function runFit(opts: FitCommandOptions, out: Output, given: GivenO
         ...(opts.load ? { load: opts.load } : {}),
       },
     );
-    await writeRunPlots(opts.out, schedule === 'one-cycle' ? 'fit_one_cycle' : 'fit', recorder, out);
+    const plotPrefix = {
+      constant: 'fit',
+      'one-cycle': 'fit_one_cycle',
+      'flat-cos': 'fit_flat_cos',
+      sgdr: 'fit_sgdr',
+    };
+    await writeRunPlots(opts.out, plotPrefix[schedule], recorder, out);
     out.result(summary);
     if (outcome.kind === 'diverged') {
       throw new CliExit(1, `${outcome.message}${opts.save ? `; ${opts.save} was not written` : ''}`);
@@ -507,6 +632,58 @@ export async function runFit(opts: FitCommandOptions, out: Output, given: GivenO
     }
   } finally {
     stop.close();
+  }
+}
+
+/**
+ * `onecycle fine-tune`: fastai's `cnn_learner` + `fine_tune` on the pretrained mnist8-cnn backbone
+ * (folder images resized to 28×28).
+ */
+export async function runFineTune(opts: FineTuneCommandOptions, out: Output): Promise<void> {
+  if (opts.size !== undefined && opts.size !== 28) {
+    throw new RangeError(
+      `--size ${opts.size}: the mnist8-cnn backbone takes 28×28 images (leave --size out)`,
+    );
+  }
+  await checkOutputs({ out: opts.out }, out);
+  const prepared = await prepare(opts.mnistIdx === undefined ? { ...opts, size: 28 } : opts, out);
+  const { data } = prepared;
+  const learn = await createCnnLearner(data, 'mnist8-cnn', { metrics: [accuracy], seed: opts.seed });
+  const name = `fineTune(${opts.epochs}, ${formatLr(opts.lr)}, { freezeEpochs: ${opts.freezeEpochs}, lrMult: ${opts.lrMult} })`;
+  try {
+    out.info(`\n${name}  (createCnnLearner(data, 'mnist8-cnn'), ${data.c} classes, seed ${opts.seed})`);
+    const progress = new ProgressReporter({ write: out.write, isTTY: out.isTTY });
+    const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    const result = await learn.fineTune(opts.epochs, opts.lr, {
+      freezeEpochs: opts.freezeEpochs,
+      lrMult: opts.lrMult,
+      callbacks: [progress],
+    });
+    const totalSeconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    out.info(`Total time: ${totalSeconds.toFixed(1)} s`);
+    // The recorder holds the last (unfrozen) stage.
+    const recorder = learn.recorder.toJSON();
+    const epochs = epochSummaries(recorder.epochs);
+    await writeRunPlots(opts.out, 'fine_tune', recorder, out);
+    out.result({
+      name,
+      backend: prepared.backend,
+      model: "createCnnLearner(data, 'mnist8-cnn')",
+      seed: opts.seed,
+      schedule: 'fine-tune',
+      optimizer: 'adam',
+      lr: opts.lr,
+      accuracy: result.metrics.accuracy ?? Number.NaN,
+      validLoss: result.validLoss,
+      trainLoss: epochs.at(-1)?.trainLoss ?? Number.NaN,
+      epochs,
+      ...costs(prepared, totalSeconds, cpu),
+    } satisfies FitSummary);
+  } finally {
+    learn.dispose();
+    (learn.model as Module).dispose();
   }
 }
 

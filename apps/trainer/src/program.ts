@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { CliExit } from './cli-exit.js';
-import { type GivenOptions, runDemo, runFit, runLrFind } from './commands.js';
+import { type GivenOptions, runDemo, runFineTune, runFit, runLrFind } from './commands.js';
 import { createOutput } from './output.js';
 import {
   integerIn,
@@ -17,10 +17,12 @@ import {
 const BACKENDS = ['auto', 'node', 'wasm', 'cpu'] as const;
 const MODELS = ['simple_cnn', 'resnet'] as const;
 const VARIANTS = ['fastai', 'seed', 'smith'] as const;
+const SCHEDULES = ['constant', 'one-cycle', 'flat-cos', 'sgdr'] as const;
+const OPTIMIZERS = ['adam', 'sgd', 'rmsprop', 'radam', 'lamb'] as const;
 
-/** Options shared by every command. */
-function withCommon(cmd: Command): Command {
-  return cmd
+/** Options shared by every command (`--model` unless the command has its own model). */
+function withCommon(cmd: Command, options: { model?: boolean } = {}): Command {
+  cmd
     .option(
       '--data <dir>',
       'an image folder in fastai layout (train/<class>/*.png, valid/<class>/*.png); default: MNIST_SAMPLE',
@@ -37,12 +39,15 @@ function withCommon(cmd: Command): Command {
       integerIn(1, 16384),
     )
     .option('--bs <n>', 'batch size', integerIn(1, 65536), 64)
-    .option('--seed <n>', 'random seed (model init and shuffling)', integerIn(0, 2 ** 31 - 1), 0)
-    .addOption(
+    .option('--seed <n>', 'random seed (model init and shuffling)', integerIn(0, 2 ** 31 - 1), 0);
+  if (options.model ?? true) {
+    cmd.addOption(
       new Option('--model <name>', 'model: simple_cnn or resnet (CIFAR ResNet-20)')
         .argParser(oneOf(MODELS))
         .default('simple_cnn'),
-    )
+    );
+  }
+  return cmd
     .addOption(
       new Option('--backend <name>', 'tfjs backend: auto (tfjs-node, else wasm, else cpu), node, wasm or cpu')
         .argParser(oneOf(BACKENDS))
@@ -113,13 +118,40 @@ export function buildProgram(): Command {
       5e-2,
     )
     .option('--epochs <n>', 'number of epochs', integerIn(1, 10000), 2)
-    .option('--one-cycle', 'use the 1cycle policy (fitOneCycle)', false)
+    .option('--one-cycle', 'use the 1cycle policy (fitOneCycle); the same as --schedule one-cycle', false)
+    .addOption(
+      new Option(
+        '--schedule <name>',
+        'learning-rate schedule: constant (fit), one-cycle (fitOneCycle), flat-cos (fitFlatCos) or sgdr (fitSgdr) [default: constant]',
+      ).argParser(oneOf(SCHEDULES)),
+    )
+    .addOption(
+      new Option(
+        '--opt <name>',
+        'optimizer: adam (betas 0.9, 0.99), sgd (momentum 0.9), rmsprop, radam (betas 0.9, 0.99) or lamb',
+      )
+        .argParser(oneOf(OPTIMIZERS))
+        .default('adam'),
+    )
+    .option(
+      '--grad-clip <norm>',
+      'clip the gradients to this global L2 norm before each step',
+      positiveNumber,
+    )
+    .option('--accum <n>', 'accumulate the gradients of n batches per optimizer step', integerIn(1, 1024), 1)
+    .option('--cycles <n>', 'sgdr: number of cycles (the first lasts --epochs epochs)', integerIn(1, 20), 3)
+    .option('--cycle-mult <m>', 'sgdr: each cycle is m times longer than the one before', integerIn(1, 10), 2)
     .addOption(
       new Option('--variant <name>', '1cycle variant: fastai, seed or smith')
         .argParser(oneOf(VARIANTS))
         .default('fastai'),
     )
-    .option('--pct-start <p>', '1cycle: fraction of steps spent warming up', numberBetween(0, 1), 0.3)
+    .option(
+      '--pct-start <p>',
+      '1cycle: fraction of steps spent warming up; flat-cos: at the constant rate (default 0.75 for flat-cos)',
+      numberBetween(0, 1),
+      0.3,
+    )
     .option('--div-factor <d>', '1cycle: lrMax / initial lr', positiveNumber, 25)
     .option('--moms <a,b>', '1cycle: momentum at the start/end and at the peak', momentumPair, [0.95, 0.85])
     .option('--wd <wd>', 'weight decay (decoupled)', nonNegativeNumber, 1e-2)
@@ -138,7 +170,26 @@ export function buildProgram(): Command {
       'start a new run from the weights of this file (a --save checkpoint or weights file)',
       nonEmptyPath,
     )
-    .action(async (opts, cmd: Command) => runFit(opts, createOutput(opts), givenOptions(cmd)));
+    .action(async (opts, cmd: Command) => {
+      if (opts.oneCycle && opts.schedule !== undefined && opts.schedule !== 'one-cycle') {
+        throw new RangeError(`--one-cycle and --schedule ${opts.schedule} ask for two schedules: give one`);
+      }
+      return runFit(opts, createOutput(opts), givenOptions(cmd));
+    });
+
+  withCommon(
+    program
+      .command('fine-tune')
+      .description(
+        "fine-tune the pretrained mnist8-cnn backbone on an image folder (fastai's cnn_learner + fine_tune; images resized to 28×28)",
+      ),
+    { model: false },
+  )
+    .option('--lr <lr>', 'base learning rate (the head’s)', positiveNumber, 2e-3)
+    .option('--epochs <n>', 'epochs of the unfrozen stage', integerIn(1, 10000), 1)
+    .option('--freeze-epochs <n>', 'epochs of the frozen stage (head only)', integerIn(0, 10000), 1)
+    .option('--lr-mult <m>', 'the body’s first layers train at lr / lr-mult', positiveNumber, 100)
+    .action(async (opts) => runFineTune(opts, createOutput(opts)));
 
   return program;
 }

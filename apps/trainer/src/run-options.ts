@@ -24,6 +24,15 @@ export interface RunOptions {
   divFactor: number;
   moms: [number, number];
   wd: number;
+  /** The schedule (checkpoints written before it was an option have none: `oneCycle` says). */
+  schedule?: string;
+  /** The optimizer's name (none in older checkpoints: Adam). */
+  opt?: string;
+  /** `--grad-clip`, or null. */
+  gradClip?: number | null;
+  accum?: number;
+  cycles?: number;
+  cycleMult?: number;
 }
 
 /** The options a run was started with, also kept for a resume when not given again. */
@@ -48,6 +57,12 @@ const RUN_KEYS: readonly (keyof RunOptions)[] = [
   'divFactor',
   'moms',
   'wd',
+  'schedule',
+  'opt',
+  'gradClip',
+  'accum',
+  'cycles',
+  'cycleMult',
 ];
 
 /** The option name of a key, as typed on the command line. */

@@ -111,6 +111,92 @@ describe('onecycle fit --json', () => {
   });
 });
 
+/** `args` on the MNIST_SAMPLE subset, batch size 32, seed 0, WASM, JSON output. */
+const withData = (args: string[]) => [
+  ...args,
+  ...['--bs', '32', '--seed', '0', '--data', data.dir, '--backend', 'wasm', '--out', out, '--json'],
+];
+
+describe('onecycle fit: schedules, optimizers, clipping and accumulation', () => {
+  test('--schedule flat-cos --grad-clip 1 --accum 2 trains and names the run', () => {
+    const r = run(
+      withData([
+        'fit',
+        '--schedule',
+        'flat-cos',
+        '--grad-clip',
+        '1',
+        '--accum',
+        '2',
+        '--lr',
+        '1e-2',
+        '--epochs',
+        '3',
+      ]),
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const result = lastJsonLine(r.stdout) as {
+      name: string;
+      schedule: string;
+      optimizer: string;
+      accuracy: number;
+      epochs: unknown[];
+    };
+    expect(result.name).toBe('fitFlatCos(3, 1.00e-2)');
+    expect(result.optimizer).toBe('adam');
+    expect(result.schedule).toBe('flat-cos');
+    expect(result.epochs).toHaveLength(3);
+    expect(result.accuracy).toBeGreaterThan(0.8);
+    expect(readFileSync(join(out, 'fit_flat_cos_schedule.svg'), 'utf8')).toMatch(/^<svg/);
+  });
+
+  test('--schedule sgdr --cycles 2 --opt radam trains cycles of 1 and 2 epochs; sgd, lamb and rmsprop train too', () => {
+    const r = run(
+      withData([
+        'fit',
+        '--schedule',
+        'sgdr',
+        '--cycles',
+        '2',
+        '--opt',
+        'radam',
+        '--lr',
+        '1e-2',
+        '--epochs',
+        '1',
+      ]),
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const result = lastJsonLine(r.stdout) as { name: string; epochs: unknown[] };
+    expect(result.name).toBe('fitSgdr(2, 1, 1.00e-2, { cycleMult: 2 })');
+    expect(result.epochs).toHaveLength(3);
+    for (const opt of ['sgd', 'lamb', 'rmsprop']) {
+      const o = run(withData(['fit', '--one-cycle', '--opt', opt, '--lr', '1e-3', '--epochs', '1']));
+      expect(o.status, o.stderr).toBe(0);
+      const res = lastJsonLine(o.stdout) as { optimizer: string; validLoss: number };
+      expect(res.optimizer).toBe(opt);
+      expect(Number.isFinite(res.validLoss)).toBe(true);
+    }
+  });
+});
+
+describe('onecycle fine-tune', () => {
+  test('fine-tunes the pretrained backbone on an image folder', () => {
+    const r = run(withData(['fine-tune', '--epochs', '1', '--lr', '1e-2']));
+    expect(r.status, r.stderr).toBe(0);
+    const result = lastJsonLine(r.stdout) as {
+      name: string;
+      schedule: string;
+      accuracy: number;
+      model: string;
+    };
+    expect(result.name).toBe('fineTune(1, 1.00e-2, { freezeEpochs: 1, lrMult: 100 })');
+    expect(result.model).toBe("createCnnLearner(data, 'mnist8-cnn')");
+    expect(result.accuracy).toBeGreaterThan(0.8);
+    expect(r.stderr).toMatch(/2 classes/);
+  });
+});
+
 describe('onecycle fit --mnist-idx', () => {
   test('trains a 10-class simpleCnn on MNIST idx files and reports timing and memory', () => {
     const idx = mnistIdxSubset(320, 96);
@@ -203,6 +289,15 @@ describe('errors', () => {
     [['fit', '--model', 'vgg'], /--model.*expected one of simple_cnn, resnet/],
     [['fit', '--pct-start', '1'], /--pct-start.*\(0, 1\)/],
     [['fit', '--frobnicate'], /unknown option '--frobnicate'/],
+    [
+      ['fit', '--schedule', 'step'],
+      /--schedule.*expected one of constant, one-cycle, flat-cos, sgdr, got 'step'/,
+    ],
+    [['fit', '--opt', 'adagrad'], /--opt.*expected one of adam, sgd, rmsprop, radam, lamb, got 'adagrad'/],
+    [['fit', '--accum', '0'], /--accum.*expected an integer from 1 to 1024, got '0'/],
+    [['fit', '--grad-clip', '0'], /--grad-clip.*got '0'/],
+    [['fit', '--one-cycle', '--schedule', 'sgdr'], /--one-cycle and --schedule sgdr ask for two schedules/],
+    [['fine-tune', '--model', 'resnet'], /unknown option '--model'/],
     [['train'], /unknown command 'train'/],
   ])('%j fails with a clear message', (args, message) => {
     const r = run(args as string[]);

@@ -105,6 +105,26 @@ describe('onecycle fit --resume', () => {
     );
   });
 
+  test('the schedule, optimizer, clipping and accumulation are part of the saved run', () => {
+    const r = runCli([
+      'fit',
+      '--resume',
+      interrupted.checkpoint,
+      '--schedule',
+      'sgdr',
+      '--opt',
+      'sgd',
+      '--grad-clip',
+      '1',
+      '--accum',
+      '2',
+    ]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(
+      '--schedule sgdr (the run has one-cycle); --opt sgd (the run has adam); --grad-clip 1 (the run has (none)); --accum 2 (the run has 1).',
+    );
+  });
+
   test('a finished run, or a file not written by fit --save, is not resumed, and says why', () => {
     const done = runCli(['fit', '--resume', full.checkpoint]);
     expect(done.status).toBe(1);

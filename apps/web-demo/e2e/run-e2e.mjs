@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, preview } from 'vite';
 import { runDemoChecks } from './demo-checks.mjs';
+import { runLayersChecks } from './layers-checks.mjs';
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const resultsDir = join(appDir, 'e2e-results');
@@ -66,7 +67,10 @@ async function main() {
   await rm(resultsDir, { recursive: true, force: true });
   await mkdir(resultsDir, { recursive: true });
   try {
-    const { passed, failed } = await runDemoChecks({ url, plainUrl, chromiumPath, resultsDir });
+    const demo = await runDemoChecks({ url, plainUrl, chromiumPath, resultsDir });
+    const layers = await runLayersChecks({ url, chromiumPath });
+    const passed = demo.passed + layers.passed;
+    const failed = demo.failed + layers.failed;
     console.log(`${passed} passed, ${failed} failed`);
     await writeFile('.e2e-report.json', `${JSON.stringify({ passed, failed })}\n`);
     return failed === 0 && passed > 0 ? 0 : 1;

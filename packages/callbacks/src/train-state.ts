@@ -29,6 +29,7 @@ export function createTrainState(host: TrainingHost, nEpochs: number, nBatches: 
     nEpochs,
     epoch: 0,
     nBatches,
+    nAccumulate: 1,
     numBatch: 0,
     iteration: 0,
     train: true,

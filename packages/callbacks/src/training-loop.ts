@@ -1,4 +1,5 @@
 import { CallbackHandler } from './callback-handler.js';
+import { accumulationOf, stepsPerEpoch } from './gradient-accumulation.js';
 import { SmoothLoss } from './smooth-loss.js';
 import { createTrainState } from './train-state.js';
 import type { Callback, TrainingHost, TrainState } from './types.js';
@@ -16,6 +17,24 @@ export interface ValidationResult {
   loss: number;
   /** Metric values by name (for example `{ accuracy: 0.98 }`). */
   metrics?: Record<string, number>;
+}
+
+/**
+ * Which of the batches of one iteration a `forwardBackward` call gets: with a
+ * {@link GradientAccumulation} an iteration runs `count` batches (`nAcc`, fewer at the end of an
+ * epoch), and the gradients of batch `index` are to be added, scaled by `1/count`, to those kept
+ * from the batches before it. Without accumulation, always `{ index: 0, count: 1 }`.
+ *
+ * @example
+ * ```ts
+ * const part: BatchPart = { index: 1, count: 2 }; // the second of two accumulated batches
+ * ```
+ */
+export interface BatchPart {
+  /** Position of this batch in the iteration, 0-based. */
+  index: number;
+  /** Batches in this iteration. */
+  count: number;
 }
 
 /**
@@ -38,9 +57,10 @@ export interface TrainingLoopHooks<B = number> {
   batches?(epoch: number): Iterable<B> | AsyncIterable<B>;
   /**
    * Forward and backward pass on one batch: computes the loss and keeps the gradients for
-   * {@link TrainingLoopHooks.step}. Returns the loss as a number.
+   * {@link TrainingLoopHooks.step} (with `part.index > 0`, adds them, scaled by `1/part.count`, to
+   * those kept; see {@link BatchPart}). Returns the batch's loss as a number.
    */
-  forwardBackward(batch: B, state: TrainState): number | Promise<number>;
+  forwardBackward(batch: B, state: TrainState, part: BatchPart): number | Promise<number>;
   /** Applies the optimizer step with the gradients of the last forward/backward pass. Skipped when `state.skipStep`. */
   step?(state: TrainState): void | Promise<void>;
   /** Called after every batch, also when it failed (dispose the batch and the gradients here). */
@@ -62,11 +82,14 @@ export interface TrainingLoopOptions<B = number> extends TrainingLoopHooks<B> {
   host: TrainingHost;
   /** Epochs to run (an integer ≥ 0). */
   nEpochs: number;
-  /** Training batches per epoch (an integer ≥ 0; informative when `batches` is given). */
+  /**
+   * Data batches per epoch (an integer ≥ 0; informative when `batches` is given). With a
+   * {@link GradientAccumulation}, `state.nBatches` is the number of steps, `⌈nBatches / nAcc⌉`.
+   */
   nBatches: number;
   /** The callbacks, or a handler that already holds them. */
   callbacks?: Iterable<Callback> | CallbackHandler;
-  /** First epoch to run (to resume a run; default 0). `state.iteration` starts at `startEpoch·nBatches`. */
+  /** First epoch to run (to resume a run; default 0). `state.iteration` starts at `startEpoch·state.nBatches`. */
   startEpoch?: number;
   /** Decay of the smoothed loss (default 0.98). */
   smoothBeta?: number;
@@ -98,6 +121,19 @@ async function* defaultBatches(n: number): AsyncGenerator<number> {
   for (let i = 0; i < n; i++) yield i;
 }
 
+/** Consecutive batches in groups of `n` (the last one may be smaller). */
+async function* groupsOf<B>(batches: Iterable<B> | AsyncIterable<B>, n: number): AsyncGenerator<B[]> {
+  let group: B[] = [];
+  for await (const b of batches) {
+    group.push(b);
+    if (group.length === n) {
+      yield group;
+      group = [];
+    }
+  }
+  if (group.length > 0) yield group;
+}
+
 /**
  * The reference training loop: the one place that encodes the order of the events. Drive it with
  * your own forward/backward and step functions; the Learner uses it with tfjs.
@@ -106,7 +142,8 @@ async function* defaultBatches(n: number): AsyncGenerator<number> {
  * onTrainBegin
  *   for each epoch (until stopTraining): onEpochBegin (epoch flags reset before it)
  *     for each batch (until stopEpoch/stopTraining):
- *       onBatchBegin → onLossBegin → forwardBackward → (lastLoss, smoothLoss, trainLoss set)
+ *       onBatchBegin → onLossBegin → forwardBackward (once per accumulated batch)
+ *       → (lastLoss, smoothLoss, trainLoss set)
  *       → onBackwardBegin → onBackwardEnd → step (unless skipStep) → onStepEnd → endBatch
  *       → onBatchEnd → iteration += 1
  *     validate (unless skipValidate; state.train is false meanwhile) → onEpochEnd
@@ -116,6 +153,8 @@ async function* defaultBatches(n: number): AsyncGenerator<number> {
  * The forward and the backward pass are one call (`forwardBackward`), as with tfjs'
  * `variableGrads`: `onLossBegin` fires before it and `onBackwardBegin` after it, when the loss is
  * known. A callback that sets `skipStep` up to `onBackwardEnd` prevents the optimizer step.
+ * With a {@link GradientAccumulation} among the callbacks, one iteration is `nAcc` batches: their
+ * forward/backward passes, the mean of their losses as `lastLoss`, one step.
  *
  * @example
  * ```ts
@@ -140,11 +179,14 @@ export async function runTrainingLoop<B = number>(
   if (!Number.isInteger(startEpoch) || startEpoch < 0) {
     throw new RangeError(`runTrainingLoop: startEpoch must be an integer ≥ 0, got ${startEpoch}`);
   }
-  const state = createTrainState(host, nEpochs, nBatches);
   const handler =
     options.callbacks instanceof CallbackHandler
       ? options.callbacks
       : new CallbackHandler(options.callbacks ?? []);
+  const nAcc = accumulationOf(handler.callbacks);
+  const steps = stepsPerEpoch(nBatches, nAcc);
+  const state = createTrainState(host, nEpochs, steps);
+  state.nAccumulate = nAcc;
   const smooth = new SmoothLoss(options.smoothBeta ?? 0.98);
   const batchesOf = (epoch: number): Iterable<B> | AsyncIterable<B> =>
     options.batches
@@ -152,7 +194,7 @@ export async function runTrainingLoop<B = number>(
       : (defaultBatches(nBatches) as AsyncIterable<unknown> as AsyncIterable<B>);
 
   state.epoch = startEpoch;
-  state.iteration = startEpoch * nBatches;
+  state.iteration = startEpoch * steps;
   const firstIteration = state.iteration;
   let epochsRun = 0;
   try {
@@ -170,18 +212,21 @@ export async function runTrainingLoop<B = number>(
       await handler.fire('onEpochBegin', state);
       if (!state.stopEpoch && !state.stopTraining) {
         let numBatch = 0;
-        for await (const batch of batchesOf(epoch)) {
+        for await (const group of groupsOf(batchesOf(epoch), nAcc)) {
           state.numBatch = numBatch;
           state.train = true;
           state.skipStep = false;
           try {
             await handler.fire('onBatchBegin', state);
             await handler.fire('onLossBegin', state);
-            const loss = await options.forwardBackward(batch, state);
-            if (typeof loss !== 'number') {
-              throw new TypeError(
-                `runTrainingLoop: forwardBackward must return a number, got ${typeof loss}`,
-              );
+            let loss = 0;
+            for (let index = 0; index < group.length; index++) {
+              const part = { index, count: group.length };
+              const l = await options.forwardBackward(group[index] as B, state, part);
+              if (typeof l !== 'number') {
+                throw new TypeError(`runTrainingLoop: forwardBackward must return a number, got ${typeof l}`);
+              }
+              loss += l / group.length;
             }
             state.lastLoss = loss;
             state.smoothLoss = smooth.add(loss);
@@ -193,7 +238,7 @@ export async function runTrainingLoop<B = number>(
             if (!state.skipStep && options.step) await options.step(state);
             await handler.fire('onStepEnd', state);
           } finally {
-            if (options.endBatch) await options.endBatch(batch, state);
+            if (options.endBatch) for (const batch of group) await options.endBatch(batch, state);
           }
           await handler.fire('onBatchEnd', state);
           state.iteration += 1;

@@ -53,8 +53,29 @@ export interface Snapshot {
 }
 
 /**
+ * The gradients of the step about to be taken, as a callback may change them between
+ * `onBackwardEnd` and the optimizer step (fastai's `after_backward`). The loop applies the
+ * operation on its tensors; callbacks only see numbers.
+ *
+ * @example
+ * ```ts
+ * const norm = await state.host.gradients!.norm();
+ * if (norm > 1) state.host.gradients!.scale(1 / norm);
+ * ```
+ */
+export interface GradientAccess {
+  /** The global L2 norm of every parameter's gradient taken together (`clip_grad_norm_`'s total norm). */
+  norm(): number | Promise<number>;
+  /** Multiplies every gradient by `factor`. */
+  scale(factor: number): void;
+  /** Clamps every gradient value to `[−limit, limit]` (`clip_grad_value_`). */
+  clampValues(limit: number): void;
+}
+
+/**
  * What the training loop offers to callbacks besides the state: the optimizer's hyperparameters,
- * snapshots of the trainable state, and an optional loss on one validation batch.
+ * snapshots of the trainable state, and optionally a loss on one validation batch, the gradients
+ * and a checkpoint writer.
  *
  * @example
  * ```ts
@@ -68,6 +89,12 @@ export interface TrainingHost {
   snapshot(): Snapshot | Promise<Snapshot>;
   /** The loss of the current model on one validation batch (the next one, cycling), if the loop can. */
   validationBatchLoss?(): Promise<number>;
+  /** The gradients of the current step (between `onBackwardEnd` and the step), if the loop exposes them. */
+  readonly gradients?: GradientAccess;
+  /** Writes a checkpoint of the model (and optimizer) to `path` atomically, if the loop can. */
+  save?(path: string): Promise<void>;
+  /** Loads a checkpoint written by {@link TrainingHost.save}. */
+  load?(path: string): Promise<void>;
 }
 
 /**
@@ -86,8 +113,10 @@ export interface TrainState {
   nEpochs: number;
   /** Current epoch, 0-based. */
   epoch: number;
-  /** Training batches per epoch. */
+  /** Training iterations (optimizer steps) per epoch. */
   nBatches: number;
+  /** Data batches per iteration: 1, or the `nAcc` of a {@link GradientAccumulation}. */
+  nAccumulate: number;
   /** Index of the current batch within the epoch, 0-based. */
   numBatch: number;
   /** Training iterations done since onTrainBegin (0-based index of the current batch overall). */

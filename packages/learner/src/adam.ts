@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { AdamLike, type MomentScalars } from './adam-like.js';
 import type { OptFunc } from './opt-func.js';
 import {
   type ArrayUpdate,
   type Hyperparams,
-  Optimizer,
   type OptimizerOptions,
   type OptParam,
   type ParamState,
@@ -25,13 +25,8 @@ export interface AdamOptions extends OptimizerOptions {
   eps?: number;
 }
 
-interface AdamScalars {
-  oneMinusB1: tf.Scalar;
-  b1: tf.Scalar;
-  b2: tf.Scalar;
-  oneMinusB2: tf.Scalar;
+interface AdamScalars extends MomentScalars {
   invSqrtBc2: tf.Scalar;
-  eps: tf.Scalar;
   stepSize: tf.Scalar;
 }
 
@@ -47,11 +42,9 @@ interface AdamScalars {
  * opt.step(grads);
  * ```
  */
-export class Adam extends Optimizer {
+export class Adam extends AdamLike {
   /** 'adam'. */
   readonly kind = 'adam';
-  /** The epsilon of the denominator. */
-  readonly eps: number;
 
   /**
    * @param groups - Parameter groups.
@@ -62,12 +55,7 @@ export class Adam extends Optimizer {
    * ```
    */
   constructor(groups: readonly (readonly OptParam[])[], options: AdamOptions = {}) {
-    const [b1, b2] = options.betas ?? [0.9, 0.999];
-    super(groups, { mom: b1, beta: b2 }, options);
-    const eps = options.eps ?? 1e-8;
-    if (!(eps > 0 && Number.isFinite(eps)))
-      throw new RangeError(`Adam: eps must be a positive number, got ${eps}`);
-    this.eps = eps;
+    super('Adam', groups, options, { betas: [0.9, 0.999], eps: 1e-8 });
   }
 
   protected updateArrays(u: ArrayUpdate): void {
@@ -93,12 +81,8 @@ export class Adam extends Optimizer {
     const bc1 = 1 - h.mom ** step;
     const bc2 = 1 - h.beta ** step;
     return {
-      b1: tf.scalar(h.mom),
-      oneMinusB1: tf.scalar(1 - h.mom),
-      b2: tf.scalar(h.beta),
-      oneMinusB2: tf.scalar(1 - h.beta),
+      ...this.momentScalars(h),
       invSqrtBc2: tf.scalar(1 / Math.sqrt(bc2)),
-      eps: tf.scalar(this.eps),
       stepSize: tf.scalar(h.lr / bc1),
     };
   }
@@ -110,12 +94,7 @@ export class Adam extends Optimizer {
     scalars: unknown,
   ): { param: tf.Tensor; tensors: Record<string, tf.Tensor> } {
     const s = scalars as AdamScalars;
-    const m0 = state.tensors.expAvg;
-    const v0 = state.tensors.expAvgSq;
-    const gm = tf.mul(grad, s.oneMinusB1);
-    const expAvg = m0 === undefined ? gm : tf.add(tf.mul(m0, s.b1), gm);
-    const gv = tf.mul(tf.square(grad), s.oneMinusB2);
-    const expAvgSq = v0 === undefined ? gv : tf.add(tf.mul(v0, s.b2), gv);
+    const { expAvg, expAvgSq } = this.nextMoments(grad, state, s);
     const denom = tf.add(tf.mul(tf.sqrt(expAvgSq), s.invSqrtBc2), s.eps);
     const next = tf.sub(param, tf.mul(tf.div(expAvg, denom), s.stepSize));
     return { param: next, tensors: { expAvg, expAvgSq } };

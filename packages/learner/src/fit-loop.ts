@@ -1,10 +1,17 @@
-import { type Callback, runTrainingLoop, type TrainingLoopResult } from '@onecycle/callbacks';
+import {
+  accumulationOf,
+  type Callback,
+  runTrainingLoop,
+  stepsPerEpoch,
+  type TrainingLoopResult,
+} from '@onecycle/callbacks';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LearnerBatch } from './data-contract.js';
 import type { FitOptions, FitResult } from './fit-options.js';
 import { trainableVariables } from './layer-groups.js';
 import type { Learner } from './learner.js';
 import { type RunConfig, type RunPosition, RunTracker } from './run-tracker.js';
+import type { StepGradients } from './step-gradients.js';
 
 /** Where a learner's runs are: the last run's position, and whether `load` restored it. */
 export interface RunState {
@@ -12,6 +19,8 @@ export interface RunState {
   position: RunPosition | undefined;
   /** True after `load`/`loadState` restored an unfinished run that the next fit may resume. */
   loadedRun: boolean;
+  /** The gradients of the step being prepared (the learner's `host.gradients`). */
+  readonly grads: StepGradients;
 }
 
 /** What one training run is asked to do: its config, per-group lrs and wd, and its schedulers. */
@@ -29,8 +38,11 @@ export interface RunRequest {
  * batch and gradient.
  */
 export async function runFit(learn: Learner, state: RunState, request: RunRequest): Promise<FitResult> {
-  const { config, lrs, wd, schedulers, options } = request;
-  const resumeFrom = resumePosition(learn, state, config, options.resume);
+  const { lrs, wd, schedulers, options } = request;
+  const callbacks = [...learn.callbacks, ...(options.callbacks ?? [])];
+  const nAcc = accumulationOf(callbacks);
+  const config: RunConfig = nAcc > 1 ? { ...request.config, accumulate: nAcc } : request.config;
+  const resumeFrom = resumePosition(learn, state, config, options.resume, options.callbacks ?? []);
   const vars = trainableVariables(learn.layerGroups());
   if (vars.length === 0)
     throw new Error('fit: the model has no trainable parameters (all layer groups frozen?)');
@@ -38,12 +50,15 @@ export async function runFit(learn: Learner, state: RunState, request: RunReques
   optimizer.set('lr', lrs);
   optimizer.set('wd', wd);
   const nBatches = learn.data.train.length;
-  const tracker = new RunTracker(config, nBatches, resumeFrom ? { ...resumeFrom } : undefined);
+  const tracker = new RunTracker(
+    config,
+    stepsPerEpoch(nBatches, nAcc),
+    resumeFrom ? { ...resumeFrom } : undefined,
+  );
   state.position = tracker.position;
   const model = learn.model;
   const lossFunc = learn.lossFunc;
-  let grads: tf.NamedTensorMap | undefined;
-  let lossTensor: tf.Scalar | undefined;
+  const grads = state.grads;
   const dataLoader = learn.data.train;
   const skipTo = resumeFrom ? { epoch: resumeFrom.epoch, batch: resumeFrom.batch } : undefined;
   let result: TrainingLoopResult;
@@ -53,28 +68,30 @@ export async function runFit(learn: Learner, state: RunState, request: RunReques
       nEpochs: config.nEpochs,
       nBatches,
       startEpoch: resumeFrom?.epoch ?? 0,
-      callbacks: [tracker, learn.recorder, ...schedulers, ...learn.callbacks, ...(options.callbacks ?? [])],
+      callbacks: [tracker, learn.recorder, ...schedulers, ...callbacks],
       batches: (epoch) => {
         model.train();
         const it = dataLoader.batches(epoch);
-        return skipTo && epoch === skipTo.epoch && skipTo.batch > 0 ? skipBatches(it, skipTo.batch) : it;
+        return skipTo && epoch === skipTo.epoch && skipTo.batch > 0
+          ? skipBatches(it, skipTo.batch * nAcc)
+          : it;
       },
-      forwardBackward: async (batch) => {
+      forwardBackward: async (batch, _state, part) => {
         const { value, grads: g } = tf.variableGrads(() => lossFunc(model.forward(batch.x), batch.y), vars);
-        lossTensor = value;
-        grads = g;
-        return (await value.data())[0]!;
+        grads.add(g, part);
+        try {
+          return (await value.data())[0]!;
+        } finally {
+          value.dispose();
+        }
       },
       step: () => {
-        if (grads) optimizer.step(grads);
+        if (grads.grads) optimizer.step(grads.grads);
       },
       endBatch: (batch) => {
         batch.x.dispose();
         batch.y.dispose();
-        if (grads) tf.dispose(grads);
-        lossTensor?.dispose();
-        grads = undefined;
-        lossTensor = undefined;
+        grads.clear();
       },
       validate: () => learn.validate(),
     });
@@ -96,6 +113,7 @@ function resumePosition(
   state: RunState,
   config: RunConfig,
   resume: boolean | undefined,
+  callbacks: readonly Callback[],
 ): RunPosition | undefined {
   const p = state.position;
   const loaded = state.loadedRun;
@@ -111,12 +129,19 @@ function resumePosition(
       );
     }
   } else if (!(loaded && matches)) return undefined;
-  if (p!.nBatches !== learn.data.train.length) {
-    throw new Error(
-      `resume: the run had ${p!.nBatches} training batches per epoch, the data now has ${learn.data.train.length}`,
-    );
+  const steps = learnerStepsPerEpoch(learn, callbacks);
+  if (p!.nBatches !== steps) {
+    throw new Error(`resume: the run had ${p!.nBatches} training steps per epoch, the data now has ${steps}`);
   }
   return p;
+}
+
+/**
+ * Training iterations (optimizer steps) per epoch of `learn` with the gradient accumulation of its
+ * callbacks and the call's.
+ */
+export function learnerStepsPerEpoch(learn: Learner, callbacks: readonly Callback[] = []): number {
+  return stepsPerEpoch(learn.data.train.length, accumulationOf([...learn.callbacks, ...callbacks]));
 }
 
 /** Throws unless `epochs` is an integer ≥ 1. */

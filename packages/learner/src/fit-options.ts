@@ -81,3 +81,50 @@ export interface LrFindOptions extends LRFinderOptions {
   /** Extra callbacks for the test only. */
   callbacks?: readonly Callback[];
 }
+
+/**
+ * Options of {@link Learner.fineTune}: fastai v2's `fine_tune` arguments.
+ *
+ * @example
+ * ```ts
+ * await learn.fineTune(2, 1e-2, { freezeEpochs: 1, lrMult: 100 });
+ * ```
+ */
+export interface FineTuneOptions extends Omit<FitOptions, 'resume'> {
+  /** Epochs of the frozen stage, head only (default 1; 0 skips it). */
+  freezeEpochs?: number;
+  /** The first layer group trains at `lr / lrMult` in the unfrozen stage (default 100). */
+  lrMult?: number;
+  /** pctStart of the unfrozen stage's cycle (default 0.3). */
+  pctStart?: number;
+  /** divFactor of the unfrozen stage's cycle (default 5, fastai v2's `div`). */
+  divFactor?: number;
+}
+
+/**
+ * Options of {@link Learner.fitFlatCos}: fastai v2's `fit_flat_cos` arguments.
+ *
+ * @example
+ * ```ts
+ * await learn.fitFlatCos(3, 1e-2, { pctStart: 0.75, divFinal: 1e5 });
+ * ```
+ */
+export interface FitFlatCosOptions extends FitOptions {
+  /** Fraction of the steps at the constant learning rate, in (0, 1) (default 0.75). */
+  pctStart?: number;
+  /** The final learning rate is `lr / divFinal` (default 1e5). */
+  divFinal?: number;
+}
+
+/**
+ * Options of {@link Learner.fitSgdr}: fastai v2's `fit_sgdr` arguments.
+ *
+ * @example
+ * ```ts
+ * await learn.fitSgdr(3, 1, 1e-2, { cycleMult: 2 });
+ * ```
+ */
+export interface FitSgdrOptions extends FitOptions {
+  /** Each cycle is `cycleMult` times longer than the one before (integer ≥ 1, default 2). */
+  cycleMult?: number;
+}

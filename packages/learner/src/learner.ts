@@ -1,4 +1,11 @@
-import { constant, HYPERPARAMETER_NAMES, hyperparams } from '@onecycle/annealing';
+import {
+  constant,
+  flatCos,
+  HYPERPARAMETER_NAMES,
+  hyperparams,
+  perGroup as perGroupSchedule,
+  sgdr,
+} from '@onecycle/annealing';
 import {
   type Callback,
   ParamScheduler,
@@ -11,8 +18,16 @@ import { oneCycle } from '@onecycle/one-cycle';
 import type * as tf from '@tensorflow/tfjs-core';
 import { adam } from './adam.js';
 import type { LearnerData, LearnerDataLoader } from './data-contract.js';
-import { checkEpochs, type RunState, runFit } from './fit-loop.js';
-import type { FitOneCycleOptions, FitOptions, FitResult, LrFindOptions } from './fit-options.js';
+import { checkEpochs, learnerStepsPerEpoch, type RunState, runFit } from './fit-loop.js';
+import type {
+  FineTuneOptions,
+  FitFlatCosOptions,
+  FitOneCycleOptions,
+  FitOptions,
+  FitResult,
+  FitSgdrOptions,
+  LrFindOptions,
+} from './fit-options.js';
 import { createOptimizer, freezeLayerGroups } from './layer-groups.js';
 import { DEFAULT_LR, type LearnerOptions, type SaveOptions } from './learner-options.js';
 import { nodeFiles, packLearnerState, takeSnapshot, unpackLearnerState } from './learner-state.js';
@@ -24,6 +39,7 @@ import type { OptFunc } from './opt-func.js';
 import { type Optimizer, perGroup } from './optimizer.js';
 import { type GetPredsOptions, getPredictions, type Prediction, predictClasses } from './predictions.js';
 import type { RunConfig, RunPosition } from './run-tracker.js';
+import { StepGradients } from './step-gradients.js';
 import {
   type ValidationCursor,
   type ValidationResult,
@@ -76,13 +92,18 @@ export class Learner {
   /** Records lrs, momentums, losses and epoch results of the last run. */
   readonly recorder = new Recorder();
   /**
-   * What the callbacks see as `state.host`: the optimizer's hyperparameters, snapshots and a
-   * validation-batch loss.
+   * What the callbacks see as `state.host`: the optimizer's hyperparameters, snapshots, a
+   * validation-batch loss, the gradients of the step (between `onBackwardEnd` and the step) and
+   * {@link Learner.save}/{@link Learner.load}.
    */
   readonly host: TrainingHost;
 
   private optimizer: Optimizer;
-  private readonly runState: RunState = { position: undefined, loadedRun: false };
+  private readonly runState: RunState = {
+    position: undefined,
+    loadedRun: false,
+    grads: new StepGradients(),
+  };
   private readonly validCursor: ValidationCursor = { iter: undefined };
 
   /**
@@ -134,6 +155,9 @@ export class Learner {
       },
       snapshot: () => this.snapshot(),
       validationBatchLoss: () => validationBatchLoss(this, this.validCursor),
+      gradients: this.runState.grads,
+      save: (path) => this.save(path),
+      load: (path) => this.load(path),
     };
   }
 
@@ -191,7 +215,11 @@ export class Learner {
       config: { kind: 'fit', nEpochs: epochs, lr: lrs, wd },
       lrs,
       wd,
-      schedulers: [new ParamScheduler(hyperparams({ lr: constant(lrs, epochs * this.data.train.length) }))],
+      schedulers: [
+        new ParamScheduler(
+          hyperparams({ lr: constant(lrs, epochs * learnerStepsPerEpoch(this, options.callbacks)) }),
+        ),
+      ],
       options,
     });
   }
@@ -224,7 +252,7 @@ export class Learner {
     const divFactor = options.divFactor ?? 25;
     const pctStart = options.pctStart ?? 0.3;
     const variant = options.variant ?? 'fastai';
-    const totalSteps = cycLen * this.data.train.length;
+    const totalSteps = cycLen * learnerStepsPerEpoch(this, options.callbacks);
     const schedule = oneCycle({
       lrMax: lrs,
       totalSteps,
@@ -255,6 +283,87 @@ export class Learner {
   }
 
   /**
+   * fastai v2's `fit_flat_cos`: the learning rate stays at `lr` for `pctStart` of the steps, then
+   * anneals with a half cosine to `lr / divFinal`; the momentum stays as the optimizer has it.
+   *
+   * @param epochs - Epochs (integer ≥ 1).
+   * @param lr - Learning rate, per layer group if an array or slice (default `{ stop: 3e-3 }`).
+   * @param options - pctStart (default 0.75), divFinal (1e5), wd, callbacks, resume.
+   * @example
+   * ```ts
+   * await learn.fitFlatCos(3, 1e-2, { pctStart: 0.5 });
+   * ```
+   */
+  async fitFlatCos(
+    epochs: number,
+    lr: LrSpec = DEFAULT_LR,
+    options: FitFlatCosOptions = {},
+  ): Promise<FitResult> {
+    checkEpochs('fitFlatCos', epochs);
+    const n = this.layerGroups().length;
+    const lrs = lrRange(lr, n);
+    const wd = perGroup('wd', options.wd ?? this.wd, n);
+    const pctStart = options.pctStart ?? 0.75;
+    const divFinal = options.divFinal ?? 1e5;
+    const totalSteps = epochs * learnerStepsPerEpoch(this, options.callbacks);
+    const lrSchedule = perGroupSchedule(
+      lrs.map((lrMax) => flatCos({ lrMax, totalSteps, pctStart, finalDiv: divFinal })),
+    );
+    return runFit(this, this.runState, {
+      config: { kind: 'fitFlatCos', nEpochs: epochs, lr: lrs, wd, pctStart, divFinal },
+      lrs,
+      wd,
+      schedulers: [new ParamScheduler(hyperparams({ lr: lrSchedule }))],
+      options,
+    });
+  }
+
+  /**
+   * fastai v2's `fit_sgdr` (SGD with warm restarts): `nCycles` cycles of `cycleLen·cycleMult^i`
+   * epochs, each annealing the learning rate from `lrMax` to 0 with a half cosine; it trains
+   * `cycleLen·(1 + cycleMult + … + cycleMult^(nCycles−1))` epochs in all.
+   *
+   * @param nCycles - Number of cycles (integer ≥ 1).
+   * @param cycleLen - Epochs of the first cycle (integer ≥ 1).
+   * @param lrMax - The learning rate at every restart, per layer group if an array or slice.
+   * @param options - cycleMult (default 2), wd, callbacks, resume.
+   * @example
+   * ```ts
+   * await learn.fitSgdr(3, 1, 1e-2); // cycles of 1, 2 and 4 epochs
+   * ```
+   */
+  async fitSgdr(
+    nCycles: number,
+    cycleLen: number,
+    lrMax: LrSpec = DEFAULT_LR,
+    options: FitSgdrOptions = {},
+  ): Promise<FitResult> {
+    const cycleMult = options.cycleMult ?? 2;
+    for (const [name, v] of [
+      ['nCycles', nCycles],
+      ['cycleLen', cycleLen],
+      ['cycleMult', cycleMult],
+    ] as const) {
+      if (!Number.isInteger(v) || v < 1)
+        throw new RangeError(`fitSgdr: ${name} must be an integer ≥ 1, got ${v}`);
+    }
+    let epochs = 0;
+    for (let i = 0; i < nCycles; i++) epochs += cycleLen * cycleMult ** i;
+    const n = this.layerGroups().length;
+    const lrs = lrRange(lrMax, n);
+    const wd = perGroup('wd', options.wd ?? this.wd, n);
+    const cycleSteps = cycleLen * learnerStepsPerEpoch(this, options.callbacks);
+    const lr = perGroupSchedule(lrs.map((lrMax) => sgdr({ lrMax, cycleSteps, cycles: nCycles, cycleMult })));
+    return runFit(this, this.runState, {
+      config: { kind: 'fitSgdr', nEpochs: epochs, lrMax: lrs, wd, nCycles, cycleLen, cycleMult },
+      lrs,
+      wd,
+      schedulers: [new ParamScheduler(hyperparams({ lr }))],
+      options,
+    });
+  }
+
+  /**
    * The learning-rate range test (fastai v1's `lr_find`): trains with a learning rate growing from
    * `startLr` to `endLr` over `numIt` batches (stopping early when the loss diverges), then puts the
    * weights, batch-norm statistics and optimizer state back bit-for-bit. Resolves to the curve and
@@ -272,7 +381,7 @@ export class Learner {
     const finder = new LRFinder(finderOptions);
     const n = this.layerGroups().length;
     const wd = perGroup('wd', wdOption ?? this.wd, n);
-    const epochs = lrFindEpochs(finder.numIt, this.data.train.length);
+    const epochs = lrFindEpochs(finder.numIt, learnerStepsPerEpoch(this, callbacks));
     const startLr = lrRange(finderOptions.startLr ?? 1e-7, n);
     const { position, loadedRun } = this.runState;
     const opt = this.optimizer;
@@ -378,6 +487,51 @@ export class Learner {
    */
   unfreeze(): void {
     this.freezeTo(0);
+  }
+
+  /**
+   * fastai v2's `fine_tune`: freezes the body and trains the head with 1cycle for `freezeEpochs`
+   * at `baseLr` (pctStart 0.99), then halves `baseLr`, unfreezes, and trains every layer group for
+   * `epochs` with 1cycle at the discriminative rates `slice(baseLr/lrMult, baseLr)` (pctStart 0.3,
+   * divFactor 5). The model needs at least two layer groups (body and head). Resolves to the
+   * result of the unfrozen stage.
+   *
+   * @param epochs - Epochs of the unfrozen stage (integer ≥ 1).
+   * @param baseLr - The head's learning rate (default 2e-3).
+   * @param options - freezeEpochs (default 1; 0 skips the frozen stage), lrMult (100), pctStart (0.3),
+   *   divFactor (5), wd, callbacks.
+   * @example
+   * ```ts
+   * const learn = await createCnnLearner(data, 'mnist8-cnn', { metrics: [accuracy] });
+   * await learn.fineTune(1, 1e-2);
+   * ```
+   */
+  async fineTune(epochs: number, baseLr = 2e-3, options: FineTuneOptions = {}): Promise<FitResult> {
+    checkEpochs('fineTune', epochs);
+    const { freezeEpochs = 1, lrMult = 100, pctStart = 0.3, divFactor = 5, ...fit } = options;
+    if (!Number.isInteger(freezeEpochs) || freezeEpochs < 0) {
+      throw new RangeError(`fineTune: freezeEpochs must be an integer ≥ 0, got ${freezeEpochs}`);
+    }
+    if (!(typeof baseLr === 'number' && baseLr > 0 && Number.isFinite(baseLr))) {
+      throw new RangeError(`fineTune: baseLr must be a finite number > 0, got ${String(baseLr)}`);
+    }
+    if (!(lrMult >= 1 && Number.isFinite(lrMult))) {
+      throw new RangeError(`fineTune: lrMult must be a finite number ≥ 1, got ${lrMult}`);
+    }
+    if (this.layerGroups().length < 2) {
+      throw new RangeError('fineTune: the model needs a body and a head (at least 2 layer groups)');
+    }
+    if (freezeEpochs > 0) {
+      this.freeze();
+      await this.fitOneCycle(freezeEpochs, { stop: baseLr }, { ...fit, pctStart: 0.99, resume: false });
+    }
+    const lr = baseLr / 2;
+    this.unfreeze();
+    return this.fitOneCycle(
+      epochs,
+      { start: lr / lrMult, stop: lr },
+      { ...fit, pctStart, divFactor, resume: false },
+    );
   }
 
   /**

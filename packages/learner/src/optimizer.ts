@@ -157,7 +157,7 @@ export interface ParamState {
  * ```
  */
 export interface OptimizerState {
-  /** The optimizer's kind ('adam', 'sgd', 'rmsprop'). */
+  /** The optimizer's kind ('adam', 'sgd', 'rmsprop', 'radam', 'lamb'). */
   kind: string;
   /** Hyperparameters per group. */
   hypers: Hyperparams[];
@@ -202,7 +202,7 @@ interface StepScalars {
  * ```
  */
 export abstract class Optimizer implements HyperparamTarget {
-  /** The optimizer's kind, saved with its state ('adam', 'sgd', 'rmsprop'). */
+  /** The optimizer's kind, saved with its state ('adam', 'sgd', 'rmsprop', 'radam', 'lamb'). */
   abstract readonly kind: string;
   /** Decoupled weight decay (true) or L2 added to the gradient (false). */
   readonly trueWd: boolean;

@@ -11,7 +11,7 @@ import type { Callback, TrainState } from '@onecycle/callbacks';
  */
 export interface RunConfig {
   /** Which method started the run. */
-  kind: 'fit' | 'fitOneCycle' | 'lrFind';
+  kind: 'fit' | 'fitOneCycle' | 'fitFlatCos' | 'fitSgdr' | 'lrFind';
   /** Epochs the run was asked for. */
   nEpochs: number;
   /** The method's other arguments, normalised (JSON values). */
@@ -30,13 +30,16 @@ export interface RunConfig {
 export interface RunPosition {
   /** The run's arguments. */
   config: RunConfig;
-  /** Training batches per epoch when the run started (a resumed run must see the same). */
+  /**
+   * Training iterations per epoch when the run started — batches, or optimizer steps with a
+   * gradient accumulation (a resumed run must see the same).
+   */
   nBatches: number;
   /** The epoch to continue in (0-based). */
   epoch: number;
-  /** Training batches of that epoch already done. */
+  /** Training iterations of that epoch already done. */
   batch: number;
-  /** Training batches done since the run began. */
+  /** Training iterations done since the run began. */
   iteration: number;
   /** The smoothed loss' running average and count. */
   smoothAvg: number;

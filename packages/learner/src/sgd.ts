@@ -21,6 +21,11 @@ import {
 export interface SGDOptions extends OptimizerOptions {
   /** Momentum (the `mom` hyperparameter; default 0 = plain SGD). */
   mom?: number;
+  /**
+   * Nesterov momentum, as PyTorch's `nesterov=True`: the step is `g + mom·buf` instead of `buf`
+   * (default false).
+   */
+  nesterov?: boolean;
 }
 
 interface SGDScalars {
@@ -30,17 +35,20 @@ interface SGDScalars {
 
 /**
  * Stochastic gradient descent with momentum as PyTorch computes it: `buf ← mom·buf + g`
- * (the first buffer is the gradient itself), `p ← p − lr·buf`. No buffer is kept while `mom` is 0.
+ * (the first buffer is the gradient itself), `p ← p − lr·buf`; with `nesterov`,
+ * `p ← p − lr·(g + mom·buf)`. No buffer is kept while `mom` is 0.
  *
  * @example
  * ```ts
- * const opt = new SGD([params], { lr: 0.1, mom: 0.9 });
+ * const opt = new SGD([params], { lr: 0.1, mom: 0.9, nesterov: true });
  * opt.step(grads);
  * ```
  */
 export class SGD extends Optimizer {
   /** 'sgd'. */
   readonly kind = 'sgd';
+  /** Whether the step uses Nesterov momentum. */
+  readonly nesterov: boolean;
 
   /**
    * @param groups - Parameter groups.
@@ -52,6 +60,10 @@ export class SGD extends Optimizer {
    */
   constructor(groups: readonly (readonly OptParam[])[], options: SGDOptions = {}) {
     super(groups, { mom: options.mom ?? 0, beta: 0 }, options);
+    if (options.nesterov !== undefined && typeof options.nesterov !== 'boolean') {
+      throw new TypeError(`SGD: nesterov must be a boolean, got ${String(options.nesterov)}`);
+    }
+    this.nesterov = options.nesterov ?? false;
   }
 
   protected updateArrays(u: ArrayUpdate): void {
@@ -68,10 +80,12 @@ export class SGD extends Optimizer {
     // A zero-filled buffer gives the gradient itself on the first step, as PyTorch's clone does.
     const buf = stateArray(state, 'momentumBuffer', n);
     const mom = h.mom;
+    const nesterov = this.nesterov;
     for (let i = 0; i < n; i++) {
       const p = param[i]!;
-      buf[i] = mom * buf[i]! + (l2 === 0 ? grad[i]! : grad[i]! + l2 * p);
-      out[i] = p * decay - lr * buf[i]!;
+      const g = l2 === 0 ? grad[i]! : grad[i]! + l2 * p;
+      buf[i] = mom * buf[i]! + g;
+      out[i] = p * decay - lr * (nesterov ? g + mom * buf[i]! : buf[i]!);
     }
   }
 
@@ -89,7 +103,8 @@ export class SGD extends Optimizer {
     if (s.mom === undefined) return { param: tf.sub(param, tf.mul(grad, s.lr)), tensors: {} };
     const b0 = state.tensors.momentumBuffer;
     const buf = b0 === undefined ? tf.clone(grad) : tf.add(tf.mul(b0, s.mom), grad);
-    return { param: tf.sub(param, tf.mul(buf, s.lr)), tensors: { momentumBuffer: buf } };
+    const d = this.nesterov ? tf.add(grad, tf.mul(buf, s.mom)) : buf;
+    return { param: tf.sub(param, tf.mul(d, s.lr)), tensors: { momentumBuffer: buf } };
   }
 }
 
@@ -98,7 +113,7 @@ export class SGD extends Optimizer {
  *
  * @example
  * ```ts
- * const learn = new Learner(data, model, { optFunc: sgd({ mom: 0.9 }) });
+ * const learn = new Learner(data, model, { optFunc: sgd({ mom: 0.9, nesterov: true }) });
  * ```
  */
 export function sgd(options: Omit<SGDOptions, 'lr' | 'wd' | 'trueWd'> = {}): OptFunc {
