@@ -29,12 +29,27 @@ export interface CnnLearnerOptions extends LearnerOptions {
 
 type BackbonePackage = typeof import('@onecycle/backbone-mnist8');
 
-/** The backbone package, loaded on first use under a specifier bundlers do not follow (it reads files). */
+/**
+ * The backbone package (an optional peer dependency), loaded on first use under a specifier bundlers
+ * do not follow (it reads files).
+ */
 async function backbonePackage(): Promise<BackbonePackage> {
   const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
   if (!proc?.versions?.node) throw new Error('createCnnLearner: the pretrained backbones need Node.js');
   const specifier = '@onecycle/backbone-mnist8';
-  return (await import(/* @vite-ignore */ specifier)) as BackbonePackage;
+  try {
+    return (await import(/* @vite-ignore */ specifier)) as BackbonePackage;
+  } catch (error) {
+    // Node's "Cannot find package" error, possibly wrapped by a loader (as its cause).
+    for (const e of [error, (error as Error).cause] as { code?: string; message?: string }[]) {
+      if (e?.code === 'ERR_MODULE_NOT_FOUND' && String(e.message).includes(specifier)) {
+        throw new Error(
+          `createCnnLearner: the backbone 'mnist8-cnn' ships in the optional package ${specifier}, which is not installed: install it next to @onecycle/learner`,
+        );
+      }
+    }
+    throw error;
+  }
 }
 
 /**
