@@ -34,11 +34,11 @@ export interface FitOptions {
 export interface FitOneCycleOptions extends FitOptions {
   /** `[max, min]` momentum (Adam's beta1); default [0.95, 0.85]. */
   moms?: readonly [number, number];
-  /** Start lr = maxLr / divFactor (default 25). */
+  /** Start lr = lrMax / divFactor (default 25). */
   divFactor?: number;
   /** Fraction of the steps spent warming up (default 0.3). */
   pctStart?: number;
-  /** Final lr = maxLr / finalDiv (default divFactor·1e4 for 'fastai'; see @onecycle/one-cycle). */
+  /** Final lr = lrMax / finalDiv (default divFactor·1e4 for 'fastai'; see @onecycle/one-cycle). */
   finalDiv?: number;
   /** Shape of the cycle (see @onecycle/one-cycle; default 'fastai'). */
   variant?: OneCycleVariant;

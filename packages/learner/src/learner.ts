@@ -226,12 +226,12 @@ export class Learner {
 
   /**
    * Trains with the 1cycle policy (fastai v1's `fit_one_cycle`): the learning rate warms up from
-   * `maxLr / divFactor` to `maxLr` for `pctStart` of the steps, then anneals to `maxLr / finalDiv`;
+   * `lrMax / divFactor` to `lrMax` for `pctStart` of the steps, then anneals to `lrMax / finalDiv`;
    * the momentum goes the opposite way between `moms[0]` and `moms[1]`. The schedule (from
    * @onecycle/one-cycle) is driven by a ParamScheduler over `cycLen × train batches` steps.
    *
    * @param cycLen - Epochs (integer ≥ 1).
-   * @param maxLr - Peak learning rate, per layer group if an array or slice (default `{ stop: 3e-3 }`).
+   * @param lrMax - Peak learning rate, per layer group if an array or slice (default `{ stop: 3e-3 }`).
    * @param options - moms, divFactor, pctStart, finalDiv, variant, wd, callbacks, resume.
    * @example
    * ```ts
@@ -241,12 +241,12 @@ export class Learner {
    */
   async fitOneCycle(
     cycLen: number,
-    maxLr: LrSpec = DEFAULT_LR,
+    lrMax: LrSpec = DEFAULT_LR,
     options: FitOneCycleOptions = {},
   ): Promise<FitResult> {
     checkEpochs('fitOneCycle', cycLen);
     const n = this.layerGroups().length;
-    const lrs = lrRange(maxLr, n);
+    const lrs = lrRange(lrMax, n);
     const wd = perGroup('wd', options.wd ?? this.wd, n);
     const moms = options.moms ?? [0.95, 0.85];
     const divFactor = options.divFactor ?? 25;
@@ -265,7 +265,7 @@ export class Learner {
     const config: RunConfig = {
       kind: 'fitOneCycle',
       nEpochs: cycLen,
-      maxLr: lrs,
+      lrMax: lrs,
       wd,
       moms: [...moms],
       divFactor,
