@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setupBackend } from '@onecycle/backends';
 import { accuracy, createCnnLearner } from '@onecycle/learner';
-import { ImageDataBunch, URLs, untarData } from '@onecycle/vision-data';
+import { ImageDataBunch, URLs, untarData } from '@onecycle/vision-data/node';
 
 const LR = 1e-2;
 const SEEDS = [0, 1, 2];

@@ -213,8 +213,10 @@ for (const { dir, pkg } of packages) {
   const listing = run('tar', ['-tzf', tgz]).split('\n');
   const manifest = JSON.parse(run('tar', ['-xzOf', tgz, 'package/package.json']));
   const gaps = [];
-  const dot = manifest.exports?.['.'] ?? {};
-  for (const target of [dot.types, dot.import, manifest.types, 'README.md', 'LICENSE'].filter(Boolean)) {
+  // every subpath's types and code (`.`, and `./node` where the package has one)
+  const entries = Object.values(manifest.exports ?? {}).filter((e) => typeof e === 'object');
+  const targets = entries.flatMap((e) => [e.types, e.import]);
+  for (const target of [...targets, manifest.types, 'README.md', 'LICENSE'].filter(Boolean)) {
     if (!listing.includes(`package/${target.replace(/^\.\//, '')}`))
       gaps.push(`${target} not in the tarball`);
   }
@@ -321,9 +323,12 @@ const exported = [...Object.keys(callbacks), ...Object.keys(lrFinder)];
 if (exported.length === 0) throw new Error('callbacks and lr-finder export nothing at run time');
 console.log(\`\${exported.length} runtime exports; schedule \${sched.totalSteps} steps; anneal \${lr.totalSteps} steps\`);
 `;
+/** The `./node` subpaths of the packages (the Node-only half of the Node/browser split). */
+const nodeEntries = () => packages.filter((p) => p.pkg.exports?.['./node']).map((p) => `${p.pkg.name}/node`);
 const allSource = () =>
   [
     ...packages.map((p, i) => `import * as m${i} from '${p.pkg.name}';`),
+    ...nodeEntries().map((name, i) => `import * as n${i} from '${name}';`),
     "import { setupBackend } from '@onecycle/backends';",
     "import { Learner, accuracy } from '@onecycle/learner';",
     "import { simpleCnn } from '@onecycle/models';",
@@ -332,7 +337,10 @@ const allSource = () =>
     "import { layersLearnerModel } from '@onecycle/tfjs-layers/learner';",
     "import * as tf from '@tensorflow/tfjs';",
     '',
-    `const modules: Record<string, object> = { ${packages.map((p, i) => `'${p.pkg.name}': m${i}`).join(', ')} };`,
+    `const modules: Record<string, object> = { ${[
+      ...packages.map((p, i) => `'${p.pkg.name}': m${i}`),
+      ...nodeEntries().map((name, i) => `'${name}': n${i}`),
+    ].join(', ')} };`,
     'for (const [name, m] of Object.entries(modules)) {',
     "  if (Object.keys(m).length === 0) throw new Error(name + ' exports nothing at run time');",
     '}',
@@ -356,7 +364,7 @@ const allSource = () =>
     'model.dispose();',
     "if (!last || !Number.isFinite(last.validLoss)) throw new Error('fitOneCycle recorded no validation loss');",
     "if (!((last.metrics.accuracy ?? 0) > 0.9)) throw new Error('the installed packages did not learn the toy task: accuracy ' + last.metrics.accuracy);",
-    "console.log(Object.keys(modules).length + ' packages import together; fitOneCycle(4, 5e-2) on ' + backend.backend + ': valid_loss ' + last.validLoss.toExponential(2) + ', accuracy ' + last.metrics.accuracy);",
+    "console.log(Object.keys(modules).length + ' entries (packages and their ./node subpaths) import together; fitOneCycle(4, 5e-2) on ' + backend.backend + ': valid_loss ' + last.validLoss.toExponential(2) + ', accuracy ' + last.metrics.accuracy);",
     '// @onecycle/tfjs-layers next to @tensorflow/tfjs: a tf.sequential model trained with model.fit',
     'const xs = tf.randomNormal([256, 4], 0, 1, "float32", 1);',
     'const ys = tf.tidy(() => tf.oneHot(tf.cast(tf.greater(tf.sum(xs, 1), 0), "int32") as tf.Tensor1D, 2));',

@@ -13,7 +13,7 @@ import { MNIST8_DIGITS, mnist8Cnn } from '@onecycle/backbone-mnist8';
 import { setupBackend } from '@onecycle/backends';
 import { accuracy, Learner } from '@onecycle/learner';
 import { serializeWeights } from '@onecycle/models';
-import { findIdxFile, ImageDataBunch, loadIdx } from '@onecycle/vision-data';
+import { findIdxFile, ImageDataBunch, loadIdx } from '@onecycle/vision-data/node';
 
 const SETTINGS = { epochs: 2, maxLr: 1e-2, bs: 128, seed: 0, wd: 1e-2 };
 

@@ -5,7 +5,7 @@ import { setupBackend } from '@onecycle/backends';
 import { ProgressReporter, plotLossesSvg, plotLrSvg } from '@onecycle/callbacks';
 import { accuracy, Learner } from '@onecycle/learner';
 import { simpleCnn } from '@onecycle/models';
-import { ImageDataBunch, URLs, untarData } from '@onecycle/vision-data';
+import { ImageDataBunch, URLs, untarData } from '@onecycle/vision-data/node';
 
 // #region setup
 await setupBackend(); // tfjs-node if installed, else WASM with the training kernels

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { setupBackend } from '@onecycle/backends';
 import { accuracy, Learner } from '@onecycle/learner';
 import { layersLearnerModel } from '@onecycle/tfjs-layers/learner';
-import { ImageDataBunch, URLs, untarData } from '@onecycle/vision-data';
+import { ImageDataBunch, URLs, untarData } from '@onecycle/vision-data/node';
 import * as tf from '@tensorflow/tfjs';
 
 // A tf.sequential model trained by the Learner on MNIST_SAMPLE (WASM backend).

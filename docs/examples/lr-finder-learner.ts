@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { setupBackend } from '@onecycle/backends';
 import { accuracy, Learner } from '@onecycle/learner';
 import { simpleCnn } from '@onecycle/models';
-import { ImageDataBunch, URLs, untarData } from '@onecycle/vision-data';
+import { ImageDataBunch, URLs, untarData } from '@onecycle/vision-data/node';
 
 await setupBackend();
 const data = await ImageDataBunch.fromFolder(await untarData(URLs.MNIST_SAMPLE));

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { writeFileAtomic } from '@onecycle/atomic-file';
 import { setupBackend } from '@onecycle/backends';
 import {
   type Callback,
@@ -24,10 +25,10 @@ import {
 } from '@onecycle/learner';
 import type { LRFindResult } from '@onecycle/lr-finder';
 import { type Module, resnet, simpleCnn } from '@onecycle/models';
-import { writeFileAtomic } from '@onecycle/models/node';
 import type { OneCycleVariant } from '@onecycle/one-cycle';
-import { ImageDataBunch, URLs, untarData } from '@onecycle/vision-data';
+import { ImageDataBunch, URLs, untarData } from '@onecycle/vision-data/node';
 import { CliExit } from './cli-exit.js';
+import { downloadBar } from './download-bar.js';
 import { noSuggestionReason } from './lr-find-report.js';
 import { loadModelWeights, weightsAreFinite } from './model-weights.js';
 import type { Output } from './output.js';
@@ -184,7 +185,15 @@ async function prepare(opts: Omit<CommonOptions, 'model'>, out: Output): Promise
   } else if (opts.data) {
     path = resolve(opts.data);
   } else {
-    path = await untarData(URLs.MNIST_SAMPLE, { onNotice: (m: string) => out.info(m) });
+    const bar = downloadBar('mnist_sample.tgz', { write: out.write, isTTY: out.isTTY });
+    try {
+      path = await untarData(URLs.MNIST_SAMPLE, {
+        onNotice: (m: string) => out.info(m),
+        progress: bar.progress,
+      });
+    } finally {
+      bar.end();
+    }
   }
   const t0 = performance.now();
   const bunchOptions = { bs: opts.bs, seed: opts.seed };

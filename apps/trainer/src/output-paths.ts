@@ -1,7 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { open, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { ensureDir, removeOrphanTemps, resolveWriteTarget } from '@onecycle/models/node';
+import {
+  ensureDirSync,
+  removeOrphanTempsSync,
+  resolveWriteTargetSync,
+  tempPath,
+} from '@onecycle/atomic-file';
 
 /** Where a command writes: the results folder and, for `fit`, the checkpoint file. */
 export interface OutputPaths {
@@ -13,7 +17,7 @@ export interface OutputPaths {
 
 /** Creates and deletes a file in `dir`: the folder exists and is writable. */
 async function probeWritable(dir: string): Promise<void> {
-  const probe = join(dir, `.onecycle-probe.${process.pid}.${randomBytes(4).toString('hex')}`);
+  const probe = tempPath(join(dir, '.onecycle-probe'));
   const fh = await open(probe, 'wx');
   await fh.close();
   await rm(probe, { force: true });
@@ -36,17 +40,17 @@ async function checked<T>(option: string, path: string, what: () => Promise<T>):
 export async function checkOutputPaths(paths: OutputPaths): Promise<string[]> {
   const removed: string[] = [];
   await checked('--out', paths.out, async () => {
-    await ensureDir(paths.out);
+    ensureDirSync(paths.out);
     await probeWritable(paths.out);
-    removed.push(...(await removeOrphanTemps(paths.out)));
+    removed.push(...removeOrphanTempsSync(paths.out));
   });
   const save = paths.save;
   if (save !== undefined) {
     await checked('--save', save, async () => {
-      const target = await resolveWriteTarget(save);
-      await ensureDir(dirname(target));
+      const target = resolveWriteTargetSync(save);
+      ensureDirSync(dirname(target));
       await probeWritable(dirname(target));
-      removed.push(...(await removeOrphanTemps(dirname(target), basename(target))));
+      removed.push(...removeOrphanTempsSync(dirname(target), basename(target)));
     });
   }
   return removed;

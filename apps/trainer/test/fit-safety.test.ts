@@ -10,7 +10,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { cli, lastJsonLine, runCli } from './cli-process.js';
@@ -127,8 +127,9 @@ describe('saves', () => {
   test('temporary files left by killed saves are removed on the next run', () => {
     // The pid of a process that has ended: its temporary files are orphans.
     const gone = spawnSync(process.execPath, ['-e', '0']).pid!;
-    const orphanSave = join(dir, `good.st.${gone}.0badc0de.tmp`);
-    const orphanPlot = join(dir, 'out', `fit_losses.svg.${gone}.0badc0de.tmp`);
+    const host = hostname().replace(/[^A-Za-z0-9_]/g, '_'); // the temporaries' naming (tempPath)
+    const orphanSave = join(dir, `good.st.${host}-${gone}-0badc0de.tmp`);
+    const orphanPlot = join(dir, 'out', `fit_losses.svg.${host}-${gone}-0badc0de.tmp`);
     writeFileSync(orphanSave, 'half a checkpoint');
     writeFileSync(orphanPlot, '<svg');
     const r = runCli(fit('--save', good));

@@ -3,7 +3,7 @@
  * time by scripts/make-data.mjs) with `ImageDataBunch.fromUrl` and builds the data bunches the steps
  * train on.
  */
-import { ImageDataBunch } from '@onecycle/vision-data/browser';
+import { ImageDataBunch } from '@onecycle/vision-data';
 import { randomSubset } from './image-subset.js';
 import type { DemoSettings } from './settings.js';
 

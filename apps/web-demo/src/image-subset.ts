@@ -2,7 +2,7 @@
  * A seeded random subset of an image set, for the page's quick test mode (MNIST_SAMPLE's training
  * images are stored class by class, so the first N would all be 3s).
  */
-import type { ImageSet } from '@onecycle/vision-data/browser';
+import type { ImageSet } from '@onecycle/vision-data';
 
 /** Deterministic 32-bit generator (mulberry32) giving numbers in [0, 1). */
 function mulberry32(seed: number): () => number {

@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { setupBackend } from '@onecycle/backends';
 import { mnistDataDir } from '@onecycle/mnist';
 import { decodeSafetensors } from '@onecycle/models';
-import { findIdxFile, loadIdx } from '@onecycle/vision-data';
+import { findIdxFile, loadIdx } from '@onecycle/vision-data/node';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {

@@ -127,7 +127,7 @@ export const CONV_KERNELS_SHARED_MAX_PAGES = ${MAX_MEMORY_PAGES};
 
 /**
  * The kernels with relaxed SIMD's fused multiply-add (\`f32x4.relaxed_madd\`, ${relaxed.length} bytes),
- * base64: used where the engine validates it (current browsers, Node ≥ 22).
+ * base64: used where the engine validates it (current browsers; Node 20 once relaxed SIMD is turned on).
  *
  * @example
  * \`\`\`ts

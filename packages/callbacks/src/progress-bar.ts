@@ -39,7 +39,7 @@ function defaultNow(): number {
 /**
  * The project's one progress line: redrawn in place (`\r`) on a terminal, at most every
  * `minIntervalMs`, nothing elsewhere. {@link ProgressReporter} draws training epochs with it and
- * `untarData` downloads.
+ * the `onecycle` CLI the downloads `untarData` reports through its `progress` callback.
  *
  * @example
  * ```ts

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { setupBackend } from '@onecycle/backends';
 import { accuracy, Learner } from '@onecycle/learner';
 import { simpleCnn } from '@onecycle/models';
-import { ImageDataBunch, URLs, untarData } from '@onecycle/vision-data';
+import { ImageDataBunch, URLs, untarData } from '@onecycle/vision-data/node';
 
 const { values } = parseArgs({
   options: {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 
-export { writeFileAtomic } from '@onecycle/models/node';
+export { writeFileAtomic } from '@onecycle/atomic-file';
 
 /**
  * Reads a whole file as bytes; the error names the path.

@@ -39,7 +39,7 @@ export interface LearnerDataLoader {
  *
  * @example
  * ```ts
- * import { ImageDataBunch } from '@onecycle/vision-data';
+ * import { ImageDataBunch } from '@onecycle/vision-data/node';
  * const data: LearnerData = await ImageDataBunch.fromFolder(path);
  * ```
  */

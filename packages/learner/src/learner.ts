@@ -56,7 +56,7 @@ import {
  * ```ts
  * import { setupBackend } from '@onecycle/backends';
  * import { simpleCnn } from '@onecycle/models';
- * import { ImageDataBunch, untarData, URLs } from '@onecycle/vision-data';
+ * import { ImageDataBunch, untarData, URLs } from '@onecycle/vision-data/node';
  * import { Learner, accuracy } from '@onecycle/learner';
  *
  * await setupBackend();

@@ -5,12 +5,10 @@
  * @packageDocumentation
  */
 import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '@onecycle/atomic-file';
 import type { LoadStateDictOptions } from './module.js';
 import { Module } from './module.js';
 import { deserializeWeights, type SerializeWeightsOptions, serializeWeights } from './weights.js';
-import { writeFileAtomic } from './write-file-atomic.js';
-
-export { ensureDir, removeOrphanTemps, resolveWriteTarget, writeFileAtomic } from './write-file-atomic.js';
 
 function order(a: Module | string, b: Module | string, fn: string): [Module, string] {
   if (a instanceof Module && typeof b === 'string') return [a, b];
@@ -20,7 +18,7 @@ function order(a: Module | string, b: Module | string, fn: string): [Module, str
 
 /**
  * Saves the module's weights as a safetensors file (PyTorch names and layouts, see
- * `serializeWeights`). Atomic ({@link writeFileAtomic}): a crash never leaves a half-written
+ * `serializeWeights`). Atomic ({@link @onecycle/atomic-file!writeFileAtomic}): a crash never leaves a half-written
  * file; a symbolic link is written through to its target. Creates the parent directory if needed. The arguments
  * may also be given as `(path, module)`.
  *

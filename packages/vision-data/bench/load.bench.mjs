@@ -9,7 +9,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 if (process.argv[2] === '--once') {
-  const { ImageDataBunch } = await import('../dist/index.js');
+  const { ImageDataBunch } = await import('../dist/node.js');
   const t0 = performance.now();
   const data = await ImageDataBunch.fromFolder(process.argv[3]);
   const seconds = (performance.now() - t0) / 1000;
@@ -25,7 +25,7 @@ if (process.argv[2] === '--once') {
   process.exit(0);
 }
 
-const { URLs, untarData, decodeCacheFolder } = await import('../dist/index.js');
+const { URLs, untarData, decodeCacheFolder } = await import('../dist/node.js');
 const path = await untarData(URLs.MNIST_SAMPLE, { onNotice: () => {} });
 const once = () => {
   const r = spawnSync(process.execPath, [new URL(import.meta.url).pathname, '--once', path], {

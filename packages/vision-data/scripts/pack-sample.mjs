@@ -3,7 +3,7 @@
 // Usage (after `pnpm --filter @onecycle/vision-data build`):
 //   pnpm --filter @onecycle/vision-data run pack-sample [out-file]   (default: dist/mnist_sample.ocimg.gz)
 import { resolve } from 'node:path';
-import { packImageFolder, URLs, untarData } from '../dist/index.js';
+import { packImageFolder, URLs, untarData } from '../dist/node.js';
 
 const out = resolve(process.argv[2] ?? new URL('../dist/mnist_sample.ocimg.gz', import.meta.url).pathname);
 const path = await untarData(URLs.MNIST_SAMPLE);

@@ -82,7 +82,7 @@ function checkPct(validPct: number): void {
 /**
  * Training and validation loaders over images held in memory, with class names — the part of
  * `ImageDataBunch` that runs anywhere (Node and browsers). Static factories build it from arrays,
- * image sets or the compact binary format; `@onecycle/vision-data`'s Node `ImageDataBunch` adds
+ * image sets or the compact binary format; the `ImageDataBunch` of `@onecycle/vision-data/node` adds
  * folders, CSV labels, idx files and `showBatch`.
  *
  * @example

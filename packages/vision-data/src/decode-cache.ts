@@ -1,17 +1,8 @@
 import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
+import { removeOrphanTempsSync, writeFileAtomicSync } from '@onecycle/atomic-file';
 import { decodeImageSets, encodeImageSets, type ImageSetBundle } from './image-set-binary.js';
-import { removeStaleTemporaries, temporaryName } from './stale-temporaries.js';
 
 /**
  * Name of the folder, inside a data folder, that holds its decode caches.
@@ -149,7 +140,7 @@ export function readDecodeCache(
 }
 
 /**
- * Writes a decode cache atomically (temporary file, then rename), recording `fingerprint` in its
+ * Writes a decode cache atomically (`writeFileAtomicSync` of `@onecycle/atomic-file`), recording `fingerprint` in its
  * metadata (file names are not stored: the listing that produced the fingerprint has them) and a
  * trailer with the file's size and SHA-256, which {@link readDecodeCache} verifies.
  * Returns false (and leaves nothing behind) when the folder is not writable.
@@ -160,27 +151,12 @@ export function readDecodeCache(
  * ```
  */
 export function writeDecodeCache(file: string, bundle: ImageSetBundle, fingerprint: string): boolean {
-  const tmp = temporaryName(file, 'tmp');
   try {
-    mkdirSync(dirname(file), { recursive: true });
-    removeStaleTemporaries(dirname(file), ['tmp']);
+    removeOrphanTempsSync(dirname(file));
     const body = encodeImageSets({ ...bundle, meta: { ...bundle.meta, fingerprint } }, { files: true });
-    const fd = openSync(tmp, 'w');
-    try {
-      writeAll(fd, body);
-      writeAll(fd, trailerOf(body));
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, file);
+    writeFileAtomicSync(file, [body, trailerOf(body)]);
     return true;
   } catch {
-    rmSync(tmp, { force: true });
     return false;
   }
-}
-
-function writeAll(fd: number, bytes: Uint8Array): void {
-  let off = 0;
-  while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
 }

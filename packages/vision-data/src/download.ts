@@ -1,16 +1,14 @@
-import { createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { createWriteStream, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ProgressBar } from '@onecycle/callbacks';
+import { commitTemp, ensureDirSync, tempPath } from '@onecycle/atomic-file';
 import { type Checksum, ChecksumHasher, describeChecksum } from './checksum.js';
-import { formatProgress } from './progress-line.js';
-import { temporaryName } from './stale-temporaries.js';
 
 /**
  * Options of {@link downloadFile}.
  *
  * @example
  * ```ts
- * const opts: DownloadOptions = { timeoutMs: 10_000, retries: 3, backoffMs: 500, progress: false };
+ * const opts: DownloadOptions = { timeoutMs: 10_000, retries: 3, progress: (r, t) => console.log(r, t) };
  * ```
  */
 export interface DownloadOptions {
@@ -20,8 +18,12 @@ export interface DownloadOptions {
   retries?: number;
   /** Wait before retry `k` (0-based) is `backoffMs · 2^k` (default 500 ms). */
   backoffMs?: number;
-  /** Progress bar on stderr (default: when stderr is a TTY), or a callback `(received, total)`. */
-  progress?: boolean | ((received: number, total: number | undefined) => void);
+  /**
+   * Called after each chunk with the bytes received so far and the total (undefined when the
+   * server sends no length); the caller draws what it wants (the `onecycle` CLI draws a bar).
+   * Nothing is printed without it.
+   */
+  progress?: (received: number, total: number | undefined) => void;
 }
 
 /**
@@ -46,7 +48,7 @@ export class DownloadError extends Error {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Downloads `url` to `file` with Node's fetch: streamed to `<file>.part-…`, checksummed while
+ * Downloads `url` to `file` with Node's fetch: streamed to a temporary file next to it, checksummed while
  * streaming, renamed to `file` only when complete and (if `checksum` is given) verified — an
  * interrupted or corrupt download never leaves `file` behind. Failed attempts (network error,
  * idle timeout, truncated body, 5xx) are retried with exponential backoff; 4xx answers and a
@@ -107,18 +109,13 @@ async function attemptDownload(
       controller.abort();
     }, timeoutMs);
   };
-  const part = temporaryName(file, 'part');
-  mkdirSync(dirname(file), { recursive: true });
+  ensureDirSync(dirname(file));
+  const part = tempPath(file);
   const out = createWriteStream(part);
   const closed = new Promise<void>((resolve, reject) => {
     out.on('close', resolve);
     out.on('error', reject);
   });
-  const bar =
-    progress === true || (progress === undefined && process.stderr.isTTY)
-      ? new ProgressBar({ write: (t) => void process.stderr.write(t), isTTY: true })
-      : null;
-  const label = url.slice(url.lastIndexOf('/') + 1);
   try {
     let res: Response;
     try {
@@ -142,8 +139,7 @@ async function attemptDownload(
         touch();
         hasher.update(chunk);
         if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
-        if (typeof progress === 'function') progress(hasher.size, total);
-        bar?.update(() => formatProgress(label, hasher.size, total), hasher.size === total);
+        progress?.(hasher.size, total);
       }
     } catch (err) {
       throw new Error(
@@ -165,10 +161,9 @@ async function attemptDownload(
         false,
       );
     }
-    renameSync(part, file);
+    await commitTemp(part, file);
   } finally {
     clearTimeout(timer);
-    bar?.end();
     if (!out.closed) {
       out.destroy();
       await closed.catch(() => {});

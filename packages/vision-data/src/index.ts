@@ -1,9 +1,14 @@
 /**
- * Data for training image classifiers with TensorFlow.js, the fastai way: `untarData` downloads
- * and caches data sets, `ImageDataBunch` builds training and validation loaders of tfjs batches.
+ * Data for training image classifiers with TensorFlow.js, the fastai way: data bunches, loaders of
+ * tfjs batches, transforms. This entry runs in browsers and Node (nothing here needs `node:`
+ * modules): data comes from arrays or from the compact image-set binary fetched by URL
+ * (`ImageDataBunch.fromUrl`). Downloads (`untarData`) and image folders (`ImageDataBunch.fromFolder`)
+ * are in the Node entry, `@onecycle/vision-data/node`.
  *
  * @packageDocumentation
  */
+import { BaseImageDataBunch } from './base-image-data-bunch.js';
+
 export {
   type Affine,
   type AffineTransform,
@@ -31,24 +36,6 @@ export {
 } from './base-image-data-bunch.js';
 export { encodeRgbPng, type GridOptions, renderImageGrid } from './batch-grid.js';
 export { drawText, glyph, glyphAdvance, glyphHeight, glyphs } from './bitmap-font.js';
-export { type Checksum, ChecksumHasher, describeChecksum, hashFile } from './checksum.js';
-export { parseCsvLine, readCsvLabels } from './csv-labels.js';
-export { dataDir, dataDirEnv } from './data-dir.js';
-export {
-  decodeCacheFolder,
-  decodeCachePath,
-  fingerprintOf,
-  listingFingerprint,
-  readDecodeCache,
-  writeDecodeCache,
-} from './decode-cache.js';
-export {
-  type DecodeOptions,
-  decodeFiles,
-  readFileWithStat,
-  resolveSize,
-  type SkippedFile,
-} from './decode-files.js';
 export {
   type DecodedImage,
   type DecodeImageOptions,
@@ -58,19 +45,7 @@ export {
   imageFormat,
   resizeBilinear,
 } from './decode-image.js';
-export { DownloadError, type DownloadOptions, downloadFile } from './download.js';
-export { findIdxFile, type IdxArray, loadIdx, parseIdx } from './idx-format.js';
-export { type FolderOptions, ImageDataBunch, type LoadInfo } from './image-data-bunch.js';
 export { ImageDataLoader, type ImageDataLoaderOptions } from './image-data-loader.js';
-export {
-  imageExtensions,
-  imageFiles,
-  isImageFile,
-  type LabelledFile,
-  listImageFolder,
-  requireDirectory,
-  subFolders,
-} from './image-folder.js';
 export { type ImageSet, validateImageSet } from './image-set.js';
 export {
   decodeImageSets,
@@ -81,10 +56,20 @@ export {
   readImageSetHeader,
 } from './image-set-binary.js';
 export { cifarStats, imagenetStats, mnistStats, type NormStats, resolveNormStats } from './normalization.js';
-export { packImageFolder } from './pack-image-folder.js';
-export { formatProgress } from './progress-line.js';
 export { mixSeed, permutation, seededRandom } from './seeded-random.js';
 export { sliceImageSet } from './slice-image-set.js';
 export type { Batch, DataBunch, DataLoader } from './types.js';
-export { extractArchive, shippedArchive, type UntarOptions, unpackTar, untarData } from './untar-data.js';
-export { type DataSource, URLs } from './urls.js';
+
+/**
+ * fastai's `ImageDataBunch` for browsers and Node: `fromUrl` (compact binary, optionally
+ * gzip-compressed), `fromBinary`, `fromArrays`, `fromImageSets`, `normalize`, `batchGridPng`. The
+ * one of `@onecycle/vision-data/node` adds `fromFolder`, `fromCsv` and `fromMnistIdx`.
+ *
+ * @example
+ * ```ts
+ * import { ImageDataBunch } from '@onecycle/vision-data';
+ * const data = await ImageDataBunch.fromUrl('/assets/mnist_sample.ocimg.gz', { bs: 64 });
+ * console.log(data.classes, data.train.size); // ['3', '7'] 12396
+ * ```
+ */
+export class ImageDataBunch extends BaseImageDataBunch {}

@@ -10,11 +10,11 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { ensureDirSync, removeOrphanTempsSync, tempPath } from '@onecycle/atomic-file';
 import { Parser, type ReadEntry } from 'tar';
 import { type Checksum, describeChecksum, hashFile } from './checksum.js';
 import { dataDir } from './data-dir.js';
 import { type DownloadOptions, downloadFile } from './download.js';
-import { removeStaleTemporaries, temporaryName } from './stale-temporaries.js';
 import { type DataSource, URLs } from './urls.js';
 
 /**
@@ -116,7 +116,7 @@ function archiveName(source: DataSource): string {
  * - Downloads stream to a temporary file, are verified against `source.checksum` and renamed;
  *   extraction goes to a temporary folder next to the target, renamed when complete — an
  *   interrupted or corrupt download never leaves a folder that looks valid. Temporaries left by a
- *   killed process (hidden `.<folder>.extract-…` folders, `archives/*.part-…` files) are removed by
+ *   killed process (hidden `.<folder>.<host>-<pid>-….tmp` folders, `archives/*.tmp` files) are removed by
  *   the next call on the same host (said in a notice); those of a running process are kept. Network failures are
  *   retried with backoff; a checksum mismatch or HTTP 404 is an Error naming the URL.
  * - Offline first: when the project ships an archive with the expected checksum (MNIST_SAMPLE,
@@ -153,10 +153,7 @@ export async function untarData(source: DataSource, options: UntarOptions = {}):
   }
   const dir = dataDir(options.dest);
   const target = join(dir, source.folder);
-  const stale = [
-    ...removeStaleTemporaries(dir, ['extract', 'old']),
-    ...removeStaleTemporaries(join(dir, 'archives'), ['part']),
-  ];
+  const stale = [...removeOrphanTempsSync(dir), ...removeOrphanTempsSync(join(dir, 'archives'))];
   if (stale.length > 0) {
     (options.onNotice ?? console.warn)(
       `untarData: removed ${stale.length} unfinished extraction(s) or download(s) left by a stopped process: ${stale.join(', ')}`,
@@ -232,8 +229,8 @@ export async function extractArchive(
   { replace = false }: { replace?: boolean } = {},
 ): Promise<void> {
   const parent = join(target, '..');
-  mkdirSync(parent, { recursive: true });
-  const tmp = temporaryName(join(parent, `.${basename(target)}`), 'extract');
+  ensureDirSync(parent);
+  const tmp = tempPath(join(parent, `.${basename(target)}`));
   mkdirSync(tmp);
   try {
     try {
@@ -248,7 +245,7 @@ export async function extractArchive(
     if (existsSync(target)) {
       // Another process finished first: keep its folder, unless asked to replace it.
       if (!replace) return;
-      old = temporaryName(join(parent, `.${basename(target)}`), 'old');
+      old = tempPath(join(parent, `.${basename(target)}`));
       renameSync(target, old);
     }
     try {
@@ -283,7 +280,7 @@ export function unpackTar(bytes: Uint8Array, dir: string): Promise<number> {
       failed = true;
       reject(err instanceof Error ? err : new Error(String(err)));
     };
-    const ensureDir = (d: string): void => {
+    const makeDirOnce = (d: string): void => {
       if (made.has(d)) return;
       mkdirSync(d, { recursive: true });
       made.add(d);
@@ -302,7 +299,7 @@ export function unpackTar(bytes: Uint8Array, dir: string): Promise<number> {
         }
         const out = join(dir, ...parts);
         if (entry.type === 'Directory') {
-          if (parts.length > 0) ensureDir(out);
+          if (parts.length > 0) makeDirOnce(out);
           entry.resume();
           return;
         }
@@ -322,7 +319,7 @@ export function unpackTar(bytes: Uint8Array, dir: string): Promise<number> {
             return;
           }
           try {
-            ensureDir(dirname(out));
+            makeDirOnce(dirname(out));
             writeFileSync(out, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
             files++;
           } catch (err) {

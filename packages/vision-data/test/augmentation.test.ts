@@ -6,13 +6,13 @@ import {
   flipLr,
   flipVert,
   getTransforms,
-  ImageDataBunch,
   lighting,
   rotate,
   seededRandom,
   warpAffine,
   zoom,
 } from '../src/index.js';
+import { ImageDataBunch } from '../src/node.js';
 import { useCpu } from './helpers.js';
 
 beforeAll(useCpu);

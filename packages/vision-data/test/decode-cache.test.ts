@@ -3,7 +3,7 @@
 import { readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ImageDataBunch, readDecodeCache } from '../src/index.js';
+import { ImageDataBunch, readDecodeCache } from '../src/node.js';
 import { cleanupTmp, makeImageFolder, tmpDir, useCpu } from './helpers.js';
 
 beforeAll(useCpu);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { decode as decodePng } from 'fast-png';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeCacheFolder, ImageDataBunch } from '../src/index.js';
+import { decodeCacheFolder, ImageDataBunch } from '../src/node.js';
 import { cleanupTmp, grayPixels, makeImageFolder, tmpDir, useCpu, writeJpeg, writePng } from './helpers.js';
 
 beforeAll(useCpu);

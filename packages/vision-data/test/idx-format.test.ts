@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { mnistDataDir } from '@onecycle/mnist';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ImageDataBunch, loadIdx, parseIdx } from '../src/index.js';
+import { ImageDataBunch, loadIdx, parseIdx } from '../src/node.js';
 import { cleanupTmp, tmpDir } from './helpers.js';
 
 afterAll(cleanupTmp);

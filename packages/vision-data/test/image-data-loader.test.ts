@@ -1,12 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  BaseImageDataBunch,
-  ImageDataBunch,
-  ImageDataLoader,
-  type ImageSet,
-  mnistStats,
-} from '../src/index.js';
+import { BaseImageDataBunch, ImageDataLoader, type ImageSet, mnistStats } from '../src/index.js';
+import { ImageDataBunch } from '../src/node.js';
 import { useCpu } from './helpers.js';
 
 beforeAll(useCpu);

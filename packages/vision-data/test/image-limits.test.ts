@@ -7,8 +7,9 @@ import { encode as encodePng } from 'fast-png';
 import jpeg from 'jpeg-js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { crc32 } from '../src/crc32.js';
-import { decodeImage, defaultMaxPixels, ImageDataBunch } from '../src/index.js';
+import { decodeImage, defaultMaxPixels } from '../src/index.js';
 import { jpegSize } from '../src/jpeg-size.js';
+import { ImageDataBunch } from '../src/node.js';
 import { readPngStructure } from '../src/png-structure.js';
 import { cleanupTmp, grayPixels, makeImageFolder, tmpDir } from './helpers.js';
 

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ImageDataBunch, URLs, untarData } from '../src/index.js';
+import { ImageDataBunch, URLs, untarData } from '../src/node.js';
 import { cleanupTmp, tmpDir, useCpu } from './helpers.js';
 
 beforeAll(useCpu);

@@ -33,7 +33,7 @@ describe('@onecycle/mnist-sample, an optional peer', () => {
 
   it('installed: shippedArchive is its archive', async () => {
     const { mnistSampleArchive } = await import('@onecycle/mnist-sample');
-    const { shippedArchive, URLs } = await import('../src/index.js');
+    const { shippedArchive, URLs } = await import('../src/node.js');
     expect(await shippedArchive(URLs.MNIST_SAMPLE.checksum)).toBe(mnistSampleArchive);
     expect(await shippedArchive(URLs.MNIST_TINY.checksum)).toBeNull();
   });
@@ -49,17 +49,17 @@ describe('@onecycle/mnist-sample, an optional peer', () => {
         },
       );
     });
-    const { shippedArchive, untarData, URLs } = await import('../src/index.js');
+    const { shippedArchive, untarData, URLs } = await import('../src/node.js');
     expect(await shippedArchive(URLs.MNIST_SAMPLE.checksum)).toBeNull();
     const dest = tmpDir();
     const source = { ...URLs.MNIST_SAMPLE, url: `${base}/mnist_sample.tgz` };
-    await expect(untarData(source, { dest, retries: 0, progress: false })).rejects.toThrow(
+    await expect(untarData(source, { dest, retries: 0 })).rejects.toThrow(
       /^untarData: MNIST_SAMPLE could not be downloaded: .*answered HTTP 404.*\nIts archive ships in the optional package @onecycle\/mnist-sample, which is not installed: install it next to @onecycle\/vision-data \(npm install @onecycle\/mnist-sample\) to use MNIST_SAMPLE offline\.$/s,
     );
     expect(readdirSync(dest).filter((f) => f !== 'archives')).toEqual([]);
     // Other data sets fail as before, without the hint.
     const other = { ...URLs.MNIST_TINY, url: `${base}/mnist_tiny.tgz` };
-    await expect(untarData(other, { dest, retries: 0, progress: false })).rejects.toThrow(/HTTP 404/);
-    await expect(untarData(other, { dest, retries: 0, progress: false })).rejects.not.toThrow(/mnist-sample/);
+    await expect(untarData(other, { dest, retries: 0 })).rejects.toThrow(/HTTP 404/);
+    await expect(untarData(other, { dest, retries: 0 })).rejects.not.toThrow(/mnist-sample/);
   });
 });

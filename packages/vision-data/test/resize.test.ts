@@ -4,7 +4,8 @@
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fitImage, ImageDataBunch, resizeBilinear } from '../src/index.js';
+import { fitImage, resizeBilinear } from '../src/index.js';
+import { ImageDataBunch } from '../src/node.js';
 import { cleanupTmp, tmpDir, useCpu, writePng } from './helpers.js';
 
 beforeAll(useCpu);

@@ -1,5 +1,6 @@
-// Leftovers of killed runs (hidden `.extract-…` folders, `.part-…` downloads, cache `.tmp-…`
-// files) are removed by the next run; those of a live process or of another host are kept.
+// Leftovers of killed runs (hidden extraction folders, downloads, cache files: all named by
+// @onecycle/atomic-file's tempPath, `<name>.<host>-<pid>-<random>.tmp`) are removed by the next run;
+// those of a live process or of another host are kept.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -7,7 +8,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { create as createTar } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DataSource, ImageDataBunch, untarData } from '../src/index.js';
+import { type DataSource, ImageDataBunch, untarData } from '../src/node.js';
 import { cleanupTmp, makeImageFolder, tmpDir } from './helpers.js';
 
 let archive = '';
@@ -43,16 +44,16 @@ describe('leftovers of killed runs', () => {
     expect(deadPid).toBeGreaterThan(0);
     const dest = tmpDir();
     const stale = [
-      leftover(dest, `.tiny_set.extract-${host}-${deadPid}-abc123`),
-      leftover(dest, `.tiny_set.extract-${deadPid}-abc124`), // written by an earlier version
-      leftover(dest, `.other_set.old-${host}-${deadPid}-abc125`),
+      leftover(dest, `.tiny_set.${host}-${deadPid}-abc12301.tmp`),
+      leftover(dest, `.mnist.${host}-${deadPid}-abc12401.tmp`),
+      leftover(dest, `.other_set.${host}-${deadPid}-abc12501.tmp`),
     ];
     mkdirSync(join(dest, 'archives'));
-    writeFileSync(join(dest, 'archives', `tiny_set.tgz.part-${host}-${deadPid}-abc126`), 'partial');
+    writeFileSync(join(dest, 'archives', `tiny_set.tgz.${host}-${deadPid}-abc12601.tmp`), 'partial');
     const kept = [
-      leftover(dest, `.tiny_set.extract-${host}-${process.pid}-live01`),
-      leftover(dest, `.tiny_set.extract-${host}-${live.pid}-live02`),
-      leftover(dest, `.tiny_set.extract-another_host-${deadPid}-nfs001`),
+      leftover(dest, `.tiny_set.${host}-${process.pid}-00000001.tmp`),
+      leftover(dest, `.tiny_set.${host}-${live.pid}-00000002.tmp`),
+      leftover(dest, `.tiny_set.another_host-${deadPid}-00000003.tmp`),
       leftover(dest, `photos.old-${deadPid}-01`), // not hidden: not ours
     ];
     const notices: string[] = [];
@@ -66,10 +67,10 @@ describe('leftovers of killed runs', () => {
     expect((await ImageDataBunch.fromFolder(path, { cache: false })).train.size).toBe(4);
 
     // The next call, with the folder already there, cleans up too.
-    leftover(dest, `.tiny_set.extract-${host}-${deadPid}-later1`);
+    leftover(dest, `.tiny_set.${host}-${deadPid}-1a7e0001.tmp`);
     notices.length = 0;
     expect(await untarData(source, { dest, onNotice: (m) => notices.push(m) })).toBe(path);
-    expect(existsSync(join(dest, `.tiny_set.extract-${host}-${deadPid}-later1`))).toBe(false);
+    expect(existsSync(join(dest, `.tiny_set.${host}-${deadPid}-1a7e0001.tmp`))).toBe(false);
     expect(notices).toHaveLength(1);
     for (const name of kept) expect(existsSync(join(dest, name))).toBe(true);
   });
@@ -80,7 +81,7 @@ describe('leftovers of killed runs', () => {
     const first = await ImageDataBunch.fromFolder(root, { onWarning: () => {} });
     const cacheDir = join(first.loadInfo!.cacheFile!, '..');
     const name = (pid: number | undefined) =>
-      `${first.loadInfo!.cacheFile!.split('/').pop()}.tmp-${host}-${pid}-1733`;
+      `${first.loadInfo!.cacheFile!.split('/').pop()}.${host}-${pid}-00001733.tmp`;
     writeFileSync(join(cacheDir, name(deadPid)), 'killed while writing');
     writeFileSync(join(cacheDir, name(live.pid)), 'being written');
     writeFileSync(join(first.loadInfo!.cacheFile!), 'damaged'); // forces a rewrite

@@ -3,7 +3,7 @@
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ImageDataBunch, listImageFolder } from '../src/index.js';
+import { ImageDataBunch, listImageFolder } from '../src/node.js';
 import { cleanupTmp, makeImageFolder, tmpDir } from './helpers.js';
 
 afterAll(cleanupTmp);

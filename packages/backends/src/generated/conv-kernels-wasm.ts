@@ -454,7 +454,7 @@ export const CONV_KERNELS_SHARED_MAX_PAGES = 32768;
 
 /**
  * The kernels with relaxed SIMD's fused multiply-add (`f32x4.relaxed_madd`, 15382 bytes),
- * base64: used where the engine validates it (current browsers, Node ≥ 22).
+ * base64: used where the engine validates it (current browsers; Node 20 once relaxed SIMD is turned on).
  *
  * @example
  * ```ts

@@ -2,7 +2,7 @@ import { setupBackend } from '@onecycle/backends';
 import type { Callback, CallbackEvent } from '@onecycle/callbacks';
 import { CALLBACK_EVENTS } from '@onecycle/callbacks';
 import { type Sequential, simpleCnn } from '@onecycle/models';
-import type { ImageDataBunch } from '@onecycle/vision-data';
+import type { ImageDataBunch } from '@onecycle/vision-data/node';
 import { mnistSubset } from './mnist-subset.js';
 
 let data: ImageDataBunch | undefined;

@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mnistSampleArchive, mnistSampleSha256 } from '@onecycle/mnist-sample';
-import { ImageDataBunch } from '@onecycle/vision-data';
+import { ImageDataBunch } from '@onecycle/vision-data/node';
 
 /** Extracts MNIST_SAMPLE once per machine (keyed by the archive's checksum) and returns its folder. */
 export function mnistSampleFolder(): string {

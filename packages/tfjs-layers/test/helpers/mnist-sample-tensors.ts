@@ -2,7 +2,7 @@
 // @onecycle/vision-data as whole tensors for model.fit, and a small tf.sequential convnet.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ImageDataBunch, URLs, untarData } from '@onecycle/vision-data';
+import { ImageDataBunch, URLs, untarData } from '@onecycle/vision-data/node';
 import * as tf from '@tensorflow/tfjs';
 
 export interface MnistSampleTensors {
