@@ -122,7 +122,7 @@ export function buildProgram(): Command {
     .addOption(
       new Option(
         '--schedule <name>',
-        'learning-rate schedule: constant (fit), one-cycle (fitOneCycle), flat-cos (fitFlatCos) or sgdr (fitSgdr) [default: constant]',
+        'learning-rate schedule: constant (fit), one-cycle (fitOneCycle), flat-cos (fitFlatCos) or sgdr (fitSgdr) (default: constant)',
       ).argParser(oneOf(SCHEDULES)),
     )
     .addOption(
@@ -146,11 +146,13 @@ export function buildProgram(): Command {
         .argParser(oneOf(VARIANTS))
         .default('fastai'),
     )
-    .option(
-      '--pct-start <p>',
-      '1cycle: fraction of steps spent warming up; flat-cos: at the constant rate (default 0.75 for flat-cos)',
-      numberBetween(0, 1),
-      0.3,
+    .addOption(
+      new Option(
+        '--pct-start <p>',
+        '1cycle: fraction of steps spent warming up; flat-cos: fraction at the constant rate',
+      )
+        .argParser(numberBetween(0, 1))
+        .default(0.3, '0.3; flat-cos: 0.75'),
     )
     .option('--div-factor <d>', '1cycle: lrMax / initial lr', positiveNumber, 25)
     .option('--moms <a,b>', '1cycle: momentum at the start/end and at the peak', momentumPair, [0.95, 0.85])
