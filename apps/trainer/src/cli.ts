@@ -1,4 +1,11 @@
 #!/usr/bin/env node
+import { fileURLToPath } from 'node:url';
 import { main } from './program.js';
+import { exitWithSupervisor, runSupervised, SUPERVISED_ENV } from './signal-supervisor.js';
 
-process.exitCode = await main(process.argv);
+if (process.env[SUPERVISED_ENV] === '1') {
+  exitWithSupervisor();
+  process.exitCode = await main(process.argv);
+} else {
+  process.exitCode = await runSupervised(fileURLToPath(import.meta.url), process.argv.slice(2));
+}

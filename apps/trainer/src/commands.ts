@@ -29,8 +29,9 @@ import type { OneCycleVariant } from '@onecycle/one-cycle';
 import { ImageDataBunch, URLs, untarData } from '@onecycle/vision-data/node';
 import { CliExit } from './cli-exit.js';
 import { downloadBar } from './download-bar.js';
+import { FineTuneStages } from './fine-tune-stages.js';
 import { noSuggestionReason } from './lr-find-report.js';
-import { loadModelWeights, weightsAreFinite } from './model-weights.js';
+import { loadModelWeights, readWeightsFile, type WeightsFile, weightsAreFinite } from './model-weights.js';
 import type { Output } from './output.js';
 import { checkOutputPaths } from './output-paths.js';
 import { svgToPng } from './render-png.js';
@@ -41,7 +42,7 @@ import {
   resumeOptions,
   type StoredOptions,
 } from './run-options.js';
-import { STOP_SIGNALS, StopOnSignal, type StopSignal } from './stop-on-signal.js';
+import { listenForStop, STOP_SIGNALS, type StopOnSignal, type StopSignal } from './stop-on-signal.js';
 
 /** Options every command takes. */
 export interface CommonOptions {
@@ -108,6 +109,11 @@ export interface FineTuneCommandOptions extends Omit<CommonOptions, 'model'> {
   epochs: number;
   freezeEpochs: number;
   lrMult: number;
+  save?: string;
+  /** Start from the weights in this file. */
+  load?: string;
+  /** Refused: a fine-tune run cannot be continued (`--resume` is for `fit`). */
+  resume?: string;
 }
 
 /** Options of `onecycle lr-find`. */
@@ -277,7 +283,7 @@ interface RunControl {
   /** The checkpoint whose unfinished run this run continues. */
   resume?: { bytes: Uint8Array; path: string };
   /** A weights file to start from. */
-  load?: string;
+  load?: WeightsFile;
   /** Saved with the checkpoint. */
   metadata?: Record<string, string>;
 }
@@ -315,10 +321,10 @@ async function trainRun(
       );
     }
     if (control.load) {
-      await loadModelWeights(model, control.load);
-      out.info(`starting from the weights of ${control.load}`);
+      loadModelWeights(model, control.load);
+      out.info(`starting from the weights of ${control.load.path}`);
     }
-    const progress = new ProgressReporter({ write: out.write, isTTY: out.isTTY });
+    const progress = progressReporter(out);
     const nan = new TerminateOnNaN();
     const callbacks: Callback[] = [progress, nan, ...(control.stop ? [control.stop] : [])];
     if (spec.gradClip !== undefined) callbacks.push(new GradientClip({ maxNorm: spec.gradClip }));
@@ -329,35 +335,30 @@ async function trainRun(
     const totalSeconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     out.info(`Total time: ${totalSeconds.toFixed(1)} s`);
-    let outcome: RunOutcome = { kind: 'finished' };
-    if (nan.stoppedAt) {
-      const at = nan.stoppedAt;
-      outcome = {
-        kind: 'diverged',
-        message: `training diverged: the loss became ${at.loss} at epoch ${at.epoch + 1}, batch ${at.batch + 1} of ${data.train.length} (lr ${formatLr(spec.lr)})`,
-      };
-    } else if (!weightsAreFinite(model)) {
-      outcome = { kind: 'diverged', message: 'training diverged: the weights are no longer finite numbers' };
-    } else if (control.stop?.signal) {
-      const p = learn.runPosition!;
-      outcome = {
-        kind: 'interrupted',
-        signal: control.stop.signal,
-        message: `interrupted by ${control.stop.signal} at epoch ${Math.min(p.epoch + 1, spec.epochs)} of ${spec.epochs}, after batch ${p.epoch >= spec.epochs ? p.nBatches : p.batch} of ${p.nBatches}`,
-      };
-    } else if (result.stopReason) out.info(`stopped: ${result.stopReason}`);
-    if (spec.save) {
-      if (outcome.kind === 'diverged') {
-        out.info(`not saving ${spec.save}: ${outcome.message} (the file is left as it was)`);
-      } else {
-        await learn.save(spec.save, control.metadata ? { metadata: control.metadata } : {});
-        out.info(
-          outcome.kind === 'interrupted'
-            ? `saved the checkpoint ${spec.save} (continue the run with: onecycle fit --resume ${spec.save})`
-            : `saved ${spec.save}`,
-        );
-      }
-    }
+    const outcome = await endRun(
+      learn,
+      model,
+      {
+        nan,
+        ...(control.stop ? { stop: control.stop } : {}),
+        lr: spec.lr,
+        nBatches: data.train.length,
+        position: () => {
+          const p = learn.runPosition!;
+          return {
+            epoch: Math.min(p.epoch + 1, spec.epochs),
+            nEpochs: spec.epochs,
+            batch: p.epoch >= spec.epochs ? p.nBatches : p.batch,
+            nBatches: p.nBatches,
+          };
+        },
+        ...(spec.save ? { save: spec.save } : {}),
+        ...(control.metadata ? { metadata: control.metadata } : {}),
+        resumable: control.metadata !== undefined,
+      },
+      out,
+    );
+    if (outcome.kind === 'finished' && result.stopReason) out.info(`stopped: ${result.stopReason}`);
     const recorder = learn.recorder.toJSON();
     const epochs = epochSummaries(recorder.epochs);
     const last = epochs[epochs.length - 1];
@@ -383,6 +384,98 @@ async function trainRun(
     learn.dispose();
     model.dispose();
   }
+}
+
+/** The results table and progress bar of a run, with the accuracy column from the first row on. */
+function progressReporter(out: Output): ProgressReporter {
+  return new ProgressReporter({ write: out.write, isTTY: out.isTTY, metrics: ['accuracy'] });
+}
+
+/** Where a run stood when a signal stopped it (epochs and batches numbered from 1). */
+interface StopPosition {
+  epoch: number;
+  nEpochs: number;
+  batch: number;
+  nBatches: number;
+  /** The stage of a command with several (fine-tune's). */
+  stage?: string;
+}
+
+/** What decides how a run ended, and where its checkpoint goes. */
+interface RunEnd {
+  nan: TerminateOnNaN;
+  stop?: StopOnSignal;
+  lr: number;
+  /** Training batches per epoch. */
+  nBatches: number;
+  /** Where the run stood when the signal stopped it (undefined: after its last epoch). */
+  position: () => StopPosition | undefined;
+  save?: string;
+  /** Saved with the checkpoint. */
+  metadata?: Record<string, string>;
+  /** Whether `onecycle fit --resume` continues the saved run (else it starts one with `--load`). */
+  resumable: boolean;
+}
+
+/**
+ * How a run ended (finished, diverged or stopped by a signal), and its checkpoint saved to
+ * `end.save` unless it diverged: the one save path of `fit` and `fine-tune`.
+ */
+async function endRun(learn: Learner, model: Module, end: RunEnd, out: Output): Promise<RunOutcome> {
+  let outcome: RunOutcome = { kind: 'finished' };
+  if (end.nan.stoppedAt) {
+    const at = end.nan.stoppedAt;
+    outcome = {
+      kind: 'diverged',
+      message: `training diverged: the loss became ${at.loss} at epoch ${at.epoch + 1}, batch ${at.batch + 1} of ${end.nBatches} (lr ${formatLr(end.lr)})`,
+    };
+  } else if (!weightsAreFinite(model)) {
+    outcome = { kind: 'diverged', message: 'training diverged: the weights are no longer finite numbers' };
+  } else if (end.stop?.signal) {
+    const p = end.position();
+    const where = p
+      ? `${p.stage ? ` in ${p.stage}` : ''} at epoch ${p.epoch} of ${p.nEpochs}, after batch ${p.batch} of ${p.nBatches}`
+      : ' after the last epoch';
+    outcome = {
+      kind: 'interrupted',
+      signal: end.stop.signal,
+      message: `interrupted by ${end.stop.signal}${where}`,
+    };
+  }
+  if (end.save) {
+    if (outcome.kind === 'diverged') {
+      out.info(`not saving ${end.save}: ${outcome.message} (the file is left as it was)`);
+    } else {
+      await learn.save(end.save, end.metadata ? { metadata: end.metadata } : {});
+      const again = end.resumable
+        ? `continue the run with: onecycle fit --resume ${end.save}`
+        : `start a new run from its weights with --load ${end.save}`;
+      out.info(
+        outcome.kind === 'interrupted' ? `saved the checkpoint ${end.save} (${again})` : `saved ${end.save}`,
+      );
+    }
+  }
+  return outcome;
+}
+
+/** Ends the command as its run ended: 1 when it diverged, 130/143 when a signal stopped it. */
+function exitForOutcome(outcome: RunOutcome, save: string | undefined): void {
+  if (outcome.kind === 'diverged') {
+    throw new CliExit(1, `${outcome.message}${save ? `; ${save} was not written` : ''}`);
+  }
+  if (outcome.kind === 'interrupted') {
+    const saved = save ? `; checkpoint in ${save}` : '; nothing saved (no --save)';
+    throw new CliExit(STOP_SIGNALS[outcome.signal], `${outcome.message}${saved}`);
+  }
+}
+
+/** Ends a command without a checkpoint (lr-find, demo) that a signal stopped, saying what it wrote. */
+function exitIfStopped(stop: StopOnSignal, during: string): void {
+  if (stop.signal === undefined) return;
+  throw new CliExit(
+    STOP_SIGNALS[stop.signal],
+    `interrupted by ${stop.signal} during ${during}; the plots and results so far are written`,
+  );
 }
 
 /** What a run cost and on how many items: the time, memory and size fields of its summary. */
@@ -443,12 +536,13 @@ async function lrFindRun(
   seed: number,
   finder: { startLr?: number; endLr?: number; numIt?: number },
   out: Output,
+  stop?: StopOnSignal,
 ): Promise<LRFindResult> {
   const model = createModel(opts.model, prepared.data.c, seed);
   const learn = new Learner(prepared.data, model, { metrics: [accuracy], seed });
   try {
     out.info(`\nLR finder (${modelName(opts.model, prepared.data.c)}, seed ${seed})`);
-    const result = await learn.lrFind(finder);
+    const result = await learn.lrFind({ ...finder, ...(stop ? { callbacks: [stop] } : {}) });
     for (const s of result.suggestionList()) {
       out.info(`  ${s.name.padEnd(8)} lr ${formatLr(s.lr)}  loss ${s.loss.toFixed(4)}  — ${s.description}`);
     }
@@ -492,15 +586,22 @@ export async function runLrFind(opts: LrFindCommandOptions, out: Output): Promis
   }
   await checkOutputs({ out: opts.out }, out);
   const prepared = await prepare(opts, out);
-  const result = await lrFindRun(
-    prepared,
-    opts,
-    opts.seed,
-    { startLr: opts.startLr, endLr: opts.endLr, numIt: opts.numIt },
-    out,
-  );
-  await writePlot(opts.out, 'lr_find', result.plot(), out);
-  out.result(lrFindJson(result));
+  const stop = listenForStop(out);
+  try {
+    const result = await lrFindRun(
+      prepared,
+      opts,
+      opts.seed,
+      { startLr: opts.startLr, endLr: opts.endLr, numIt: opts.numIt },
+      out,
+      stop,
+    );
+    await writePlot(opts.out, 'lr_find', result.plot(), out);
+    out.result(lrFindJson(result));
+    exitIfStopped(stop, 'the LR range test');
+  } finally {
+    stop.close();
+  }
 }
 
 async function checkOutputs(paths: { out: string; save?: string }, out: Output): Promise<void> {
@@ -537,7 +638,7 @@ export async function runFit(opts: FitCommandOptions, out: Output, given: GivenO
     } as FitCommandOptions;
     out.info(`--resume ${path}: the run's options are taken from the checkpoint`);
   }
-  if (opts.load !== undefined) await readCheckpointFile(opts.load, '--load');
+  const load = opts.load === undefined ? undefined : await readWeightsFile(opts.load);
   await checkOutputs({ out: opts.out, ...(opts.save ? { save: opts.save } : {}) }, out);
   const prepared = await prepare(opts, out);
   let lr: number;
@@ -588,12 +689,7 @@ export async function runFit(opts: FitCommandOptions, out: Output, given: GivenO
     backend: prepared.backend,
     threads: opts.threads,
   };
-  const stop = new StopOnSignal((sig) =>
-    out.info(
-      `\n${sig}: stopping after this batch${opts.save ? ` and saving ${opts.save}` : ''} (${sig} again to quit at once)`,
-    ),
-  );
-  stop.listen();
+  const stop = listenForStop(out, opts.save);
   try {
     const { summary, recorder, outcome } = await trainRun(
       prepared,
@@ -621,7 +717,7 @@ export async function runFit(opts: FitCommandOptions, out: Output, given: GivenO
         stop,
         metadata: { [RUN_OPTIONS_KEY]: JSON.stringify(stored) },
         ...(resume ? { resume: { bytes: resume.bytes, path: resume.path } } : {}),
-        ...(opts.load ? { load: opts.load } : {}),
+        ...(load ? { load } : {}),
       },
     );
     const plotPrefix = {
@@ -632,13 +728,7 @@ export async function runFit(opts: FitCommandOptions, out: Output, given: GivenO
     };
     await writeRunPlots(opts.out, plotPrefix[schedule], recorder, out);
     out.result(summary);
-    if (outcome.kind === 'diverged') {
-      throw new CliExit(1, `${outcome.message}${opts.save ? `; ${opts.save} was not written` : ''}`);
-    }
-    if (outcome.kind === 'interrupted') {
-      const saved = opts.save ? `; checkpoint in ${opts.save}` : '; nothing saved (no --save)';
-      throw new CliExit(STOP_SIGNALS[outcome.signal], `${outcome.message}${saved}`);
-    }
+    exitForOutcome(outcome, opts.save);
   } finally {
     stop.close();
   }
@@ -646,35 +736,72 @@ export async function runFit(opts: FitCommandOptions, out: Output, given: GivenO
 
 /**
  * `onecycle fine-tune`: fastai's `cnn_learner` + `fine_tune` on the pretrained mnist8-cnn backbone
- * (folder images resized to 28×28).
+ * (folder images resized to 28×28). `--load` and `--save` go through the same code as `fit`'s.
  */
 export async function runFineTune(opts: FineTuneCommandOptions, out: Output): Promise<void> {
+  if (opts.resume !== undefined) {
+    throw new RangeError(
+      `--resume is for fit: a fine-tune run cannot be continued; start a new one from the weights of ${opts.resume} with --load ${opts.resume}`,
+    );
+  }
   if (opts.size !== undefined && opts.size !== 28) {
     throw new RangeError(
       `--size ${opts.size}: the mnist8-cnn backbone takes 28×28 images (leave --size out)`,
     );
   }
-  await checkOutputs({ out: opts.out }, out);
+  const load = opts.load === undefined ? undefined : await readWeightsFile(opts.load);
+  await checkOutputs({ out: opts.out, ...(opts.save ? { save: opts.save } : {}) }, out);
   const prepared = await prepare(opts.mnistIdx === undefined ? { ...opts, size: 28 } : opts, out);
   const { data } = prepared;
   const learn = await createCnnLearner(data, 'mnist8-cnn', { metrics: [accuracy], seed: opts.seed });
+  const model = learn.model as Module;
   const name = `fineTune(${opts.epochs}, ${formatLr(opts.lr)}, { freezeEpochs: ${opts.freezeEpochs}, lrMult: ${opts.lrMult} })`;
+  const stop = listenForStop(out, opts.save);
   try {
     out.info(`\n${name}  (createCnnLearner(data, 'mnist8-cnn'), ${data.c} classes, seed ${opts.seed})`);
-    const progress = new ProgressReporter({ write: out.write, isTTY: out.isTTY });
+    if (load) {
+      loadModelWeights(model, load);
+      out.info(`starting from the weights of ${load.path}`);
+    }
+    const half = opts.lr / 2;
+    const frozen = {
+      name: 'the frozen stage',
+      label: `frozen stage, the head only: fitOneCycle(${opts.freezeEpochs}, ${formatLr(opts.lr)}, { pctStart: 0.99 })`,
+    };
+    const unfrozen = {
+      name: 'the unfrozen stage',
+      label: `unfrozen stage, the whole model: fitOneCycle(${opts.epochs}, slice(${formatLr(half / opts.lrMult)}, ${formatLr(half)}))`,
+    };
+    const stages = new FineTuneStages(opts.freezeEpochs > 0 ? [frozen, unfrozen] : [unfrozen], learn, out);
+    const nan = new TerminateOnNaN();
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
-    const result = await learn.fineTune(opts.epochs, opts.lr, {
+    await learn.fineTune(opts.epochs, opts.lr, {
       freezeEpochs: opts.freezeEpochs,
       lrMult: opts.lrMult,
-      callbacks: [progress],
+      callbacks: [stop, stages, progressReporter(out), nan],
     });
     const totalSeconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     out.info(`Total time: ${totalSeconds.toFixed(1)} s`);
-    // The recorder holds the last (unfrozen) stage.
-    const recorder = learn.recorder.toJSON();
+    const outcome = await endRun(
+      learn,
+      model,
+      {
+        nan,
+        stop,
+        lr: opts.lr,
+        nBatches: data.train.length,
+        position: () => stages.stopped,
+        ...(opts.save ? { save: opts.save } : {}),
+        resumable: false,
+      },
+      out,
+    );
+    // The plots and the JSON show the last stage that trained (the unfrozen one, unless stopped before).
+    const recorder = stages.recorded.at(-1)?.data ?? learn.recorder.toJSON();
     const epochs = epochSummaries(recorder.epochs);
+    const last = epochs.at(-1);
     await writeRunPlots(opts.out, 'fine_tune', recorder, out);
     out.result({
       name,
@@ -684,15 +811,18 @@ export async function runFineTune(opts: FineTuneCommandOptions, out: Output): Pr
       schedule: 'fine-tune',
       optimizer: 'adam',
       lr: opts.lr,
-      accuracy: result.metrics.accuracy ?? Number.NaN,
-      validLoss: result.validLoss,
-      trainLoss: epochs.at(-1)?.trainLoss ?? Number.NaN,
+      accuracy: last?.accuracy ?? Number.NaN,
+      validLoss: last?.validLoss ?? Number.NaN,
+      trainLoss: last?.trainLoss ?? Number.NaN,
       epochs,
       ...costs(prepared, totalSeconds, cpu),
+      ...(outcome.kind === 'interrupted' ? { interruptedBy: outcome.signal } : {}),
     } satisfies FitSummary);
+    exitForOutcome(outcome, opts.save);
   } finally {
+    stop.close();
     learn.dispose();
-    (learn.model as Module).dispose();
+    model.dispose();
   }
 }
 
@@ -725,28 +855,39 @@ export async function runDemo(opts: DemoCommandOptions, out: Output): Promise<vo
   const runs: (FitSummary | LrFindSummary)[] = [];
   const fits: FitSummary[] = [];
   const e = opts.epochs;
-  for (const seed of seeds) {
-    const found = await lrFindRun(prepared, opts, seed, {}, out);
-    await writePlot(opts.out, seeds.length > 1 ? `lr_find_seed${seed}` : 'lr_find', found.plot(), out);
-    const specs: RunSpec[] = [
-      { name: `fit(${e}, 5e-2)`, schedule: 'constant', lr: 5e-2, epochs: e, seed },
-      { name: `fit(${e}, 5e-3)`, schedule: 'constant', lr: 5e-3, epochs: e, seed },
-      { name: `fitOneCycle(${e}, 5e-2)`, schedule: 'one-cycle', lr: 5e-2, epochs: e, seed },
-    ];
-    for (const spec of specs) {
-      const { summary, recorder } = await trainRun(prepared, opts, spec, out);
-      runs.push(summary);
-      fits.push(summary);
-      const suffix = seeds.length > 1 ? `_seed${seed}` : '';
-      const prefix =
-        spec.schedule === 'one-cycle' ? 'fit_one_cycle' : `fit_${spec.lr === 5e-2 ? '5e-2' : '5e-3'}`;
-      await writeRunPlots(opts.out, `${prefix}${suffix}`, recorder, out);
+  const stop = listenForStop(out);
+  let current = '';
+  try {
+    for (const seed of seeds) {
+      current = `lr_find (seed ${seed})`;
+      const found = await lrFindRun(prepared, opts, seed, {}, out, stop);
+      await writePlot(opts.out, seeds.length > 1 ? `lr_find_seed${seed}` : 'lr_find', found.plot(), out);
+      runs.push({ name: 'lr_find', seed, ...lrFindJson(found) });
+      const specs: RunSpec[] = [
+        { name: `fit(${e}, 5e-2)`, schedule: 'constant', lr: 5e-2, epochs: e, seed },
+        { name: `fit(${e}, 5e-3)`, schedule: 'constant', lr: 5e-3, epochs: e, seed },
+        { name: `fitOneCycle(${e}, 5e-2)`, schedule: 'one-cycle', lr: 5e-2, epochs: e, seed },
+      ];
+      for (const spec of specs) {
+        if (stop.signal) break;
+        current = `${spec.name} (seed ${seed})`;
+        const { summary, recorder } = await trainRun(prepared, opts, spec, out, { stop });
+        runs.push(summary);
+        fits.push(summary);
+        const suffix = seeds.length > 1 ? `_seed${seed}` : '';
+        const prefix =
+          spec.schedule === 'one-cycle' ? 'fit_one_cycle' : `fit_${spec.lr === 5e-2 ? '5e-2' : '5e-3'}`;
+        await writeRunPlots(opts.out, `${prefix}${suffix}`, recorder, out);
+      }
+      if (stop.signal) break;
     }
-    runs.splice(runs.length - specs.length, 0, { name: 'lr_find', seed, ...lrFindJson(found) });
+    out.info(`\n${summaryTable(fits)}`);
+    out.info(`Total time: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    out.result(runs);
+    exitIfStopped(stop, current);
+  } finally {
+    stop.close();
   }
-  out.info(`\n${summaryTable(fits)}`);
-  out.info(`Total time: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  out.result(runs);
 }
 
 /** Means over seeds of the final accuracy and validation loss of each run name. */

@@ -2,19 +2,34 @@ import { readFile } from 'node:fs/promises';
 import { decodeSafetensors, deserializeWeights, type Module, torchStateDict } from '@onecycle/models';
 import * as tf from '@tensorflow/tfjs-core';
 
+/** The bytes of a `--load` file, read and checked to be a safetensors file (before any output). */
+export interface WeightsFile {
+  path: string;
+  bytes: Uint8Array;
+}
+
 /**
- * Puts the weights of a file (a `--save` checkpoint or a `saveWeights` file) into `model`. Every
- * weight and buffer of the model must be in the file with its shape (other tensors, such as a
- * checkpoint's optimizer state, are ignored); otherwise nothing changes and the error names the
- * file and what is missing.
+ * Reads the `--load` file and checks that it is a safetensors file, so that a wrong file fails
+ * before the run prints anything.
  */
-export async function loadModelWeights(model: Module, path: string): Promise<void> {
+export async function readWeightsFile(path: string): Promise<WeightsFile> {
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await readFile(path));
   } catch (e) {
     throw new Error(`--load ${path}: cannot read it: ${(e as Error).message}`);
   }
+  decodeSafetensors(bytes, `--load ${path}`);
+  return { path, bytes };
+}
+
+/**
+ * Puts the weights of a file read by {@link readWeightsFile} (a `--save` checkpoint or a
+ * `saveWeights` file) into `model`. Every weight and buffer of the model must be in the file with
+ * its shape (other tensors, such as a checkpoint's optimizer state, are ignored); otherwise nothing
+ * changes and the error names the file and what is missing.
+ */
+export function loadModelWeights(model: Module, { path, bytes }: WeightsFile): void {
   const { tensors } = decodeSafetensors(bytes, `--load ${path}`);
   const missing = [...torchStateDict(model).keys()].filter((k) => !tensors.has(k));
   if (missing.length > 0) {

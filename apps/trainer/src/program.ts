@@ -191,6 +191,19 @@ export function buildProgram(): Command {
     .option('--epochs <n>', 'epochs of the unfrozen stage', integerIn(1, 10000), 1)
     .option('--freeze-epochs <n>', 'epochs of the frozen stage (head only)', integerIn(0, 10000), 1)
     .option('--lr-mult <m>', 'the body’s first layers train at lr / lr-mult', positiveNumber, 100)
+    .option(
+      '--save <file>',
+      'save weights and optimizer state to this file when done (or when stopped by Ctrl-C/SIGTERM), as fit --save',
+      nonEmptyPath,
+    )
+    .option(
+      '--load <file>',
+      'start from the weights of this file (a --save checkpoint of fine-tune, or a weights file)',
+      nonEmptyPath,
+    )
+    .addOption(
+      new Option('--resume <file>', 'refused: --resume is for fit').argParser(nonEmptyPath).hideHelp(),
+    )
     .action(async (opts) => runFineTune(opts, createOutput(opts)));
 
   return program;

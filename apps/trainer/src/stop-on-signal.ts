@@ -1,4 +1,5 @@
 import type { Callback, TrainState } from '@onecycle/callbacks';
+import type { Output } from './output.js';
 
 /** The signals that stop a training run, and the exit code of a process stopped by each. */
 export const STOP_SIGNALS = { SIGINT: 130, SIGTERM: 143 } as const;
@@ -50,11 +51,31 @@ export class StopOnSignal implements Callback {
     await new Promise<void>((done) => setImmediate(done));
     if (this.signal === undefined || !state.train) return;
     state.stopTraining = true;
+    state.stopReason = `stopped by ${this.signal}`;
     if (state.numBatch + 1 < state.nBatches) state.skipValidate = true;
+  }
+
+  /** A run that starts after the signal (the next stage of a command) trains no batch. */
+  onTrainBegin(state: TrainState): void {
+    if (this.signal !== undefined) state.stopTraining = true;
   }
 
   /** A signal during validation ends the run after this epoch. */
   onEpochEnd(state: TrainState): void {
     if (this.signal !== undefined) state.stopTraining = true;
   }
+}
+
+/**
+ * A {@link StopOnSignal} that is listening and says, on the first signal, that the command stops
+ * after this batch (and saves `save`, when given). Close it when the command is done.
+ */
+export function listenForStop(out: Output, save?: string): StopOnSignal {
+  const stop = new StopOnSignal((sig) =>
+    out.info(
+      `\n${sig}: stopping after this batch${save ? ` and saving ${save}` : ''} (${sig} again to quit at once)`,
+    ),
+  );
+  stop.listen();
+  return stop;
 }

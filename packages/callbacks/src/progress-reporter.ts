@@ -8,7 +8,7 @@ import type { Callback, TrainState } from './types.js';
  * @example
  * ```ts
  * const lines: string[] = [];
- * const o: ProgressReporterOptions = { write: (t) => lines.push(t), isTTY: false };
+ * const o: ProgressReporterOptions = { write: (t) => lines.push(t), isTTY: false, metrics: ['accuracy'] };
  * ```
  */
 export interface ProgressReporterOptions {
@@ -24,6 +24,12 @@ export interface ProgressReporterOptions {
   trainLoss?: 'smooth' | 'mean';
   /** Print the results table (default true). */
   table?: boolean;
+  /**
+   * The metric columns of the results table, in order. Give them when the first epoch may end
+   * without validation (a run stopped in its first epoch): the header then still has every column
+   * and the row shows `#na#`, as fastai prints. Default: the metrics of the first epoch's row.
+   */
+  metrics?: readonly string[];
   /** A clock in milliseconds (default `performance.now()`). */
   now?: () => number;
 }
@@ -75,6 +81,7 @@ export class ProgressReporter implements Callback {
   private readonly barWidth: number;
   private readonly trainLoss: 'smooth' | 'mean';
   private readonly showTable: boolean;
+  private readonly metricNames: readonly string[] | undefined;
   private readonly now: () => number;
   private readonly progressBar: ProgressBar;
   private table: ResultsTable | undefined;
@@ -101,6 +108,7 @@ export class ProgressReporter implements Callback {
       );
     }
     this.showTable = options.table ?? true;
+    this.metricNames = options.metrics ? [...options.metrics] : undefined;
     this.now = options.now ?? defaultNow;
     this.progressBar = new ProgressBar({
       write: this.write,
@@ -176,7 +184,7 @@ export class ProgressReporter implements Callback {
   onEpochEnd(state: TrainState): void {
     this.progressBar.clear();
     if (!this.showTable) return;
-    const metricNames = Object.keys(state.metrics);
+    const metricNames = this.metricNames ?? Object.keys(state.metrics);
     if (!this.table) {
       this.table = new ResultsTable(['epoch', 'train_loss', 'valid_loss', ...metricNames, 'time']);
       this.write(`${this.table.header()}\n`);

@@ -277,6 +277,26 @@ describe('ProgressReporter', () => {
     expect(rows.some((r) => r.includes('#na#'))).toBe(true);
     expect(out.at(-1)).toBe('loss became NaN at iteration 3 (epoch 0, batch 3) with lr 0.01\n');
   });
+  it('keeps every metric column when the first epoch ends without validation (#na#, as fastai)', async () => {
+    const out: string[] = [];
+    const rep = new ProgressReporter({ write: (s) => out.push(s), isTTY: false, metrics: ['accuracy'] });
+    const host = new QuadraticHost();
+    await runTrainingLoop({
+      host,
+      nEpochs: 2,
+      nBatches: 4,
+      forwardBackward: host.forwardBackward,
+      validate: () => ({ loss: 0.5, metrics: { accuracy: 0.75 } }),
+      // Stopped during epoch 1, as a signal does: the epoch's validation is skipped.
+      callbacks: [
+        rep,
+        { onBatchEnd: (s: TrainState) => void Object.assign(s, { stopTraining: true, skipValidate: true }) },
+      ],
+    });
+    const lines = out.join('').split('\n');
+    expect(lines[0]).toBe('epoch     train_loss  valid_loss  accuracy  time    ');
+    expect(lines[1]).toMatch(/^1 {9}\d\.\d{6} {4}#na# {8}#na# {6}\d\d:\d\d/);
+  });
   it('computes the bar text and validates options', () => {
     const rep = new ProgressReporter({ write: () => {}, barWidth: 30 });
     expect(rep.bar(15, 30, 2, 0.25)).toBe('███████████████--------------- 50.00% [15/30 00:02<00:02 0.2500]');
