@@ -30,6 +30,7 @@ import { ImageDataBunch, URLs, untarData } from '@onecycle/vision-data/node';
 import { CliExit } from './cli-exit.js';
 import { downloadBar } from './download-bar.js';
 import { FineTuneStages } from './fine-tune-stages.js';
+import { listenForStop } from './listen-for-stop.js';
 import { noSuggestionReason } from './lr-find-report.js';
 import { loadModelWeights, readWeightsFile, type WeightsFile, weightsAreFinite } from './model-weights.js';
 import type { Output } from './output.js';
@@ -42,7 +43,7 @@ import {
   resumeOptions,
   type StoredOptions,
 } from './run-options.js';
-import { listenForStop, STOP_SIGNALS, type StopOnSignal, type StopSignal } from './stop-on-signal.js';
+import { STOP_SIGNALS, type StopOnSignal, type StopSignal } from './stop-on-signal.js';
 
 /** Options every command takes. */
 export interface CommonOptions {
@@ -241,6 +242,29 @@ async function writePlot(outDir: string, name: string, svg: string, out: Output)
   await writeFileAtomic(svgPath, svg);
   await writeFileAtomic(join(outDir, `${name}.png`), svgToPng(svg));
   out.info(`wrote ${svgPath} (and .png)`);
+}
+
+/**
+ * Writes the plot of an LR range test. A sweep stopped (by a signal) before the points that the
+ * plot leaves out at the start is plotted whole; one stopped before its first point has no plot.
+ */
+async function writeLrFindPlot(
+  outDir: string,
+  name: string,
+  result: LRFindResult,
+  out: Output,
+): Promise<void> {
+  const n = result.lrs.length;
+  if (n === 0) {
+    out.info(`no ${name} plot: the sweep stopped before its first batch`);
+    return;
+  }
+  await writePlot(
+    outDir,
+    name,
+    result.skipStart < n ? result.plot() : result.plot({ skipStart: 0, skipEnd: 0 }),
+    out,
+  );
 }
 
 function epochSummaries(records: readonly EpochRecord[]): EpochSummary[] {
@@ -548,7 +572,11 @@ async function lrFindRun(
     }
     const reason = noSuggestionReason(result);
     if (reason) out.info(`  no suggestions: ${reason}`);
-    if (result.stoppedEarly) out.info(`  (the sweep stopped early: ${result.stoppedBy})`);
+    if (result.stoppedEarly) {
+      out.info(
+        `  (the sweep stopped early: ${stop?.signal ? `stopped by ${stop.signal}` : result.stoppedBy})`,
+      );
+    }
     return result;
   } finally {
     learn.dispose();
@@ -596,7 +624,7 @@ export async function runLrFind(opts: LrFindCommandOptions, out: Output): Promis
       out,
       stop,
     );
-    await writePlot(opts.out, 'lr_find', result.plot(), out);
+    await writeLrFindPlot(opts.out, 'lr_find', result, out);
     out.result(lrFindJson(result));
     exitIfStopped(stop, 'the LR range test');
   } finally {
@@ -861,7 +889,7 @@ export async function runDemo(opts: DemoCommandOptions, out: Output): Promise<vo
     for (const seed of seeds) {
       current = `lr_find (seed ${seed})`;
       const found = await lrFindRun(prepared, opts, seed, {}, out, stop);
-      await writePlot(opts.out, seeds.length > 1 ? `lr_find_seed${seed}` : 'lr_find', found.plot(), out);
+      await writeLrFindPlot(opts.out, seeds.length > 1 ? `lr_find_seed${seed}` : 'lr_find', found, out);
       runs.push({ name: 'lr_find', seed, ...lrFindJson(found) });
       const specs: RunSpec[] = [
         { name: `fit(${e}, 5e-2)`, schedule: 'constant', lr: 5e-2, epochs: e, seed },

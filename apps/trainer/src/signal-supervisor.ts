@@ -1,15 +1,34 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { STOP_SIGNALS, type StopSignal } from './stop-on-signal.js';
+import { STOP_SIGNALS, type StopSignal, stopNotice } from './stop-on-signal.js';
 
 /** Set in the environment of the process that runs the command under {@link runSupervised}. */
 export const SUPERVISED_ENV = 'ONECYCLE_SUPERVISED';
 
 /**
+ * What the supervisor says at once on the first signal while the command listens for it (null:
+ * it does not listen): where the command's human output goes and the file it saves.
+ */
+export interface StopNoticeMessage {
+  stopNotice: { json: boolean; save?: string } | null;
+}
+
+/**
+ * Tells the supervisor (in the child of {@link runSupervised}) what to say on the first signal;
+ * false when the process runs alone (then it says it itself).
+ */
+export function tellSupervisor(message: StopNoticeMessage): boolean {
+  if (process.env[SUPERVISED_ENV] !== '1' || !process.send || !process.connected) return false;
+  process.send(message);
+  return true;
+}
+
+/**
  * Runs the CLI script again in a child process and stays idle beside it, so that a second
  * SIGINT/SIGTERM is handled at once even while the child is inside a training batch (a batch is
  * synchronous work: the child's own signal handlers run only after it). The first signal goes on to
- * the child, which finishes its batch, saves and writes what it has; a second one kills the child
+ * the child, which finishes its batch, saves and writes what it has, and this process says so at
+ * once (the child told it what to say, {@link tellSupervisor}); a second one kills the child
  * and exits 130/143 at once, saying that nothing more was saved (saves are atomic, so the files on
  * disk are whole: the last good checkpoint stays). The child runs in its own process group, so a
  * terminal's Ctrl-C reaches it only through this process. Resolves to the child's exit code.
@@ -22,10 +41,16 @@ export function runSupervised(script: string, args: readonly string[]): Promise<
       env: { ...process.env, [SUPERVISED_ENV]: '1' },
     });
     let first: StopSignal | undefined;
+    let notice: StopNoticeMessage['stopNotice'] = null;
+    child.on('message', (m: StopNoticeMessage) => {
+      notice = m.stopNotice;
+    });
     const onSignal = (sig: StopSignal) => {
       if (first === undefined) {
         first = sig;
         child.kill(sig);
+        if (notice)
+          (notice.json ? process.stderr : process.stdout).write(`${stopNotice(sig, notice.save)}\n`);
         return;
       }
       child.kill('SIGKILL');

@@ -1,5 +1,4 @@
 import type { Callback, TrainState } from '@onecycle/callbacks';
-import type { Output } from './output.js';
 
 /** The signals that stop a training run, and the exit code of a process stopped by each. */
 export const STOP_SIGNALS = { SIGINT: 130, SIGTERM: 143 } as const;
@@ -19,8 +18,14 @@ export class StopOnSignal implements Callback {
   signal: StopSignal | undefined;
   private readonly handlers = new Map<StopSignal, () => void>();
 
-  /** @param onFirst - Told of the first signal (to say that the run will stop after this batch). */
-  constructor(private readonly onFirst: (signal: StopSignal) => void) {}
+  /**
+   * @param onFirst - Told of the first signal (to say that the run will stop after this batch).
+   * @param onClose - Told when it stops listening.
+   */
+  constructor(
+    private readonly onFirst: (signal: StopSignal) => void,
+    private readonly onClose: () => void = () => {},
+  ) {}
 
   /** Starts listening for the signals. */
   listen(): void {
@@ -39,6 +44,7 @@ export class StopOnSignal implements Callback {
   close(): void {
     for (const [sig, handler] of this.handlers) process.off(sig, handler);
     this.handlers.clear();
+    this.onClose();
   }
 
   /**
@@ -66,16 +72,7 @@ export class StopOnSignal implements Callback {
   }
 }
 
-/**
- * A {@link StopOnSignal} that is listening and says, on the first signal, that the command stops
- * after this batch (and saves `save`, when given). Close it when the command is done.
- */
-export function listenForStop(out: Output, save?: string): StopOnSignal {
-  const stop = new StopOnSignal((sig) =>
-    out.info(
-      `\n${sig}: stopping after this batch${save ? ` and saving ${save}` : ''} (${sig} again to quit at once)`,
-    ),
-  );
-  stop.listen();
-  return stop;
+/** What the CLI says on the first signal: the command stops after this batch (and saves `save`). */
+export function stopNotice(sig: StopSignal, save?: string): string {
+  return `\n${sig}: stopping after this batch${save ? ` and saving ${save}` : ''} (${sig} again to quit at once)`;
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readCheckpointMeta } from '@onecycle/learner';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { cli, lastJsonLine, runCliWithSignals } from './cli-process.js';
+import { cli, lastJsonLine, runCli, runCliWithSignals } from './cli-process.js';
 import { mnistSubset } from './fixtures.js';
 
 let data: { dir: string; cleanup: () => void };
@@ -11,6 +11,8 @@ let dir: string;
 
 /** The first epoch's row of the results table: training is under way. */
 const FIRST_ROW = /\n1\s+\d/;
+/** The row of the second epoch, cut short by a signal (its validation skipped). */
+const CUT_SHORT_ROW = /\n2\s+\S+\s+#na#/;
 
 const fit = (out: string, ...args: string[]) => [
   'fit',
@@ -75,13 +77,19 @@ describe('a signal during fit', () => {
     expect(lastJsonLine<{ interruptedBy: string }>(r.stdout).interruptedBy).toBe('SIGTERM');
   });
 
-  test('a second signal exits at once, without finishing what the first one started', async () => {
-    // ResNet-20: its checkpoint (3 MB) and the plots take long enough after the first signal.
+  test('a second signal exits at once, mid-batch, without saving: the last good checkpoint stays whole', async () => {
+    // A good checkpoint from an earlier run, which the interrupted run must leave as it is.
     const ck = join(dir, 'second.st');
-    const out = join(dir, 'second');
+    const first = runCli(fit('second-good', '--epochs', '1', '--save', ck));
+    expect(first.status, first.stderr).toBe(0);
+    const good = readFileSync(ck);
+    // ResNet-20 at --bs 64: a batch is long synchronous work. The first signal goes out as the first
+    // row appears (the second epoch's first batch is then under way), the second as soon as the
+    // first is acknowledged. A process that waited for the batch's end would then print the row of
+    // the epoch it cut short: it must never get there.
     const args = ['fit', '--data', data.dir, '--model', 'resnet', '--bs', '64', '--epochs', '3'];
     const r = await runCliWithSignals(
-      [...args, '--backend', 'wasm', '--out', out, '--save', ck, '--json'],
+      [...args, '--backend', 'wasm', '--out', join(dir, 'second'), '--save', ck, '--json'],
       [
         { when: FIRST_ROW, signal: 'SIGINT' },
         { when: /SIGINT: stopping after this batch/, signal: 'SIGINT' },
@@ -89,8 +97,33 @@ describe('a signal during fit', () => {
     );
     expect(r.sent).toBe(2);
     expect(r.status, r.stderr).toBe(130);
-    // It never got to the end: no JSON result, no closing message.
+    expect(r.stderr).toContain(
+      'onecycle: SIGINT again: stopped at once, without saving (the files already written are left as they were)',
+    );
+    expect(r.stderr).not.toMatch(CUT_SHORT_ROW);
+    expect(r.stderr).not.toMatch(/onecycle: interrupted|saved the checkpoint/);
     expect(r.stdout).toBe('');
-    expect(r.stderr).not.toMatch(/onecycle: interrupted/);
+    expect(readFileSync(ck).equals(good)).toBe(true);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  test('a second SIGTERM exits 143 at once', async () => {
+    const r = await runCliWithSignals(fit('second-term', '--model', 'resnet', '--bs', '64'), [
+      { when: FIRST_ROW, signal: 'SIGTERM' },
+      { when: /SIGTERM: stopping after this batch/, signal: 'SIGTERM' },
+    ]);
+    expect(r.status, r.stderr).toBe(143);
+    expect(r.stderr).toContain('onecycle: SIGTERM again: stopped at once, without saving');
+    expect(r.stderr).not.toMatch(CUT_SHORT_ROW);
+  });
+
+  test('a run stopped in its first epoch still prints every column of the results table (#na#)', async () => {
+    const r = await runCliWithSignals(fit('epoch1', '--epochs', '2'), [
+      { when: /fitOneCycle\(2, /, signal: 'SIGINT' },
+    ]);
+    expect(r.status, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/interrupted by SIGINT at epoch 1 of 2/);
+    expect(r.stderr).toContain('epoch     train_loss  valid_loss  accuracy  time    \n');
+    expect(r.stderr).toMatch(/\n1 {9}\d\.\d{6} {4}#na# {8}#na# {6}\d\d:\d\d/);
   });
 });
