@@ -52,6 +52,11 @@ export function runCliWithSignals(args: string[], steps: SignalStep[]): Promise<
   });
 }
 
+/** A command line of `command` on the image folder `data`, at --bs 32 on WASM, writing to `out`, with --json. */
+export function onData(command: string, data: string, out: string, ...args: string[]): string[] {
+  return [command, '--data', data, '--bs', '32', '--backend', 'wasm', '--out', out, '--json', ...args];
+}
+
 /** The JSON object on the last line of standard output. */
 export function lastJsonLine<T = Record<string, unknown>>(stdout: string): T {
   const lines = stdout.trim().split('\n');

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { cli, lastJsonLine, runCliWithSignals } from './cli-process.js';
+import { cli, lastJsonLine, onData, runCliWithSignals } from './cli-process.js';
 import { mnistSubset } from './fixtures.js';
 
 let data: { dir: string; cleanup: () => void };
@@ -11,19 +11,8 @@ let dir: string;
 /** The first epoch's row of a results table: training is under way. */
 const FIRST_ROW = /\n1\s+\d/;
 
-const command = (name: string, out: string, ...args: string[]) => [
-  name,
-  '--data',
-  data.dir,
-  '--bs',
-  '32',
-  '--backend',
-  'wasm',
-  '--out',
-  join(dir, out),
-  '--json',
-  ...args,
-];
+const command = (name: string, out: string, ...args: string[]) =>
+  onData(name, data.dir, join(dir, out), ...args);
 
 beforeAll(async () => {
   expect(existsSync(cli), 'the trainer is built (the test script builds it first)').toBe(true);

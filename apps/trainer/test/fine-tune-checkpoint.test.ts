@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readCheckpointMeta } from '@onecycle/learner';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { cli, lastJsonLine, modelTensorBytes, runCli } from './cli-process.js';
+import { cli, lastJsonLine, modelTensorBytes, onData, runCli } from './cli-process.js';
 import { mnistSubset } from './fixtures.js';
 
 let data: { dir: string; cleanup: () => void };
@@ -14,19 +14,7 @@ interface Summary {
   epochs: { accuracy: number }[];
 }
 
-const fineTune = (out: string, ...args: string[]) => [
-  'fine-tune',
-  '--data',
-  data.dir,
-  '--bs',
-  '32',
-  '--backend',
-  'wasm',
-  '--out',
-  join(dir, out),
-  '--json',
-  ...args,
-];
+const fineTune = (out: string, ...args: string[]) => onData('fine-tune', data.dir, join(dir, out), ...args);
 
 /** A finished fine-tune run saved with --save. */
 let saved: { summary: Summary; checkpoint: string; stderr: string };

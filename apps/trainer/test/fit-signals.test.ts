@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readCheckpointMeta } from '@onecycle/learner';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { cli, lastJsonLine, runCli, runCliWithSignals } from './cli-process.js';
+import { cli, lastJsonLine, onData, runCli, runCliWithSignals } from './cli-process.js';
 import { mnistSubset } from './fixtures.js';
 
 let data: { dir: string; cleanup: () => void };
@@ -14,22 +14,8 @@ const FIRST_ROW = /\n1\s+\d/;
 /** The row of the second epoch, cut short by a signal (its validation skipped). */
 const CUT_SHORT_ROW = /\n2\s+\S+\s+#na#/;
 
-const fit = (out: string, ...args: string[]) => [
-  'fit',
-  '--data',
-  data.dir,
-  '--bs',
-  '32',
-  '--one-cycle',
-  '--epochs',
-  '30',
-  '--backend',
-  'wasm',
-  '--out',
-  join(dir, out),
-  '--json',
-  ...args,
-];
+const fit = (out: string, ...args: string[]) =>
+  onData('fit', data.dir, join(dir, out), '--one-cycle', '--epochs', '30', ...args);
 
 beforeAll(async () => {
   expect(existsSync(cli), 'the trainer is built (the test script builds it first)').toBe(true);
