@@ -19,8 +19,8 @@ import { fileURLToPath } from 'node:url';
 export const mnistSampleArchive: string = fileURLToPath(new URL('../data/mnist_sample.tgz', import.meta.url));
 
 /**
- * SHA-256 (lower-case hex) of the shipped archive. `untarData` compares it with the checksum a URL
- * entry expects before using the shipped copy.
+ * SHA-256 (lower-case hex) of the shipped archive. `untarData` compares it with the `shipped.sha256`
+ * a URL entry names before using the shipped copy.
  *
  * @example
  * ```ts

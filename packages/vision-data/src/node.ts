@@ -39,4 +39,4 @@ export {
 } from './image-folder.js';
 export { packImageFolder } from './pack-image-folder.js';
 export { extractArchive, shippedArchive, type UntarOptions, unpackTar, untarData } from './untar-data.js';
-export { type DataSource, URLs } from './urls.js';
+export { type DataSource, type ShippedArchive, URLs } from './urls.js';

@@ -31,15 +31,16 @@ export interface UntarOptions extends DownloadOptions {
   /** Download (or copy) and extract again even when the folder exists. */
   force?: boolean;
   /**
-   * Use an archive shipped with the project (MNIST_SAMPLE) without trying the network when its
-   * checksum matches (default true). With false the URL is tried first and the shipped archive is
-   * the fallback when it cannot be reached.
+   * Use the archive shipped with the project that `source.shipped` names (MNIST_SAMPLE's) without
+   * trying the network when it is installed (default true). With false the URL is tried first and
+   * the shipped archive is the fallback when it cannot be reached.
    */
   preferShipped?: boolean;
   /**
    * A local copy of the archive (e.g. bundled with an application), treated like the shipped
    * MNIST_SAMPLE: used first without a request, or as the fallback with `preferShipped: false`.
-   * It must match `source.checksum`.
+   * It must match `source.checksum` (a copy of the file at the URL) or `source.shipped` (a copy of
+   * the shipped archive).
    */
   localArchive?: string;
   /** Receives notices (shipped archive used, fallback taken); default `console.warn`. */
@@ -67,13 +68,14 @@ async function mnistSamplePackage(): Promise<{ archive: string; sha256: string }
 }
 
 /**
- * The archive shipped with the project for a checksum, if any: MNIST_SAMPLE's archive from the
- * optional peer package `@onecycle/mnist-sample`, when it is installed and the checksum is its
- * SHA-256. `untarData` uses it without touching the network.
+ * The archive shipped with the project for a SHA-256 (a {@link DataSource}'s `shipped`), if any:
+ * MNIST_SAMPLE's archive from the optional peer package `@onecycle/mnist-sample`, when it is
+ * installed and the SHA-256 is its own. `untarData` uses it without touching the network. Any
+ * other checksum (e.g. fastai's size and MD5 of the first MiB) names no shipped archive: null.
  *
  * @example
  * ```ts
- * await shippedArchive({ sha256: URLs.MNIST_SAMPLE.checksum.sha256 }); // path inside @onecycle/mnist-sample, or null
+ * await shippedArchive(URLs.MNIST_SAMPLE.shipped); // path inside @onecycle/mnist-sample, or null
  * ```
  */
 export async function shippedArchive(checksum: Checksum): Promise<string | null> {
@@ -85,9 +87,9 @@ export async function shippedArchive(checksum: Checksum): Promise<string | null>
   return null;
 }
 
-/** True for the checksum of the MNIST_SAMPLE archive that `@onecycle/mnist-sample` ships. */
-function isShippedSample(checksum: Checksum): boolean {
-  return 'sha256' in checksum && checksum.sha256.toLowerCase() === URLs.MNIST_SAMPLE.checksum.sha256;
+/** True when a source's shipped archive is the one `@onecycle/mnist-sample` ships. */
+function isShippedSample(source: DataSource): boolean {
+  return source.shipped?.sha256.toLowerCase() === URLs.MNIST_SAMPLE.shipped.sha256;
 }
 
 const noticed = new Set<string>();
@@ -113,18 +115,20 @@ function archiveName(source: DataSource): string {
  *
  * - The data directory is `dest`, else `$ONECYCLE_DATA`, else `~/.onecycle/data`; archives are
  *   kept in `<dir>/archives/`, data sets extracted to `<dir>/<source.folder>`.
- * - Downloads stream to a temporary file, are verified against `source.checksum` and renamed;
+ * - Downloads stream to a temporary file, are verified against `source.checksum` (the check of
+ *   the file at the URL) and renamed;
  *   extraction goes to a temporary folder next to the target, renamed when complete — an
  *   interrupted or corrupt download never leaves a folder that looks valid. Temporaries left by a
  *   killed process (hidden `.<folder>.<host>-<pid>-….tmp` folders, `archives/*.tmp` files) are removed by
  *   the next call on the same host (said in a notice); those of a running process are kept. Network failures are
  *   retried with backoff; a checksum mismatch or HTTP 404 is an Error naming the URL.
- * - Offline first: when the project ships an archive with the expected checksum (MNIST_SAMPLE,
- *   in the optional peer package `@onecycle/mnist-sample`, used when installed), it is used
- *   directly and the network is never touched, so the demo never waits on a timeout. With
- *   `preferShipped: false` the URL is tried first and the shipped archive is the fallback (said
- *   once). Without that package, MNIST_SAMPLE is downloaded; when that fails the error says to
- *   install the package.
+ * - Offline first: when the project ships the archive `source.shipped` names (MNIST_SAMPLE's
+ *   rebuilt archive, in the optional peer package `@onecycle/mnist-sample`, used when installed),
+ *   it is verified against `source.shipped.sha256` and used directly; the network is never
+ *   touched, so the demo never waits on a timeout. With `preferShipped: false` the URL is tried
+ *   first and the shipped archive is the fallback (said once). Without that package, MNIST_SAMPLE
+ *   is downloaded (fastai's original file, verified with fastai's checksum); when that fails the
+ *   error says to install the package.
  *
  * @example
  * ```ts
@@ -161,7 +165,7 @@ export async function untarData(source: DataSource, options: UntarOptions = {}):
   }
   if (!options.force && existsSync(target) && statSync(target).isDirectory()) return target;
 
-  const shipped = options.localArchive ?? (await shippedArchive(source.checksum));
+  const shipped = options.localArchive ?? (source.shipped ? await shippedArchive(source.shipped) : null);
   const what = options.localArchive
     ? 'the local copy of the archive'
     : 'the archive shipped with the project';
@@ -180,7 +184,7 @@ export async function untarData(source: DataSource, options: UntarOptions = {}):
       try {
         await downloadFile(source.url, archive, source.checksum, options);
       } catch (err) {
-        if (!shipped && isShippedSample(source.checksum)) {
+        if (!shipped && isShippedSample(source)) {
           throw new Error(
             `untarData: ${source.name} could not be downloaded: ${(err as Error).message}\n` +
               `Its archive ships in the optional package ${SAMPLE_PACKAGE}, which is not installed: ` +
@@ -199,11 +203,18 @@ export async function untarData(source: DataSource, options: UntarOptions = {}):
       }
     }
   }
+  // A download is checked against the URL's checksum; the shipped archive against its own SHA-256;
+  // a local copy may be either file.
+  const expected: Checksum[] =
+    archive !== shipped
+      ? [source.checksum]
+      : [...(options.localArchive ? [source.checksum] : []), ...(source.shipped ? [source.shipped] : [])];
   const hashed = await hashFile(archive);
-  if (!hashed.matches(source.checksum)) {
+  if (!expected.some((c) => hashed.matches(c))) {
+    const got = new Set(expected.map((c) => describeChecksum(c, hashed)));
     throw new Error(
       `untarData: ${archive} does not match ${source.name}'s checksum: expected ` +
-        `${describeChecksum(source.checksum)}, got ${describeChecksum(source.checksum, hashed)}`,
+        `${expected.map((c) => describeChecksum(c)).join(' or ')}, got ${[...got].join(', ')}`,
     );
   }
   await extractArchive(archive, target, { replace: options.force ?? false });

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { mnistSampleArchive, mnistSampleSha256 } from '@onecycle/mnist-sample';
 import { create as createTar } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DataSource, dataDir, dataDirEnv, downloadFile, URLs, untarData } from '../src/node.js';
@@ -262,6 +263,79 @@ describe('untarData', () => {
   });
 });
 
+describe('untarData with a shipped archive that differs from the download', () => {
+  /** fastai-style check (size + MD5 of the first MiB) of the served archive. */
+  const served = (): DataSource['checksum'] => ({
+    size: archive.length,
+    md5FirstMiB: createHash('md5')
+      .update(archive.subarray(0, 1 << 20))
+      .digest('hex'),
+  });
+
+  it('uses the shipped archive named by shipped.sha256 without a request, verified with that SHA-256', async () => {
+    const dest = tmpDir();
+    const said: string[] = [];
+    const path = await untarData(
+      { ...source('shipped-first', served()), shipped: { sha256: mnistSampleSha256 } },
+      { dest, onNotice: (m) => said.push(m) },
+    );
+    expect(hits.get('/shipped-first/tiny_set.tgz')).toBeUndefined();
+    expect(tree(path)).toContain('valid/3/');
+    expect(tree(path)).not.toContain('train/a/0.png');
+    expect(said).toEqual([
+      expect.stringContaining(`the archive shipped with the project for TINY_SET (${mnistSampleArchive})`),
+    ]);
+  });
+
+  it('downloads and verifies with the download checksum when no shipped archive has that SHA-256', async () => {
+    const dest = tmpDir();
+    const other = { sha256: '0'.repeat(64) };
+    const path = await untarData({ ...source('ok', served()), shipped: other }, { dest, ...fast });
+    expect(tree(path)).toContain('train/a/0.png');
+    const wrong = { ...served(), size: archive.length + 1 } as DataSource['checksum'];
+    await expect(
+      untarData({ ...source('ok', wrong), shipped: other }, { dest: tmpDir(), ...fast }),
+    ).rejects.toThrow(/checksum mismatch for .*: expected size \d+ bytes, md5 of first MiB [0-9a-f]{32}/);
+  });
+
+  it('preferShipped: false downloads first (download checksum), and falls back to the shipped archive', async () => {
+    const said: string[] = [];
+    const src = (route: string): DataSource => ({
+      ...source(route, served()),
+      shipped: { sha256: mnistSampleSha256 },
+    });
+    const downloaded = await untarData(src('ok'), { dest: tmpDir(), preferShipped: false, ...fast });
+    expect(tree(downloaded)).toContain('train/a/0.png');
+    const fellBack = await untarData(src('missing'), {
+      dest: tmpDir(),
+      preferShipped: false,
+      ...fast,
+      onNotice: (m) => said.push(m),
+    });
+    expect(tree(fellBack)).toContain('valid/3/');
+    expect(said).toEqual([expect.stringMatching(/HTTP 404.*using the archive shipped with the project/)]);
+  });
+
+  it('a local copy may be the downloaded file or the shipped one, and names both checksums when it is neither', async () => {
+    const src = { ...source('never-asked', served()), shipped: { sha256: mnistSampleSha256 } };
+    const copy = join(tmpDir(), 'copy.tgz');
+    writeFileSync(copy, archive);
+    expect(tree(await untarData(src, { dest: tmpDir(), localArchive: copy }))).toContain('train/a/0.png');
+    expect(tree(await untarData(src, { dest: tmpDir(), localArchive: mnistSampleArchive }))).toContain(
+      'valid/3/',
+    );
+    expect(hits.get('/never-asked/tiny_set.tgz')).toBeUndefined();
+    writeFileSync(copy, archive.subarray(0, 100));
+    const dest = tmpDir();
+    await expect(untarData(src, { dest, localArchive: copy })).rejects.toThrow(
+      new RegExp(
+        `copy\\.tgz does not match TINY_SET's checksum: expected size ${archive.length} bytes, md5 of first MiB [0-9a-f]{32} or sha256 ${mnistSampleSha256}, got size 100 bytes`,
+      ),
+    );
+    expect(existsSync(join(dest, 'tiny_set'))).toBe(false);
+  });
+});
+
 describe('data directory', () => {
   it('dest overrides ONECYCLE_DATA, which overrides ~/.onecycle/data', () => {
     const saved = process.env[dataDirEnv];
@@ -279,9 +353,17 @@ describe('data directory', () => {
 
   it('URLs carry fastai names, URLs and checksums', () => {
     expect(URLs.MNIST_SAMPLE.folder).toBe('mnist_sample');
-    expect(URLs.MNIST_SAMPLE.checksum.sha256).toMatch(/^049e6116/);
     expect(URLs.MNIST_TINY.checksum.size).toBe(342207);
     expect(URLs.MNIST.folder).toBe('mnist_png');
+  });
+
+  it("MNIST_SAMPLE's download is checked with fastai's checks.txt entry; the shipped archive is named apart", () => {
+    expect(URLs.MNIST_SAMPLE.url).toBe('http://files.fast.ai/data/examples/mnist_sample.tgz');
+    expect(URLs.MNIST_SAMPLE.checksum).toEqual({
+      size: 3214948,
+      md5FirstMiB: '2dbc7ec6f9259b583af0072c55816a88',
+    });
+    expect(URLs.MNIST_SAMPLE.shipped).toEqual({ sha256: mnistSampleSha256 });
   });
 });
 
