@@ -7,12 +7,14 @@
 //      docs mention exists in that --help (scripts/docs-check-cli-options.mjs);
 //   4b. the walk-through's figures: every table of them matches docs/generated/demo-seeds.json
 //      (scripts/docs-getting-started.mjs; --check fails on a difference, else the pages are rewritten);
+//   4c. the README's benchmark figures match docs/generated/bench.json (scripts/docs-bench.mjs);
 //   5. typedoc (typedoc.json: every package, the guides; warnings are errors), HTML and JSON;
 //   6. every exported symbol has an @example (scripts/docs-check-examples.mjs, on the JSON);
 //   7. the link check of the built site (scripts/link-check.mjs).
 // usage: node scripts/docs-build.mjs [--check]
 //   --check  (CI) fail if a recorded example output is out of date instead of rewriting it
 // The demo itself is not rerun here (it takes a minute): `node scripts/docs-getting-started.mjs --run`.
+// Nor is the benchmark: `node scripts/docs-bench.mjs bench/results/compare-<timestamp>.json` records a run.
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 
@@ -43,6 +45,11 @@ const steps = [
     "the demo's figures in the docs come from docs/generated/demo-seeds.json",
     node,
     [join(root, 'scripts/docs-getting-started.mjs'), ...(check ? ['--check'] : [])],
+  ],
+  [
+    'the benchmark figures in README.md come from docs/generated/bench.json',
+    node,
+    [join(root, 'scripts/docs-bench.mjs'), ...(check ? ['--check'] : [])],
   ],
   ['typedoc', node, [join(root, 'node_modules/typedoc/bin/typedoc')]],
   ['every export has an @example', node, [join(root, 'scripts/docs-check-examples.mjs')]],
