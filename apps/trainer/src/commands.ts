@@ -353,12 +353,11 @@ async function trainRun(
     const callbacks: Callback[] = [progress, nan, ...(control.stop ? [control.stop] : [])];
     if (spec.gradClip !== undefined) callbacks.push(new GradientClip({ maxNorm: spec.gradClip }));
     if (spec.accum !== undefined && spec.accum > 1) callbacks.push(new GradientAccumulation(spec.accum));
-    const t0 = performance.now();
-    const cpu0 = process.cpuUsage();
-    const result = await fitBySchedule(learn, spec, callbacks, control.resume !== undefined);
-    const totalSeconds = (performance.now() - t0) / 1000;
-    const cpu = process.cpuUsage(cpu0);
-    out.info(`Total time: ${totalSeconds.toFixed(1)} s`);
+    const {
+      value: result,
+      totalSeconds,
+      cpu,
+    } = await timed(() => fitBySchedule(learn, spec, callbacks, control.resume !== undefined), out);
     const outcome = await endRun(
       learn,
       model,
@@ -503,6 +502,20 @@ function exitIfStopped(stop: StopOnSignal, during: string): void {
 }
 
 /** What a run cost and on how many items: the time, memory and size fields of its summary. */
+/** Runs a training call, prints its wall time as fastai does ("Total time"), returns its costs too. */
+async function timed<T>(
+  run: () => Promise<T>,
+  out: Output,
+): Promise<{ value: T; totalSeconds: number; cpu: NodeJS.CpuUsage }> {
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const value = await run();
+  const totalSeconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  out.info(`Total time: ${totalSeconds.toFixed(1)} s`);
+  return { value, totalSeconds, cpu };
+}
+
 function costs(
   prepared: Prepared,
   totalSeconds: number,
@@ -802,16 +815,15 @@ export async function runFineTune(opts: FineTuneCommandOptions, out: Output): Pr
     };
     const stages = new FineTuneStages(opts.freezeEpochs > 0 ? [frozen, unfrozen] : [unfrozen], learn, out);
     const nan = new TerminateOnNaN();
-    const t0 = performance.now();
-    const cpu0 = process.cpuUsage();
-    await learn.fineTune(opts.epochs, opts.lr, {
-      freezeEpochs: opts.freezeEpochs,
-      lrMult: opts.lrMult,
-      callbacks: [stop, stages, progressReporter(out), nan],
-    });
-    const totalSeconds = (performance.now() - t0) / 1000;
-    const cpu = process.cpuUsage(cpu0);
-    out.info(`Total time: ${totalSeconds.toFixed(1)} s`);
+    const { totalSeconds, cpu } = await timed(
+      () =>
+        learn.fineTune(opts.epochs, opts.lr, {
+          freezeEpochs: opts.freezeEpochs,
+          lrMult: opts.lrMult,
+          callbacks: [stop, stages, progressReporter(out), nan],
+        }),
+      out,
+    );
     const outcome = await endRun(
       learn,
       model,
