@@ -15,7 +15,8 @@ import { isMainThread, parentPort, Worker } from 'node:worker_threads';
 import { loadMnistSample, simpleCnnTrainer } from './simple-cnn-trainer.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const pkg = (name) => import(pathToFileURL(join(root, 'packages', name, 'dist', 'index.js')).href);
+const pkg = (name, file = 'index.js') =>
+  import(pathToFileURL(join(root, 'packages', name, 'dist', file)).href);
 const tf = await import(
   pathToFileURL(join(root, 'packages/backends/node_modules/@tensorflow/tfjs-core/dist/tf-core.node.js')).href
 );
@@ -100,7 +101,7 @@ if (!isMainThread) {
 
   console.log('3. training steps, alternating blocks of 40 on 1 and 2 threads (ms per step)');
   const { simpleCnn } = await pkg('models');
-  const { ImageDataBunch } = await pkg('vision-data');
+  const { ImageDataBunch } = await pkg('vision-data', 'node.js');
   const { Adam, crossEntropy } = await pkg('learner');
   await setupBackend('wasm');
   const data = await loadMnistSample(root, ImageDataBunch);

@@ -18,13 +18,14 @@ import { parseArgs } from 'node:util';
 import { loadMnistSample, simpleCnnTrainer } from './simple-cnn-trainer.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const pkg = (name) => import(pathToFileURL(join(root, 'packages', name, 'dist', 'index.js')).href);
+const pkg = (name, file = 'index.js') =>
+  import(pathToFileURL(join(root, 'packages', name, 'dist', file)).href);
 const tf = await import(
   pathToFileURL(join(root, 'packages/backends/node_modules/@tensorflow/tfjs-core/dist/tf-core.node.js')).href
 );
 const { setupBackend } = await pkg('backends');
 const { simpleCnn } = await pkg('models');
-const { ImageDataBunch } = await pkg('vision-data');
+const { ImageDataBunch } = await pkg('vision-data', 'node.js');
 const { Adam, crossEntropy } = await pkg('learner');
 const { values: args } = parseArgs({
   options: {

@@ -65,12 +65,13 @@ export async function loadMnistSample(root, ImageDataBunch, bs = 64) {
 export async function builtPackages(root) {
   const { join } = await import('node:path');
   const { pathToFileURL } = await import('node:url');
-  const pkg = (name) => import(pathToFileURL(join(root, 'packages', name, 'dist', 'index.js')).href);
+  const pkg = (name, file = 'index.js') =>
+    import(pathToFileURL(join(root, 'packages', name, 'dist', file)).href);
   const tf = await import(
     pathToFileURL(join(root, 'packages/backends/node_modules/@tensorflow/tfjs-core/dist/tf-core.node.js'))
       .href
   );
   const [{ setupBackend }, { simpleCnn, resnet }, { ImageDataBunch }, { Adam, crossEntropy }] =
-    await Promise.all(['backends', 'models', 'vision-data', 'learner'].map(pkg));
+    await Promise.all([pkg('backends'), pkg('models'), pkg('vision-data', 'node.js'), pkg('learner')]);
   return { tf, setupBackend, simpleCnn, resnet, ImageDataBunch, Adam, crossEntropy };
 }

@@ -35,8 +35,8 @@ if (!Number.isInteger(steps) || steps < 1 || !Number.isInteger(bs) || bs < 1) {
 }
 
 /** Imports a workspace package's build output (the packages are not linked at the root). */
-async function pkg(name) {
-  const url = pathToFileURL(join(root, 'packages', name, 'dist', 'index.js')).href;
+async function pkg(name, file = 'index.js') {
+  const url = pathToFileURL(join(root, 'packages', name, 'dist', file)).href;
   try {
     return await import(url);
   } catch (err) {
@@ -47,7 +47,7 @@ async function pkg(name) {
 const { setupBackend } = await pkg('backends');
 const { simpleCnn } = await pkg('models');
 const { Adam, crossEntropy, accuracy } = await pkg('learner');
-const { ImageDataBunch } = await pkg('vision-data');
+const { ImageDataBunch } = await pkg('vision-data', 'node.js');
 // The same tfjs-core instance the packages load (its CommonJS main, as Node resolves it for them).
 const tf = await import(
   pathToFileURL(join(root, 'packages/backends/node_modules/@tensorflow/tfjs-core/dist/tf-core.node.js')).href
