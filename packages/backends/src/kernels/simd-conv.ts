@@ -115,6 +115,21 @@ export class SimdConv {
   }
 
   /**
+   * Convolution calls run so far, and how many of them several threads shared. Each kind of call
+   * (job and size) is timed now and then on this thread alone and shared; it is shared only while
+   * that is faster (a virtual machine's second CPU may be busy with other work).
+   *
+   * @example
+   * ```ts
+   * const { calls, shared } = SimdConv.load()!.usage;
+   * console.log(`${shared} of ${calls} calls on several threads`);
+   * ```
+   */
+  get usage(): { calls: number; shared: number } {
+    return this.pool.usage();
+  }
+
+  /**
    * The instruction set of the build in use: `'relaxed-simd'` (fused multiply-add, where the engine
    * has relaxed SIMD) or `'simd128'`.
    *
@@ -172,7 +187,7 @@ export class SimdConv {
   ): boolean {
     const t = this.threads;
     const heap = this.heap;
-    this.pool.wake();
+    const shared = this.pool.begin(JOB_FORWARD, g.p);
     const kept = keepFor === undefined ? undefined : heap.keepPatches(g, keepFor);
     const stageSize = Math.max(g.p, g.k) * g.co;
     const at = heap.layout(g, [
@@ -191,7 +206,7 @@ export class SimdConv {
     heap.set(xp, x);
     heap.setPadded(wp, filter, g.k, g.co, g.co4, sp);
     if (bias) heap.setPadded(bp, bias, 1, g.co, g.co4, sp);
-    const size = t === 1 ? g.p : Math.max(128, 64 * Math.ceil(g.p / (64 * CHUNKS_PER_JOB)));
+    const size = shared ? Math.max(128, 64 * Math.ceil(g.p / (64 * CHUNKS_PER_JOB))) : g.p;
     this.pool.run(JOB_FORWARD, size, g.p, [
       xp,
       wp,
@@ -235,7 +250,7 @@ export class SimdConv {
   ): boolean {
     const t = this.threads;
     const heap = this.heap;
-    this.pool.wake();
+    this.pool.begin(JOB_FILTER, g.p);
     const dwSize = g.k4 * g.co4;
     const rows = g.p * g.co4;
     const kept = heap.keptPatches(g, patchesOf);
@@ -337,7 +352,7 @@ export class SimdConv {
   ): boolean {
     const t = this.threads;
     const heap = this.heap;
-    this.pool.wake();
+    const shared = this.pool.begin(JOB_INPUT, g.p);
     const rows = g.p * g.co4;
     const at = heap.layout(g, [rows, g.co * g.k4, out.length, t * colFloats(g), y ? rows : 0, g.p * g.co]);
     if (at == null) return false;
@@ -352,7 +367,7 @@ export class SimdConv {
     for (let k = 0; k < g.k; k++) {
       for (let c = 0; c < g.co; c++) floats[wt + c * g.k4 + k] = filter[k * g.co + c]!;
     }
-    const images = t === 1 ? g.n : Math.ceil(g.n / CHUNKS_PER_JOB);
+    const images = shared ? Math.ceil(g.n / CHUNKS_PER_JOB) : g.n;
     this.pool.run(JOB_INPUT, images, g.n, [dyp, wtp, dxp, colp, colFloats(g) * 4]);
     heap.get(dxp, out);
     return true;
