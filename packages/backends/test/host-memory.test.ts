@@ -22,7 +22,7 @@ const bits = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLeng
  */
 function layer(simd: SimdConv, xs: Shape4, fs: Shape4, stride: number, seed: number, onHeap: boolean) {
   const g = convGeometry(tf.backend_util.computeConv2DInfo(xs, fs, stride, 1, 'same'));
-  const values = {
+  const values: Record<'x' | 'w' | 'b' | 'dy', Float32Array> = {
     x: randomValues(tf.util.sizeFromShape(xs), seed),
     w: randomValues(tf.util.sizeFromShape(fs), seed + 1),
     b: randomValues(g.co, seed + 2),
@@ -35,7 +35,7 @@ function layer(simd: SimdConv, xs: Shape4, fs: Shape4, stride: number, seed: num
     simd.forward(g, values.x, values.w, values.b, true, out.y!, key);
     simd.filterGrad(g, values.x, values.dy, out.dw!, out.y!, key, out.db!);
     simd.inputGrad(g, values.dy, values.w, out.dx!, out.y!);
-    return { out, inputs: values };
+    return { out, inputs: values as Record<string, Float32Array> };
   }
   const t = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, tf.tensor1d(v)]));
   const o = Object.fromEntries(Object.entries(outShapes).map(([k, n]) => [k, tf.zeros([n])]));

@@ -24,6 +24,12 @@ export const JOB_BLOCK = controlOffset(MAX_THREADS);
 /**
  * The allocator of a memory the kernels share with its owner — tfjs's WASM backend, whose tensors the
  * kernels then read and write in place instead of copying them in and out.
+ *
+ * @example
+ * ```ts
+ * const host: HostMemory | undefined = wasmHostMemory(tf.findBackend('wasm'));
+ * if (host) SimdConv.useHostMemory(host);
+ * ```
  */
 export interface HostMemory {
   memory: WebAssembly.Memory;
