@@ -154,5 +154,17 @@ describe('batches keep their own data', () => {
       expect(tf.getBackend()).toBe('wasm');
       checkPass();
     });
+    it('fill still returns arrays of its own', () => {
+      const dl = new ImageDataLoader(randomSet('bytes', 1), {
+        batchSize: 4,
+        shuffle: false,
+        dropLast: false,
+      });
+      for (const { x, y } of dl.batches(0)) tf.dispose([x, y]);
+      const first = dl.fill(new Int32Array([0, 1]));
+      const copy = first.data.slice();
+      dl.fill(new Int32Array([2, 3]));
+      expect(bits(first.data)).toEqual(bits(copy));
+    });
   });
 });
