@@ -27,6 +27,7 @@ import os, { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { parallelCapacity } from './parallel-capacity.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -127,6 +128,7 @@ const results = {
   date: new Date().toISOString(),
   machine: machineInfo(),
   loadAverage: { start: os.loadavg() },
+  parallelCapacity: { start: await parallelCapacity() },
   cases: [],
 };
 
@@ -344,6 +346,7 @@ if (!args['skip-profile']) {
   }
 }
 results.loadAverage.end = os.loadavg();
+results.parallelCapacity.end = await parallelCapacity();
 
 // --- print --------------------------------------------------------------------------------------
 const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : '—');
@@ -353,10 +356,15 @@ function table(header, rows) {
   console.log(line(header));
   for (const r of rows) console.log(line(r));
 }
+/** How fast two busy processes ran at once, relative to one alone: "0.98× (2 cores' worth)". */
+function capacityText(p) {
+  return `${fmt(p.aloneMs / p.pairMs, 2)}× the speed of one (${fmt(p.capacity, 2)} cores' worth)`;
+}
 const m = results.machine;
 console.log(
   `\nonecycle vs PyTorch — ${results.date.slice(0, 10)}, ${m.cpu}, ${m.cores} cores, Node ${m.node}; ` +
-    `load average ${results.loadAverage.start[0].toFixed(1)} at the start, ${results.loadAverage.end[0].toFixed(1)} at the end`,
+    `load average ${results.loadAverage.start[0].toFixed(1)} at the start, ${results.loadAverage.end[0].toFixed(1)} at the end; ` +
+    `two busy processes ran at ${capacityText(results.parallelCapacity.start)} at the start, ${capacityText(results.parallelCapacity.end)} at the end`,
 );
 const target = {};
 for (const c of results.cases) {

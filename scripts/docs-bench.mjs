@@ -79,6 +79,19 @@ function caseTable(c) {
   return md.join('\n');
 }
 
+/**
+ * What the run's parallel-capacity probe saw (two busy processes at once against one alone), or
+ * nothing for runs recorded before the probe existed.
+ */
+function capacitySentence(p) {
+  if (p?.start == null || p.end == null) return '';
+  const speed = (q) => `${(q.aloneMs / q.pairMs).toFixed(2)}×`;
+  return (
+    `; two busy processes at once each ran at ${speed(p.start)} the speed of one alone at the start and ` +
+    `${speed(p.end)} at the end (1.00× when the second core is free)`
+  );
+}
+
 function block() {
   const m = run.machine;
   const peerVersion = run.cases[0]?.peers[0]?.version ?? 'PyTorch';
@@ -88,7 +101,9 @@ function block() {
     `Figures of ${run.date.slice(0, 16).replace('T', ' ')} UTC: ${m.cpu}, **${m.cores} cores**, ` +
       `${m.memoryGb} GiB, Node ${m.node.replace(/^v/, '')}, ${peerVersion.replace('pytorch', 'PyTorch')} ` +
       `(CPU), \`node bench/compare-torch.mjs --repeat ${run.cases[0]?.ours.runs ?? 1}\`; load average ` +
-      `${load.start[0].toFixed(1)} at the start and ${load.end[0].toFixed(1)} at the end. Ratios compare ` +
+      `${load.start[0].toFixed(1)} at the start and ${load.end[0].toFixed(1)} at the end` +
+      capacitySentence(run.parallelCapacity) +
+      '. Ratios compare ' +
       `ours in its faster configuration (\`onecycle --threads\`) with each PyTorch configuration; ` +
       `"best" compares the best epochs.`,
     '',

@@ -1,3 +1,4 @@
+import { registerCpuTrainingKernels } from './kernels/register-cpu-training-kernels.js';
 import { registerWasmTrainingKernels } from './kernels/register-wasm-training-kernels.js';
 import { registerAllGradients } from './register-gradients.js';
 
@@ -17,6 +18,7 @@ export {
   setupBackend,
 } from './setup-backend.js';
 
-// Importing the package makes every gradient and the WASM training kernels available.
+// Importing the package makes every gradient and the WASM (and CPU) training kernels available.
 registerAllGradients();
 registerWasmTrainingKernels();
+registerCpuTrainingKernels();

@@ -163,6 +163,57 @@ describe('SimdConv kernels (the WebAssembly SIMD convolutions)', () => {
     expect(SimdConv.load()!.startedThreads).toBe(1);
   });
 
+  it('give the same bits on 1, 2 and 3 threads, call after call (chunks claimed as threads come free)', async () => {
+    // simpleCnn's three convolutions on a batch of 64: forward with ReLU and kept patches, the masked
+    // filter gradient from those patches, the masked input gradient.
+    const layers: [Shape4, Shape4][] = [
+      [
+        [64, 28, 28, 3],
+        [3, 3, 3, 16],
+      ],
+      [
+        [64, 14, 14, 16],
+        [3, 3, 16, 16],
+      ],
+      [
+        [64, 7, 7, 16],
+        [3, 3, 16, 2],
+      ],
+    ];
+    const runLayers = (simd: SimdConv) =>
+      layers.flatMap(([xs, fs], i) => {
+        const g = convGeometry(tf.backend_util.computeConv2DInfo(xs, fs, 2, 1, 'same'));
+        const x = randomValues(tf.util.sizeFromShape(xs), 50 + i);
+        const w = randomValues(tf.util.sizeFromShape(fs), 60 + i);
+        const dy = randomValues(g.p * g.co, 70 + i);
+        const y = new Float32Array(g.p * g.co);
+        const dw = new Float32Array(w.length);
+        const db = new Float32Array(g.co);
+        const dx = new Float32Array(x.length);
+        const key = {};
+        simd.forward(g, x, w, null, true, y, key);
+        simd.filterGrad(g, x, dy, dw, y, key, db);
+        simd.inputGrad(g, dy, w, dx, y);
+        return [y, dw, db, dx];
+      });
+    SimdConv.useThreads(1);
+    const want = runLayers(SimdConv.load()!);
+    for (const threads of [2, 3]) {
+      SimdConv.useThreads(threads);
+      const simd = SimdConv.load()!;
+      for (let i = 0; i < 400 && simd.startedThreads < threads; i++)
+        await new Promise((r) => setTimeout(r, 25));
+      expect(simd.startedThreads).toBe(threads);
+      for (let round = 0; round < 20; round++) {
+        const got = runLayers(simd);
+        got.forEach((values, k) =>
+          expect(Buffer.from(values.buffer).equals(Buffer.from(want[k]!.buffer))).toBe(true),
+        );
+      }
+    }
+    SimdConv.useThreads(1);
+  });
+
   it('reject a thread count outside [1, 8]', () => {
     expect(() => SimdConv.useThreads(0)).toThrow(/threads must be an integer in \[1, 8\], got 0/);
     expect(() => SimdConv.useThreads(9)).toThrow(RangeError);

@@ -59,8 +59,9 @@ static inline void add_floats(float *__restrict dst, const float *__restrict src
 
 // im2col: rows [p0, p0 + np) of the patch matrix, each K4 wide (zeros beyond K and outside the image).
 // Where a filter row lies inside the image (and the dilation is 1) its KW·CI values are one run of x,
-// copied 4 floats at a time: the last vector may run past the run's end (into the next run, written
-// after it, or the row's padding, zeroed after it), so `col` needs 4 floats of slack at its end.
+// copied 4 floats at a time: the last vector may run past the run's end into the next run (written
+// after it); the row's last run ends with a shorter copy, so nothing is written past the row's K4
+// floats — threads fill neighbouring rows of one patch matrix at the same time.
 static void im2col(const int *g, const float *x, float *col, int p0, int np) {
   const int h = g[H], w = g[W], ci = g[CI], kh = g[KH], kw = g[KW], k = g[K], k4 = g[K4];
   const int ohw = g[OH] * g[OW], ow = g[OW], dh = g[DH], dw = g[DW], run = kw * ci;
@@ -84,10 +85,11 @@ static void im2col(const int *g, const float *x, float *col, int p0, int np) {
         wasm_v128_store(dst + 17, wasm_v128_load(src + step + 8));
         wasm_v128_store(dst + 18, wasm_v128_load(src + 2 * step));
         wasm_v128_store(dst + 22, wasm_v128_load(src + 2 * step + 4));
-        wasm_v128_store(dst + 26, wasm_v128_load(src + 2 * step + 8));
+        wasm_v128_store64_lane(dst + 26, wasm_v128_load(src + 2 * step + 8), 0); // 26 and the padding 27
       } else {
-        for (int a = 0; a < kh; a++, dst += run, src += step)
+        for (int a = 0; a + 1 < kh; a++, dst += run, src += step)
           for (int c = 0; c < run; c += 4) wasm_v128_store(dst + c, wasm_v128_load(src + c));
+        copy_floats(dst, src, run);
       }
       zero_floats(col + r * k4 + k, k4 - k);
       continue;
@@ -96,9 +98,11 @@ static void im2col(const int *g, const float *x, float *col, int p0, int np) {
       const int iy = iy0 + a * dh;
       if (iy < 0 || iy >= h) {
         zero_floats(dst, run);
-      } else if (inside) {
+      } else if (inside && a + 1 < kh) {
         const float *src = x + ((n * h + iy) * w + ix0) * ci;
         for (int c = 0; c < run; c += 4) wasm_v128_store(dst + c, wasm_v128_load(src + c));
+      } else if (inside) {
+        copy_floats(dst, x + ((n * h + iy) * w + ix0) * ci, run);
       } else {
         for (int b = 0; b < kw; b++) {
           const int ix = ix0 + b * dw;

@@ -1,3 +1,4 @@
+import { softmaxCrossEntropy } from '@onecycle/ops';
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
@@ -12,9 +13,11 @@ import * as tf from '@tensorflow/tfjs-core';
 export type LossFunc = (output: tf.Tensor, target: tf.Tensor) => tf.Scalar;
 
 /**
- * Cross-entropy between logits `[N, C]` and int32 class indices `[N]`, averaged over the batch —
- * PyTorch's `F.cross_entropy` and fastai's default loss for classification:
- * `−mean(Σ_c onehot(y)·logSoftmax(logits))`.
+ * Cross-entropy between logits `[N, C]` and class indices `[N]` (int32, or cast to it), averaged over
+ * the batch — PyTorch's `F.cross_entropy` and fastai's default loss for classification:
+ * `−mean(Σ_c onehot(y)·logSoftmax(logits))`. Runs `@onecycle/ops`' fused
+ * {@link @onecycle/ops!softmaxCrossEntropy} (one kernel forward, one backward, on the WASM and CPU
+ * backends of `@onecycle/backends`, where a class index outside `[0, C)` is a `RangeError`).
  *
  * @example
  * ```ts
@@ -30,7 +33,5 @@ export const crossEntropy: LossFunc = (output, target) =>
     if (target.rank !== 1 || target.shape[0] !== n) {
       throw new RangeError(`crossEntropy: target must be [${n}] class indices, got shape [${target.shape}]`);
     }
-    const oneHot = tf.oneHot(target.dtype === 'int32' ? target : tf.cast(target, 'int32'), output.shape[1]!);
-    const logp = tf.logSoftmax(output);
-    return tf.neg(tf.div(tf.sum(tf.mul(logp, tf.cast(oneHot, 'float32'))), tf.scalar(n))) as tf.Scalar;
+    return softmaxCrossEntropy(output, target.dtype === 'int32' ? target : tf.cast(target, 'int32'));
   });

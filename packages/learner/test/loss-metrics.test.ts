@@ -1,4 +1,5 @@
 import { setupBackend } from '@onecycle/backends';
+import { softmaxCrossEntropyIsFused } from '@onecycle/ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { accuracy, crossEntropy, defineMetric, errorRate, lrRange, metricName } from '../src/index.js';
@@ -37,6 +38,23 @@ describe('crossEntropy', () => {
       });
     });
     tf.dispose([x, t, g]);
+  });
+
+  it("runs @onecycle/ops' fused kernel: float targets cast, a class index outside [0, C) rejected", () => {
+    expect(softmaxCrossEntropyIsFused()).toBe(true);
+    const x = tf.tensor2d([
+      [2, 0],
+      [0, 2],
+    ]);
+    const floatTarget = tf.tensor1d([0, 1]);
+    const badTarget = tf.tensor1d([0, 2], 'int32');
+    const before = tf.memory().numTensors;
+    const loss = crossEntropy(x, floatTarget);
+    expect(loss.dataSync()[0]).toBeCloseTo(Math.log(1 + Math.exp(-2)), 6);
+    loss.dispose();
+    expect(() => crossEntropy(x, badTarget)).toThrow(/label 2 .*\[0, 2\)/);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, floatTarget, badTarget]);
   });
 
   it('rejects wrong shapes naming them', () => {

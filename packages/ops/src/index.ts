@@ -1,8 +1,9 @@
 /**
- * Trainable fused ops on TensorFlow.js core — convolution + bias + ReLU (`conv2dBiasAct`) and batch
- * normalisation in training mode (`batchNormTrain`) — and the kernel names and kernel input/attribute
- * types behind them, which backends implement (`@onecycle/backends` does for WASM). Elsewhere the ops
- * are made of tfjs's standard ops.
+ * Trainable fused ops on TensorFlow.js core — convolution + bias + ReLU (`conv2dBiasAct`), batch
+ * normalisation in training mode (`batchNormTrain`) and softmax cross-entropy (`softmaxCrossEntropy`)
+ * — and the kernel names and kernel input/attribute types behind them, which backends implement
+ * (`@onecycle/backends` does for WASM, and for the CPU backend the softmax cross-entropy). Elsewhere
+ * the ops are made of tfjs's standard ops.
  *
  * @packageDocumentation
  */
@@ -20,4 +21,7 @@ export {
   type Conv2dBiasActFilterGradInputs,
   type Conv2dBiasActInputGradInputs,
   type Conv2dBiasActInputs,
+  SOFTMAX_CROSS_ENTROPY_KERNEL,
+  type SoftmaxCrossEntropyInputs,
 } from './kernel-names.js';
+export { softmaxCrossEntropy, softmaxCrossEntropyIsFused } from './softmax-cross-entropy.js';

@@ -198,3 +198,33 @@ export interface BatchNormTrainAttrs {
   /** Added to the variance before its square root. */
   eps: number;
 }
+
+/**
+ * Kernel name of the fused softmax cross-entropy ({@link softmaxCrossEntropy}). Inputs
+ * {@link SoftmaxCrossEntropyInputs}, no attributes; two outputs: the mean loss over the batch (a
+ * float32 scalar, `mean_i(logSumExp(logits_i) − logits_i[labels_i])`), and its gradient in `logits`
+ * (`[N, C]`, `(softmax(logits) − onehot(labels)) / N`), computed in the same pass and kept for the
+ * backward pass. A label outside `[0, C)` is a `RangeError` naming it and `C`. Where a backend lacks
+ * the kernel, the op is made of tfjs's standard ops.
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * const fast = tf.getKernel(SOFTMAX_CROSS_ENTROPY_KERNEL, tf.getBackend()) != null;
+ * ```
+ */
+export const SOFTMAX_CROSS_ENTROPY_KERNEL = 'OnecycleSoftmaxCrossEntropy';
+
+/**
+ * Inputs of {@link SOFTMAX_CROSS_ENTROPY_KERNEL}: float32 `logits` `[N, C]` and int32 class indices
+ * `labels` `[N]`.
+ *
+ * @example
+ * ```ts
+ * const inputs: SoftmaxCrossEntropyInputs = { logits, labels };
+ * ```
+ */
+export interface SoftmaxCrossEntropyInputs {
+  logits: tf.TensorInfo;
+  labels: tf.TensorInfo;
+}

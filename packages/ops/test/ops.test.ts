@@ -1,6 +1,7 @@
 // The ops on a backend without their kernels (tfjs's CPU backend): the standard-ops path, against the
-// formulas; and the kernels' declared names, which backends register (their gradients and the fused
-// kernels are tested where a backend implements them: @onecycle/models' tests on @onecycle/backends).
+// formulas (the softmax cross-entropy against PyTorch's printed value); and the kernels' declared
+// names, which backends register (their gradients and the fused kernels are tested where a backend
+// implements them: @onecycle/models' and @onecycle/backends' tests).
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +11,9 @@ import {
   batchNormTrainIsFused,
   CONV2D_BIAS_ACT_KERNELS,
   conv2dBiasAct,
+  SOFTMAX_CROSS_ENTROPY_KERNEL,
+  softmaxCrossEntropy,
+  softmaxCrossEntropyIsFused,
 } from '../src/index.js';
 
 beforeAll(async () => {
@@ -60,9 +64,56 @@ describe('batchNormTrain without its kernels', () => {
   });
 });
 
+describe('softmaxCrossEntropy without its kernel', () => {
+  // PyTorch 1.13 (float32), printed by:
+  //   x = torch.tensor(LOGITS, dtype=torch.float32, requires_grad=True)
+  //   print(repr(F.cross_entropy(x, torch.tensor([3, 0, 1])).item()))
+  const LOGITS = [
+    [0.5, -2.0, 1.5, 0.0],
+    [3.0, 2.75, -1.0, 0.25],
+    [-0.5, -0.5, -0.5, 4.0],
+  ];
+  const TORCH_LOSS = 2.379030704498291;
+
+  // Its gradient needs tfjs's gradient registry, which @onecycle/backends fills: tested there.
+  it("is tfjs's composition, with PyTorch's loss, tensors freed", () => {
+    expect(softmaxCrossEntropyIsFused()).toBe(false);
+    const x = tf.tensor2d(LOGITS);
+    const y = tf.tensor1d([3, 0, 1], 'int32');
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) {
+      const loss = softmaxCrossEntropy(x, y);
+      expect(loss.shape).toEqual([]);
+      expect(loss.dataSync()[0]).toBeCloseTo(TORCH_LOSS, 6);
+      loss.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    }
+    tf.dispose([x, y]);
+  });
+
+  it('rejects logits that are not [N, C], labels that are not [N], and wrong dtypes', () => {
+    const x = tf.zeros([2, 3]);
+    const y = tf.tensor1d([0, 1], 'int32');
+    expect(() => softmaxCrossEntropy(tf.zeros([2]), y)).toThrow(
+      new RangeError('softmaxCrossEntropy: logits must be [N, C], got shape [2]'),
+    );
+    expect(() => softmaxCrossEntropy(x, tf.tensor1d([0, 1, 1], 'int32'))).toThrow(
+      new RangeError('softmaxCrossEntropy: labels must be [2] class indices, got shape [3]'),
+    );
+    expect(() => softmaxCrossEntropy(x, tf.tensor1d([0, 1]))).toThrow(
+      new TypeError('softmaxCrossEntropy: logits must be float32 and labels int32, got float32 and float32'),
+    );
+    tf.dispose([x, y]);
+  });
+});
+
 describe('the kernel names', () => {
   it('are distinct, and none is registered on a backend that does not implement them', () => {
-    const names = [...Object.values(CONV2D_BIAS_ACT_KERNELS), ...Object.values(BATCH_NORM_TRAIN_KERNELS)];
+    const names = [
+      ...Object.values(CONV2D_BIAS_ACT_KERNELS),
+      ...Object.values(BATCH_NORM_TRAIN_KERNELS),
+      SOFTMAX_CROSS_ENTROPY_KERNEL,
+    ];
     expect(new Set(names).size).toBe(names.length);
     for (const name of names) expect(tf.getKernel(name, 'cpu')).toBeUndefined();
   });

@@ -9,13 +9,15 @@ const CONTROL_BYTES = 128;
 export const CONTROL_INTS = 16;
 /** The most threads the kernels run on (the calling thread and 7 workers). */
 export const MAX_THREADS = 8;
-/** Scratch regions start after the workers' control blocks. */
-const FIRST_REGION = CONTROL_BYTES + MAX_THREADS * CONTROL_INTS * 4;
+/** Scratch regions start after the workers' control blocks and the job block. */
+const FIRST_REGION = CONTROL_BYTES + (MAX_THREADS + 1) * CONTROL_INTS * 4;
 /** Bytes of patch matrices kept between a forward pass and its filter gradient. */
 const PATCH_CAPACITY = 32 * 2 ** 20;
 
 /** Byte offset of worker `i`'s control block. */
 export const controlOffset = (i: number) => CONTROL_BYTES + i * CONTROL_INTS * 4;
+/** Byte offset of the job block: the job all threads claim chunks of (see `worker-pool.ts`). */
+export const JOB_BLOCK = controlOffset(MAX_THREADS);
 
 /**
  * The kernels' WebAssembly memory as the calls use it: the geometry at address 0, the workers' control

@@ -1,5 +1,9 @@
 import '@tensorflow/tfjs-backend-wasm';
-import { BATCH_NORM_TRAIN_KERNELS, CONV2D_BIAS_ACT_KERNELS } from '@onecycle/ops';
+import {
+  BATCH_NORM_TRAIN_KERNELS,
+  CONV2D_BIAS_ACT_KERNELS,
+  SOFTMAX_CROSS_ENTROPY_KERNEL,
+} from '@onecycle/ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { makeBatchNormTrainKernels } from './batch-norm-train.js';
 import { makeCastKernel } from './cast.js';
@@ -20,6 +24,7 @@ import {
   makeSimdConv2DBackpropInputKernel,
   makeSimdConv2DKernel,
 } from './simd-conv-kernels.js';
+import { makeSoftmaxCrossEntropyKernel } from './softmax-cross-entropy.js';
 import { makeUnsortedSegmentSumKernel } from './unsorted-segment-sum.js';
 
 const WASM = 'wasm';
@@ -31,8 +36,9 @@ const WASM = 'wasm';
  * `_FusedMatMul` (WASM's own adds the bias wrongly when an operand is transposed), and `MaxPoolGrad`,
  * `ResizeBilinearGrad`, `ResizeNearestNeighborGrad` (WASM's own give wrong results; tfjs's CPU kernels
  * run instead, on copies of the data), `Identity` (WASM's copies the data; ours shares it), `Cast`
- * (WASM's truncates to a byte when casting to `bool`), and `Sum`/`Mean` over leading axes (as a matrix
- * product, faster than WASM's transpose-then-reduce).
+ * (WASM's truncates to a byte when casting to `bool`), `Sum`/`Mean` over leading axes (as a matrix
+ * product, faster than WASM's transpose-then-reduce), and the fused kernels of `@onecycle/ops`
+ * (convolution + bias + ReLU and batch norm where the SIMD kernels load, softmax cross-entropy).
  *
  * @example
  * ```ts
@@ -51,6 +57,7 @@ export const WASM_TRAINING_KERNELS: readonly string[] = [
   BATCH_NORM_TRAIN_KERNELS.forward,
   BATCH_NORM_TRAIN_KERNELS.inputGrad,
   BATCH_NORM_TRAIN_KERNELS.paramsGrad,
+  SOFTMAX_CROSS_ENTROPY_KERNEL,
   tf.Conv2DBackpropFilter,
   tf.Conv2DBackpropInput,
   tf.DepthwiseConv2dNativeBackpropFilter,
@@ -92,6 +99,7 @@ function makeKernels(existing: (name: string) => tf.KernelConfig | undefined): t
     makeDepthwiseBackpropFilterKernel(WASM),
     makeDepthwiseBackpropInputKernel(WASM),
     makeUnsortedSegmentSumKernel(WASM),
+    makeSoftmaxCrossEntropyKernel(WASM),
     makeCpuDelegateKernel(tf.MaxPoolGrad, WASM),
     // tfjs's CPU kernel writes the right values but labels them [N, W, H, C]: use the input's shape.
     makeCpuDelegateKernel(tf.ResizeBilinearGrad, WASM, (inputs) => inputs.images!.shape),

@@ -6,20 +6,27 @@ import {
   JOB_FILTER,
   JOB_FORWARD,
   JOB_INPUT,
-  ranges,
   type StartWorker,
   WorkerPool,
   workerStarter,
 } from './worker-pool.js';
+
+/** Chunks a job is cut into when several threads share it (enough to even out a late thread). */
+const CHUNKS_PER_JOB = 16;
+/**
+ * Output positions per chunk of a filter gradient: the same on every thread count, so that the
+ * chunks' partial sums, added in chunk order, give the same bits on 1 thread as on 8.
+ */
+const filterChunkRows = (p: number) => Math.max(256, 64 * Math.ceil(p / (64 * CHUNKS_PER_JOB)));
 
 /**
  * Convolution kernels compiled from `wasm/conv-kernels.c` to 128-bit WebAssembly SIMD: im2col in chunks
  * of 64 output positions, then register-tiled matrix products (4 rows × 8 columns per tile). They run
  * in their own WebAssembly memory: inputs are copied in, results copied out (a small cost next to the
  * products). {@link SimdConv.useThreads} spreads every call over worker threads (Node's, or Web Workers on
- * a cross-origin isolated page) that share
- * that memory: output positions (or images) are split between the threads, and each thread's part of
- * a filter gradient is summed at the end. {@link SimdConv.load} returns `undefined` where the engine
+ * a cross-origin isolated page) that share that memory: each call is cut into chunks of output
+ * positions (or images) that the threads claim as they come free, and a filter gradient's chunks are
+ * summed in a fixed order — the results are the same bits on any number of threads. {@link SimdConv.load} returns `undefined` where the engine
  * lacks WebAssembly SIMD.
  *
  * @example
@@ -108,6 +115,21 @@ export class SimdConv {
   }
 
   /**
+   * Convolution calls run so far, and how many of them several threads shared. Each kind of call
+   * (job and size) is timed now and then on this thread alone and shared; it is shared only while
+   * that is faster (a virtual machine's second CPU may be busy with other work).
+   *
+   * @example
+   * ```ts
+   * const { calls, shared } = SimdConv.load()!.usage;
+   * console.log(`${shared} of ${calls} calls on several threads`);
+   * ```
+   */
+  get usage(): { calls: number; shared: number } {
+    return this.pool.usage();
+  }
+
+  /**
    * The instruction set of the build in use: `'relaxed-simd'` (fused multiply-add, where the engine
    * has relaxed SIMD) or `'simd128'`.
    *
@@ -163,9 +185,9 @@ export class SimdConv {
     out: Float32Array,
     keepFor?: object,
   ): boolean {
-    const t = this.pool.available();
+    const t = this.threads;
     const heap = this.heap;
-    this.pool.wake();
+    const shared = this.pool.begin(JOB_FORWARD, g.p);
     const kept = keepFor === undefined ? undefined : heap.keepPatches(g, keepFor);
     const stageSize = Math.max(g.p, g.k) * g.co;
     const at = heap.layout(g, [
@@ -181,20 +203,18 @@ export class SimdConv {
       return false;
     }
     const [xp, wp, bp, yp, scratch, sp] = at as [number, number, number, number, number, number];
-    const col = (i: number) => kept ?? scratch + i * colFloats(g) * 4;
     heap.set(xp, x);
     heap.setPadded(wp, filter, g.k, g.co, g.co4, sp);
     if (bias) heap.setPadded(bp, bias, 1, g.co, g.co4, sp);
-    const parts = ranges(g.p, t);
-    this.pool.run(JOB_FORWARD, t, (i) => [
-      0,
+    const size = shared ? Math.max(128, 64 * Math.ceil(g.p / (64 * CHUNKS_PER_JOB))) : g.p;
+    this.pool.run(JOB_FORWARD, size, g.p, [
       xp,
       wp,
       bias ? bp : 0,
       relu ? 1 : 0,
       yp,
-      col(i),
-      ...parts[i]!,
+      kept ?? scratch,
+      kept ? 0 : colFloats(g) * 4,
       kept ? 1 : 0,
     ]);
     heap.getPadded(yp, out, g.p, g.co, g.co4, sp);
@@ -228,17 +248,19 @@ export class SimdConv {
     patchesOf?: object,
     biasOut?: Float32Array,
   ): boolean {
-    const t = this.pool.available();
+    const t = this.threads;
     const heap = this.heap;
-    this.pool.wake();
+    this.pool.begin(JOB_FILTER, g.p);
     const dwSize = g.k4 * g.co4;
     const rows = g.p * g.co4;
     const kept = heap.keptPatches(g, patchesOf);
     const stageSize = Math.max(g.p, g.k) * g.co;
+    const size = filterChunkRows(g.p);
+    const chunks = Math.ceil(g.p / size);
     const at = heap.layout(g, [
       kept ? 0 : x.length,
       rows,
-      t * dwSize,
+      chunks * dwSize,
       kept ? 0 : t * colFloats(g),
       y ? rows : 0,
       stageSize,
@@ -260,17 +282,16 @@ export class SimdConv {
       heap.setPadded(yp, y, g.p, g.co, g.co4, sp);
       this.fns.relu_mask(dyp, yp, rows);
     }
-    const parts = ranges(g.p, t);
-    this.pool.run(JOB_FILTER, t, (i) => [
-      0,
+    this.pool.run(JOB_FILTER, size, g.p, [
       xp,
       dyp,
-      dwp + i * dwSize * 4,
-      kept ?? scratch + i * colFloats(g) * 4,
-      ...parts[i]!,
+      dwp,
+      dwSize * 4,
+      kept ?? scratch,
+      kept ? 0 : colFloats(g) * 4,
       kept ? 1 : 0,
     ]);
-    for (let i = 1; i < t; i++) this.fns.add_into(dwp, dwp + i * dwSize * 4, dwSize);
+    for (let i = 1; i < chunks; i++) this.fns.add_into(dwp, dwp + i * dwSize * 4, dwSize);
     heap.getPadded(dwp, out, g.k, g.co, g.co4, sp);
     if (biasOut) {
       this.fns.column_sums(dyp, dbp, g.p, g.co4);
@@ -329,9 +350,9 @@ export class SimdConv {
     out: Float32Array,
     y: Float32Array | null = null,
   ): boolean {
-    const t = this.pool.available();
+    const t = this.threads;
     const heap = this.heap;
-    this.pool.wake();
+    const shared = this.pool.begin(JOB_INPUT, g.p);
     const rows = g.p * g.co4;
     const at = heap.layout(g, [rows, g.co * g.k4, out.length, t * colFloats(g), y ? rows : 0, g.p * g.co]);
     if (at == null) return false;
@@ -346,8 +367,8 @@ export class SimdConv {
     for (let k = 0; k < g.k; k++) {
       for (let c = 0; c < g.co; c++) floats[wt + c * g.k4 + k] = filter[k * g.co + c]!;
     }
-    const parts = ranges(g.n, t);
-    this.pool.run(JOB_INPUT, t, (i) => [0, dyp, wtp, dxp, colp + i * colFloats(g) * 4, ...parts[i]!]);
+    const images = shared ? Math.ceil(g.n / CHUNKS_PER_JOB) : g.n;
+    this.pool.run(JOB_INPUT, images, g.n, [dyp, wtp, dxp, colp, colFloats(g) * 4]);
     heap.get(dxp, out);
     return true;
   }

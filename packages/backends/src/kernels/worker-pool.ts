@@ -1,77 +1,146 @@
-import { CONTROL_INTS, controlOffset } from './kernel-heap.js';
+import { CONTROL_INTS, controlOffset, JOB_BLOCK } from './kernel-heap.js';
 import type { KernelExports } from './kernel-module.js';
 
-/** Job codes in a worker's control block. */
+/** Job codes in the job block. */
 const JOB_EXIT = -1;
 export const JOB_FORWARD = 1;
 export const JOB_FILTER = 2;
 export const JOB_INPUT = 3;
-/** The jobs a pool runs: a kernel of {@link KernelExports} split between the threads. */
+/** The jobs a pool runs: a kernel of {@link KernelExports} cut into chunks that the threads claim. */
 export type Job = typeof JOB_FORWARD | typeof JOB_FILTER | typeof JOB_INPUT;
+
+/** Job-block slots: each job bumps SEQ (what idle workers watch and sleep on). */
+const SEQ = 0;
+/** The claim word: `chunks << 10 | next chunk`, taken one chunk at a time by compare-and-swap. */
+const CLAIM = 1;
+/** Chunks finished. */
+const DONE = 2;
+const CODE = 3;
+/** The job's arguments (see {@link runChunks}). */
+const ARGS = 4;
+/** The most chunks a job is cut into (the claim word's 10 bits). */
+export const MAX_CHUNKS = 1023;
+
+/** Worker-block slots: set by a worker about to sleep (only then must a job wake it, a system call). */
+const SLEEPING = 0;
+/** Set by a worker once it has instantiated the kernels. */
+const READY = 1;
+/** Polls of a word between looks at the clock. */
+const POLLS = 64;
 /**
- * Control-block slots: 0 job counter, 1 done counter, 2 job code, 3–12 arguments, and this one, set
- * by a worker about to sleep: only then must the next job wake it (`Atomics.notify`, a system call).
+ * How long a worker keeps polling for the next job before it sleeps, in milliseconds: long enough to
+ * bridge the gaps between the kernels of one pass (tens of microseconds), short enough not to take
+ * time from the calling thread where two virtual CPUs share one physical core. A sleeping worker is
+ * woken when a kernel starts copying its inputs in; waking takes ≈ 0.2 ms, and until it is up the
+ * calling thread claims the chunks itself.
  */
-const SLEEPING = 13;
-/** Set by a worker once it has instantiated the kernels: jobs go only to workers that are ready. */
-const READY = 14;
-/** Polls of the control word before a thread sleeps on it (a job usually follows within microseconds). */
-const SPINS = 20000;
+const IDLE_SPIN_MS = 0.2;
+/** Polls of the done counter before the calling thread sleeps on it (a worker was preempted). */
+const WAIT_SPINS = 20000;
+/**
+ * Whether the workers help is measured, not assumed (a virtual machine's second CPU may be another
+ * machine's at the moment): of every `TRIAL_PERIOD` calls of one kind (job and size), `TRIALS` run
+ * on this thread alone and `TRIALS` shared, timed; the rest run the way whose median was faster.
+ */
+const TRIAL_PERIOD = 128;
+const TRIALS = 5;
+/** Calls of a kind before its first trials (the first calls also compile and warm caches). */
+const FIRST_TRIAL_AFTER = 8;
+
+/** How one kind of call is run: trial timings so far and the current choice. */
+interface Choice {
+  calls: number;
+  alone: number[];
+  shared: number[];
+  share: boolean;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 /**
- * A worker thread's loop: sleeps on its control block's job counter, runs the kernel the block names
- * with the arguments it holds, then bumps the done counter. Evaluated as the worker's whole script
- * after a line that calls `start` with `{ module, memory, control }` (Node: `workerData`; a browser's
- * Web Worker: its first message).
+ * Claims chunks of the job in the job block `job` and runs them until none is left; `thread` picks
+ * the thread's scratch space. Results do not depend on which thread runs which chunk: chunks write
+ * disjoint rows, and the filter gradient's chunks each write their own slot, summed in chunk order by
+ * the caller. Self-contained (workers get its source text). Arguments from slot 4: the chunk size in
+ * rows (images for the input gradient), the row count, then per job —
+ * forward: x, w, bias, relu, y, col, col stride per thread, keep;
+ * filter: x, dy, dw, dw stride per chunk, col, col stride per thread, have;
+ * input: dy, wt, dx, dcol, dcol stride per thread.
+ */
+export function runChunks(f: KernelExports, job: Int32Array, thread: number): number {
+  let ran = 0;
+  for (;;) {
+    const word = Atomics.load(job, 1);
+    const i = word & 1023;
+    if (i >= word >>> 10) return ran;
+    if (Atomics.compareExchange(job, 1, word, word + 1) !== word) continue;
+    // The claim holds the job in place: its arguments stay until every chunk is done.
+    const size = job[4]!;
+    const lo = i * size;
+    const hi = Math.min(lo + size, job[5]!);
+    const a = job;
+    switch (job[3]) {
+      case 1:
+        f.conv_forward(0, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]! + thread * a[12]!, lo, hi, a[13]!);
+        break;
+      case 2:
+        f.conv_filter_grad(0, a[6]!, a[7]!, a[8]! + i * a[9]!, a[10]! + thread * a[11]!, lo, hi, a[12]!);
+        break;
+      case 3:
+        f.conv_input_grad(0, a[6]!, a[7]!, a[8]!, a[9]! + thread * a[10]!, lo, hi);
+        break;
+    }
+    ran++;
+    Atomics.add(job, 2, 1);
+  }
+}
+
+/**
+ * A worker thread's loop: polls the job block's sequence word for up to `IDLE_SPIN_MS` after its last
+ * job, then sleeps on it; on a new job, claims and runs chunks with {@link runChunks}. Evaluated as
+ * the worker's whole script after a line that calls `start` with `{ module, memory, control, job,
+ * thread }` (Node: `workerData`; a browser's Web Worker: its first message).
  */
 const WORKER_LOOP = `
-function start({ module, memory, control }) {
+const runChunks = (${runChunks.toString()});
+function start({ module, memory, control, job, thread }) {
   const f = new WebAssembly.Instance(module, { env: { memory } }).exports;
   const c = new Int32Array(memory.buffer, control, ${CONTROL_INTS});
+  const j = new Int32Array(memory.buffer, job, ${CONTROL_INTS});
   Atomics.store(c, ${READY}, 1);
-  let seen = Atomics.load(c, 0);
+  let seen = Atomics.load(j, ${SEQ});
   for (;;) {
-    let spins = 0;
-    while (Atomics.load(c, 0) === seen) {
-      if (++spins > ${SPINS}) {
-        Atomics.store(c, ${SLEEPING}, 1);
-        if (Atomics.load(c, 0) === seen) Atomics.wait(c, 0, seen);
-        Atomics.store(c, ${SLEEPING}, 0);
-        spins = 0;
-      }
+    let idleSince = performance.now();
+    for (let polls = 0; Atomics.load(j, ${SEQ}) === seen; ) {
+      if (++polls < ${POLLS}) continue;
+      polls = 0;
+      if (performance.now() - idleSince < ${IDLE_SPIN_MS}) continue;
+      Atomics.store(c, ${SLEEPING}, 1);
+      if (Atomics.load(j, ${SEQ}) === seen) Atomics.wait(j, ${SEQ}, seen);
+      Atomics.store(c, ${SLEEPING}, 0);
+      idleSince = performance.now();
     }
-    seen = Atomics.load(c, 0);
-    switch (c[2]) {
-      case ${JOB_FORWARD}: f.conv_forward(c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12]); break;
-      case ${JOB_FILTER}: f.conv_filter_grad(c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10]); break;
-      case ${JOB_INPUT}: f.conv_input_grad(c[3], c[4], c[5], c[6], c[7], c[8], c[9]); break;
-    }
-    Atomics.store(c, 1, seen);
-    Atomics.notify(c, 1);
-    if (c[2] === ${JOB_EXIT}) break;
+    seen = Atomics.load(j, ${SEQ});
+    if (Atomics.load(j, ${CODE}) === ${JOB_EXIT}) break;
+    if (runChunks(f, j, thread) > 0) Atomics.notify(j, ${DONE});
   }
 }
 `;
-
-/** Splits `[0, total)` into `parts` contiguous ranges, as even as whole units allow. */
-export function ranges(total: number, parts: number): [number, number][] {
-  const out: [number, number][] = [];
-  for (let i = 0; i < parts; i++) {
-    out.push([Math.floor((total * i) / parts), Math.floor((total * (i + 1)) / parts)]);
-  }
-  return out;
-}
 
 /** A started worker thread, as the pool stops it. */
 interface WorkerHandle {
   terminate(): unknown;
 }
-/** Starts a worker thread running `WORKER_LOOP` on `data` (`{ module, memory, control }`). */
-export type StartWorker = (data: {
+/** What a worker starts from: the kernels, their shared memory, its control block, the job block, its thread number. */
+export interface WorkerData {
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
   control: number;
-}) => WorkerHandle;
+  job: number;
+  thread: number;
+}
+/** Starts a worker thread running `WORKER_LOOP` on `data`. */
+export type StartWorker = (data: WorkerData) => WorkerHandle;
 
 interface NodeWorker extends WorkerHandle {
   unref(): void;
@@ -129,15 +198,24 @@ function canBlock(): boolean {
 }
 
 /**
- * Worker threads that run the kernels on one shared memory with the calling thread: each has a
- * control block in that memory (job, arguments, counters) that it polls for a while after a job, then
- * sleeps on. A worker takes jobs once it says it is ready (a browser starts workers only when its main
- * thread returns to the event loop); until then the calling thread does its share.
+ * Worker threads that run the kernels on one shared memory with the calling thread. A job is cut
+ * into chunks that every thread claims one at a time, the calling thread included: a worker that is
+ * asleep, preempted or not started yet simply takes fewer chunks, so a job never waits for a late
+ * thread to begin (only for a chunk it is running). Whether sharing a kind of job pays is timed
+ * again and again (`TRIAL_PERIOD`); jobs that do not gain run on the calling thread alone and let the
+ * workers sleep. Idle workers poll for the next job for `IDLE_SPIN_MS`, then sleep.
  */
 export class WorkerPool {
   private readonly workers: WorkerHandle[] = [];
   private readonly controls: Int32Array[] = [];
+  private job: Int32Array;
   private readonly block = canBlock();
+  private readonly choices = new Map<number, Choice>();
+  /** The call {@link WorkerPool.begin} set up: shared with the workers, and the trial it times. */
+  private sharing = false;
+  private trial: Choice | undefined;
+  private calls = 0;
+  private sharedCalls = 0;
 
   /**
    * Starts `count` workers (none: every job runs on the calling thread alone) on `module` and the shared
@@ -145,15 +223,16 @@ export class WorkerPool {
    */
   constructor(
     module: WebAssembly.Module,
-    memory: WebAssembly.Memory,
+    private readonly memory: WebAssembly.Memory,
     private readonly fns: KernelExports,
     count: number,
     start?: StartWorker,
   ) {
+    this.job = new Int32Array(memory.buffer, JOB_BLOCK, CONTROL_INTS);
     for (let i = 0; i < count; i++) {
       const control = controlOffset(i);
       this.controls.push(new Int32Array(memory.buffer, control, CONTROL_INTS));
-      this.workers.push(start!({ module, memory, control }));
+      this.workers.push(start!({ module, memory, control, job: JOB_BLOCK, thread: i + 1 }));
     }
   }
 
@@ -164,47 +243,95 @@ export class WorkerPool {
     return ready;
   }
 
-  /**
-   * Wakes the workers that went to sleep, so that they spin while this thread copies the inputs in
-   * (waking takes tens of microseconds; the copies take about as long).
-   */
-  wake(): void {
-    for (const c of this.controls) if (Atomics.load(c, SLEEPING) === 1) Atomics.notify(c, 0);
+  /** Wakes the workers that went to sleep (all sleep on the job block's sequence word). */
+  private wake(): void {
+    for (const c of this.controls) {
+      if (Atomics.load(c, SLEEPING) === 1) {
+        Atomics.notify(this.job, SEQ);
+        return;
+      }
+    }
   }
 
   /**
-   * Runs a job split in `parts` (≤ {@link WorkerPool.available}): part 0 here, the others on the ready
-   * workers, then waits for all of them. `args(i)` gives part i's arguments.
+   * Sets up the next {@link WorkerPool.run} of `job` on a layer of `positions` output positions (the
+   * kind of call): whether the workers share it (then wakes them, so that they are up by the time the
+   * inputs are copied in). Returns that choice.
    */
-  run(job: Job, parts: number, args: (part: number) => number[]): void {
-    const used: [Int32Array, number][] = [];
-    for (const c of this.controls) {
-      if (used.length === parts - 1) break;
-      if (Atomics.load(c, READY) !== 1) continue;
-      c.set(args(used.length + 1), 3);
-      c[2] = job;
-      used.push([c, Atomics.add(c, 0, 1) + 1]);
-      if (Atomics.load(c, SLEEPING) === 1) Atomics.notify(c, 0);
+  begin(job: Job, positions: number): boolean {
+    this.trial = undefined;
+    this.sharing = false;
+    if (this.controls.length === 0) return false;
+    const key = job + 4 * positions;
+    let c = this.choices.get(key);
+    if (c === undefined) {
+      c = { calls: TRIAL_PERIOD - FIRST_TRIAL_AFTER, alone: [], shared: [], share: true };
+      this.choices.set(key, c);
     }
-    const own = args(0);
-    if (job === JOB_FORWARD) (this.fns.conv_forward as (...a: number[]) => void)(...own);
-    else if (job === JOB_FILTER) (this.fns.conv_filter_grad as (...a: number[]) => void)(...own);
-    else (this.fns.conv_input_grad as (...a: number[]) => void)(...own);
-    for (const [c, seq] of used) {
-      let spins = 0;
-      for (let done = Atomics.load(c, 1); done !== seq; done = Atomics.load(c, 1)) {
-        if (++spins > SPINS && this.block) Atomics.wait(c, 1, done);
+    const phase = c.calls++ % TRIAL_PERIOD;
+    if (phase < 2 * TRIALS) this.trial = c;
+    this.sharing = phase < TRIALS ? false : phase < 2 * TRIALS ? true : c.share;
+    this.calls++;
+    if (this.sharing) {
+      this.sharedCalls++;
+      this.wake();
+    }
+    return this.sharing;
+  }
+
+  /**
+   * Calls run so far and how many of them the workers shared.
+   *
+   * @example
+   * ```ts
+   * const { calls, shared } = pool.usage();
+   * ```
+   */
+  usage(): { calls: number; shared: number } {
+    return { calls: this.calls, shared: this.sharedCalls };
+  }
+
+  /**
+   * Runs `job` over `rows` rows (images for the input gradient) in chunks of `size` (≤
+   * {@link MAX_CHUNKS} chunks), as {@link WorkerPool.begin} chose: the calling thread, with the
+   * workers if shared, claims chunks until all are done. `args` are the job's own arguments (see
+   * {@link runChunks}).
+   */
+  run(job: Job, size: number, rows: number, args: number[]): void {
+    const start = this.trial ? performance.now() : 0;
+    const chunks = Math.ceil(rows / size);
+    if (chunks > MAX_CHUNKS) throw new RangeError(`WorkerPool.run: ${chunks} chunks, at most ${MAX_CHUNKS}`);
+    // A memory that is not shared detaches its views when it grows: take the block afresh.
+    if (this.job.byteLength === 0) this.job = new Int32Array(this.memory.buffer, JOB_BLOCK, CONTROL_INTS);
+    const j = this.job;
+    j[ARGS] = size;
+    j[ARGS + 1] = rows;
+    j.set(args, ARGS + 2);
+    Atomics.store(j, CODE, job);
+    Atomics.store(j, DONE, 0);
+    Atomics.store(j, CLAIM, chunks << 10);
+    if (this.sharing) Atomics.add(j, SEQ, 1);
+    runChunks(this.fns, j, 0);
+    let spins = 0;
+    for (let done = Atomics.load(j, DONE); done !== chunks; done = Atomics.load(j, DONE)) {
+      if (++spins > WAIT_SPINS && this.block) Atomics.wait(j, DONE, done);
+    }
+    const c = this.trial;
+    if (c !== undefined) {
+      (this.sharing ? c.shared : c.alone).push(performance.now() - start);
+      if (c.shared.length === TRIALS) {
+        c.share = median(c.shared) < median(c.alone);
+        c.alone.length = 0;
+        c.shared.length = 0;
       }
     }
   }
 
   /** Stops the worker threads. */
   close(): void {
-    for (const c of this.controls) {
-      Atomics.store(c, 2, JOB_EXIT);
-      Atomics.add(c, 0, 1);
-      Atomics.notify(c, 0);
-    }
+    Atomics.store(this.job, CODE, JOB_EXIT);
+    Atomics.add(this.job, SEQ, 1);
+    Atomics.notify(this.job, SEQ);
     for (const w of this.workers) void w.terminate();
   }
 }
