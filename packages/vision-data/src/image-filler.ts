@@ -6,6 +6,9 @@
 /** Writes the image stored from `srcOff` into `dst` from `dstOff` (HWC, the batch's channels). */
 export type ImageFiller = (srcOff: number, dst: Float32Array, dstOff: number) => void;
 
+/** A byte → float table: 256 entries, one per byte value. */
+type Table = Float32Array;
+
 /**
  * The filler of one set's images. Bytes go through `luts` (one 256-entry table per batch channel);
  * float32 values are copied as they are. 1 → 3 channels repeats the gray value; 3 → 1 takes the
@@ -17,7 +20,7 @@ export function imageFiller(
   sc: 1 | 3,
   oc: 1 | 3,
   hw: number,
-  luts: readonly Float32Array[],
+  luts: readonly Table[],
   roundLuma: boolean,
 ): ImageFiller {
   if (pixels instanceof Float32Array) return floatFiller(pixels, sc, oc, hw);
@@ -30,9 +33,8 @@ export function imageFiller(
   }
   const l1 = luts[1]!;
   const l2 = luts[2]!;
-  if (sc === 3) return (s, d, o) => rgbBytes(pixels, s, d, o, hw, l0, l1, l2);
-  if (l0 === l1 && l1 === l2) return (s, d, o) => grayBytesToRgb(pixels, s, d, o, hw, l0);
-  return (s, d, o) => grayBytesToRgbPerChannel(pixels, s, d, o, hw, l0, l1, l2);
+  if (sc === 1 && l0 === l1 && l1 === l2) return (s, d, o) => grayBytesToRgb(pixels, s, d, o, hw, l0);
+  return (s, d, o) => bytesThroughThreeTables(pixels, s, sc, d, o, hw, l0, l1, l2);
 }
 
 function floatFiller(pixels: Float32Array, sc: 1 | 3, oc: 1 | 3, hw: number): ImageFiller {
@@ -42,14 +44,7 @@ function floatFiller(pixels: Float32Array, sc: 1 | 3, oc: 1 | 3, hw: number): Im
 }
 
 /** The common case (MNIST-like sets): one table, each value written three times, 4 pixels a step. */
-function grayBytesToRgb(
-  src: Uint8Array,
-  s: number,
-  dst: Float32Array,
-  o: number,
-  hw: number,
-  lut: Float32Array,
-) {
+function grayBytesToRgb(src: Uint8Array, s: number, dst: Float32Array, o: number, hw: number, lut: Table) {
   const end = s + hw;
   for (const end4 = s + hw - (hw % 4); s < end4; s += 4, o += 12) {
     const a = lut[src[s]!]!;
@@ -64,49 +59,27 @@ function grayBytesToRgb(
   for (; s < end; s++, o += 3) dst[o] = dst[o + 1] = dst[o + 2] = lut[src[s]!]!;
 }
 
-function grayBytesToRgbPerChannel(
+/** Each batch channel through its own table, from RGB bytes or from gray bytes (read thrice). */
+function bytesThroughThreeTables(
   src: Uint8Array,
   s: number,
+  sc: 1 | 3,
   dst: Float32Array,
   o: number,
   hw: number,
-  l0: Float32Array,
-  l1: Float32Array,
-  l2: Float32Array,
+  l0: Table,
+  l1: Table,
+  l2: Table,
 ) {
-  for (const end = s + hw; s < end; s++, o += 3) {
-    const v = src[s]!;
-    dst[o] = l0[v]!;
-    dst[o + 1] = l1[v]!;
-    dst[o + 2] = l2[v]!;
-  }
-}
-
-function rgbBytes(
-  src: Uint8Array,
-  s: number,
-  dst: Float32Array,
-  o: number,
-  hw: number,
-  l0: Float32Array,
-  l1: Float32Array,
-  l2: Float32Array,
-) {
-  for (const end = s + 3 * hw; s < end; s += 3, o += 3) {
+  const g = sc === 3 ? 1 : 0; // the second channel's offset from a pixel's first value
+  for (const end = s + sc * hw; s < end; s += sc, o += 3) {
     dst[o] = l0[src[s]!]!;
-    dst[o + 1] = l1[src[s + 1]!]!;
-    dst[o + 2] = l2[src[s + 2]!]!;
+    dst[o + 1] = l1[src[s + g]!]!;
+    dst[o + 2] = l2[src[s + 2 * g]!]!;
   }
 }
 
-function bytesThroughTable(
-  src: Uint8Array,
-  s: number,
-  dst: Float32Array,
-  o: number,
-  n: number,
-  lut: Float32Array,
-) {
+function bytesThroughTable(src: Uint8Array, s: number, dst: Float32Array, o: number, n: number, lut: Table) {
   for (let p = 0; p < n; p++) dst[o + p] = lut[src[s + p]!]!;
 }
 
@@ -118,14 +91,7 @@ function luma(src: Uint8Array | Float32Array, s: number): number {
   return 0.299 * src[s]! + 0.587 * src[s + 1]! + 0.114 * src[s + 2]!;
 }
 
-function roundedLuma(
-  src: Uint8Array,
-  s: number,
-  dst: Float32Array,
-  o: number,
-  hw: number,
-  lut: Float32Array,
-) {
+function roundedLuma(src: Uint8Array, s: number, dst: Float32Array, o: number, hw: number, lut: Table) {
   for (let p = 0; p < hw; p++) dst[o + p] = lut[Math.round(luma(src, s + 3 * p))]!;
 }
 
