@@ -3,12 +3,14 @@ import { registerWasmTrainingKernels } from './kernels/register-wasm-training-ke
 import { registerAllGradients } from './register-gradients.js';
 
 export { type ConvGeometry, convGeometry } from './kernels/conv-geometry.js';
+export type { HostMemory } from './kernels/kernel-heap.js';
 export {
   registerWasmTrainingKernels,
   unregisterWasmTrainingKernels,
   WASM_TRAINING_KERNELS,
 } from './kernels/register-wasm-training-kernels.js';
 export { SimdConv } from './kernels/simd-conv.js';
+export { wasmHostMemory } from './kernels/wasm-host-memory.js';
 export { gradientKernelNames, registerAllGradients } from './register-gradients.js';
 export {
   BACKEND_KINDS,

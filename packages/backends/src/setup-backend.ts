@@ -3,6 +3,7 @@ import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs
 import * as tf from '@tensorflow/tfjs-core';
 import { registerWasmTrainingKernels } from './kernels/register-wasm-training-kernels.js';
 import { SimdConv } from './kernels/simd-conv.js';
+import { wasmHostMemory } from './kernels/wasm-host-memory.js';
 import { registerAllGradients } from './register-gradients.js';
 
 /**
@@ -197,6 +198,7 @@ async function activateWasm(options: SetupBackendOptions): Promise<string> {
   }
   await tf.ready();
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  SimdConv.useHostMemory(wasmHostMemory(tf.findBackend('wasm')));
   const conv = SimdConv.useThreads(options.convThreads ?? 1);
   const plural = (n: number) => `${n} thread${n === 1 ? '' : 's'}`;
   const fma = SimdConv.load()?.instructions === 'relaxed-simd' ? ', fused multiply-add' : '';

@@ -3,7 +3,7 @@ import type { KernelExports } from './kernel-module.js';
 
 const PAGE = 65536;
 
-/** The first 128 bytes hold the geometry of the call (read by the kernels at address 0). */
+/** The first 128 bytes hold the geometry of the call (read by the kernels at the heap's base). */
 const CONTROL_BYTES = 128;
 /** Int32 slots of one worker's control block (see `worker-pool.ts`). */
 export const CONTROL_INTS = 16;
@@ -13,55 +13,117 @@ export const MAX_THREADS = 8;
 const FIRST_REGION = CONTROL_BYTES + (MAX_THREADS + 1) * CONTROL_INTS * 4;
 /** Bytes of patch matrices kept between a forward pass and its filter gradient. */
 const PATCH_CAPACITY = 32 * 2 ** 20;
+/** The first block taken from a host's allocator (grown by half again when a call needs more). */
+const FIRST_BLOCK = 4 * 2 ** 20;
 
-/** Byte offset of worker `i`'s control block. */
+/** Byte offset of worker `i`'s control block, from the heap's base. */
 export const controlOffset = (i: number) => CONTROL_BYTES + i * CONTROL_INTS * 4;
-/** Byte offset of the job block: the job all threads claim chunks of (see `worker-pool.ts`). */
+/** Byte offset of the job block, from the heap's base: the job all threads claim chunks of (see `worker-pool.ts`). */
 export const JOB_BLOCK = controlOffset(MAX_THREADS);
 
 /**
- * The kernels' WebAssembly memory as the calls use it: the geometry at address 0, the workers' control
- * blocks, the patch matrices kept from forward passes, then the call's regions (laid out afresh by each
- * call, the memory growing to fit), and the copies of tensors in and out of it.
+ * The allocator of a memory the kernels share with its owner — tfjs's WASM backend, whose tensors the
+ * kernels then read and write in place instead of copying them in and out.
+ *
+ * @example
+ * ```ts
+ * const host: HostMemory | undefined = wasmHostMemory(tf.findBackend('wasm'));
+ * if (host) SimdConv.useHostMemory(host);
+ * ```
+ */
+export interface HostMemory {
+  memory: WebAssembly.Memory;
+  /** Bytes → byte offset of a new block (0 when out of memory). */
+  malloc(bytes: number): number;
+  free(at: number): void;
+}
+
+/**
+ * The kernels' part of a WebAssembly memory as the calls use it, from its base: the geometry, the
+ * workers' control blocks, the patch matrices kept from forward passes, then the call's regions (laid
+ * out afresh by each call). In a memory of its own the base is 0 and the memory grows to fit; in a
+ * {@link HostMemory} it is a block of the host's, taken again larger when a call needs more. Arrays
+ * that live in the same memory (the host's tensors) are used where they are; others are copied in
+ * and out.
  */
 export class KernelHeap {
-  /** Patch matrices kept by `forward` for `filterGrad`, by the input's data id; they sit first. */
+  /** Patch matrices kept by `forward` for `filterGrad`, by the input's data id; offsets from the base. */
   private readonly patches = new Map<object, { geometry: string; at: number }>();
   private patchBytes = 0;
+  /** Where the heap starts in the memory, and (in a host's memory) the bytes of its block. */
+  private start = 0;
+  private blockBytes = 0;
+  /** The host's block as its allocator returned it (the base is rounded up to 16 bytes). */
+  private raw = 0;
 
   constructor(
     readonly memory: WebAssembly.Memory,
     readonly fns: KernelExports,
+    private readonly host?: HostMemory,
   ) {}
+
+  /** Byte offset of the heap's start: the geometry, then the control blocks. */
+  get base(): number {
+    return this.start;
+  }
 
   /** A view of the whole memory (taken afresh: growing the memory detaches older views). */
   floats(): Float32Array {
     return new Float32Array(this.memory.buffer);
   }
 
-  /** Byte offsets of regions of the given float counts (16-byte aligned), growing the memory to fit. */
+  /**
+   * Where `values` are in this memory (their byte offset), or `undefined` when they live elsewhere and
+   * must be copied. Take it before {@link KernelHeap.regions}: growing a memory detaches its views.
+   */
+  addressOf(values: Float32Array): number | undefined {
+    return values.buffer === this.memory.buffer ? values.byteOffset : undefined;
+  }
+
+  /** Byte offsets of regions of the given float counts (16-byte aligned), making room as needed. */
   regions(floats: number[]): number[] | null {
+    let bytes = FIRST_REGION + this.patchBytes;
     const offsets: number[] = [];
-    let at = FIRST_REGION + this.patchBytes;
     for (const count of floats) {
-      offsets.push(at);
-      at += (count * 4 + 15) & ~15;
+      offsets.push(bytes);
+      bytes += (count * 4 + 15) & ~15;
     }
-    const have = this.memory.buffer.byteLength;
-    if (at > have) {
+    if (!this.fit(bytes)) return null;
+    return offsets.map((o) => o + this.start);
+  }
+
+  /** Room for `bytes` from the base: the memory grown, or a larger block from the host (its prefix kept). */
+  private fit(bytes: number): boolean {
+    if (this.host == null) {
+      const have = this.memory.buffer.byteLength;
+      if (bytes <= have) return true;
       try {
-        this.memory.grow(Math.ceil((at - have) / PAGE));
+        this.memory.grow(Math.ceil((bytes - have) / PAGE));
+        return true;
       } catch {
-        return null; // beyond the memory's maximum: the caller falls back
+        return false; // beyond the memory's maximum: the caller falls back
       }
     }
-    return offsets;
+    if (bytes <= this.blockBytes) return true;
+    const size = Math.max(FIRST_BLOCK, Math.ceil(bytes * 1.5));
+    const raw = this.host.malloc(size + 16);
+    if (raw === 0) return false;
+    const start = (raw + 15) & ~15;
+    const keep = FIRST_REGION + this.patchBytes; // geometry, control and kept patches move along
+    if (this.blockBytes > 0) {
+      this.floats().copyWithin(start >> 2, this.start >> 2, (this.start + keep) >> 2);
+      this.host.free(this.raw);
+    }
+    this.raw = raw;
+    this.start = start;
+    this.blockBytes = size + 16 - (start - raw);
+    return true;
   }
 
   /** {@link KernelHeap.regions}, and the geometry written where the convolution kernels read it. */
   layout(g: ConvGeometry, floats: number[]): number[] | null {
     const offsets = this.regions(floats);
-    if (offsets != null) new Int32Array(this.memory.buffer, 0, 18).set(geometryWords(g));
+    if (offsets != null) new Int32Array(this.memory.buffer, this.start, 18).set(geometryWords(g));
     return offsets;
   }
 
@@ -76,46 +138,92 @@ export class KernelHeap {
   }
 
   /**
-   * Copies `rows × cols` values into rows of `stride` floats at byte offset `at` (padding left as is):
-   * one copy when `cols === stride`, else one copy to the staging region `stage` and a SIMD pass.
+   * The address a kernel reads `values` at: `inPlace` (their own, from {@link KernelHeap.addressOf})
+   * when they live in this memory, else region `at`, where they are copied.
    */
-  setPadded(at: number, src: Float32Array, rows: number, cols: number, stride: number, stage: number): void {
+  input(values: Float32Array, inPlace: number | undefined, at: number): number {
+    if (inPlace !== undefined) return inPlace;
+    this.set(at, values);
+    return at;
+  }
+
+  /**
+   * Copies `count` floats from `at` to their destination: `dstAt` in this memory (from
+   * {@link KernelHeap.addressOf}), else the array `dst`.
+   */
+  output(at: number, dst: Float32Array, dstAt: number | undefined, count: number): void {
+    if (dstAt === undefined) this.get(at, dst, count);
+    else if (dstAt !== at) this.floats().copyWithin(dstAt >> 2, at >> 2, (at >> 2) + count);
+  }
+
+  /**
+   * Copies `rows × cols` values into rows of `stride` floats at byte offset `at` (padding left as is):
+   * from `srcAt` in this memory when given (one SIMD pass), else from `src` — one copy when
+   * `cols === stride`, else one copy to the staging region `stage` and a SIMD pass.
+   */
+  setPadded(
+    at: number,
+    src: Float32Array,
+    srcAt: number | undefined,
+    rows: number,
+    cols: number,
+    stride: number,
+    stage: number,
+  ): void {
     if (cols === stride) {
-      this.floats().set(src.subarray(0, rows * cols), at >> 2);
+      if (srcAt === undefined) this.floats().set(src.subarray(0, rows * cols), at >> 2);
+      else this.floats().copyWithin(at >> 2, srcAt >> 2, (srcAt >> 2) + rows * cols);
       return;
     }
-    this.floats().set(src.subarray(0, rows * cols), stage >> 2);
-    this.fns.pad_rows(at, stage, rows, cols, stride);
+    if (srcAt === undefined) {
+      this.floats().set(src.subarray(0, rows * cols), stage >> 2);
+      srcAt = stage;
+    }
+    this.fns.pad_rows(at, srcAt, rows, cols, stride);
   }
 
-  /** Copies `rows × cols` values out of rows of `stride` floats at byte offset `at` (through `stage`). */
-  getPadded(at: number, dst: Float32Array, rows: number, cols: number, stride: number, stage: number): void {
+  /**
+   * Copies `rows × cols` values out of rows of `stride` floats at byte offset `at`: to `dstAt` in this
+   * memory when given, else into `dst` (through `stage` when the rows are padded).
+   */
+  getPadded(
+    at: number,
+    dst: Float32Array,
+    dstAt: number | undefined,
+    rows: number,
+    cols: number,
+    stride: number,
+    stage: number,
+  ): void {
     if (cols !== stride) {
-      this.fns.unpad_rows(stage, at, rows, cols, stride);
+      this.fns.unpad_rows(dstAt ?? stage, at, rows, cols, stride);
+      if (dstAt !== undefined) return;
       at = stage;
     }
-    this.get(at, dst, rows * cols);
+    this.output(at, dst, dstAt, rows * cols);
   }
 
-  /** Room for the whole patch matrix of `g` under `key` (dropping older ones if full), or undefined. */
-  keepPatches(g: ConvGeometry, key: object): number | undefined {
+  /** Reserves room for the whole patch matrix of `g` under `key` (dropping older ones if full); false if too large. */
+  keepPatches(g: ConvGeometry, key: object): boolean {
     const bytes = (g.p * g.k4 * 4 + 16 + 15) & ~15;
-    if (bytes > PATCH_CAPACITY) return undefined;
+    if (bytes > PATCH_CAPACITY) return false;
     this.dropPatches(key);
     if (this.patchBytes + bytes > PATCH_CAPACITY) {
       this.patches.clear(); // older steps' matrices, never used: start over
       this.patchBytes = 0;
     }
-    const at = FIRST_REGION + this.patchBytes;
+    this.patches.set(key, { geometry: geometryKey(g), at: FIRST_REGION + this.patchBytes });
     this.patchBytes += bytes;
-    this.patches.set(key, { geometry: geometryKey(g), at });
-    return at;
+    return true;
   }
 
-  /** Where the patch matrix kept under `key` for geometry `g` is, if any. */
+  /**
+   * Where the patch matrix kept under `key` for geometry `g` is, if any (an address: take it after
+   * laying out the call's regions, which may move the heap).
+   */
   keptPatches(g: ConvGeometry, key: object | undefined): number | undefined {
     const entry = key === undefined ? undefined : this.patches.get(key);
-    return entry?.geometry === geometryKey(g) ? entry.at : undefined;
+    return entry?.geometry === geometryKey(g) ? this.start + entry.at : undefined;
   }
 
   /** Forgets the patch matrix kept under `key`; the space is reused once none is left. */

@@ -21,12 +21,18 @@ export function batchNormForward(
   variance: Float32Array,
 ): boolean {
   const c4 = up4(c);
-  const at = heap.regions([x.length, x.length, c4, c4, 2 * c4, c4, c4, c4]);
+  // Arrays in the kernels' memory (a host's tensors) are used in place: take their addresses, and
+  // copies of the per-channel values, before laying out (which may grow the memory, detaching views).
+  const [xAt, yAt, meanAt, varianceAt] = [x, y, mean, variance].map((v) => heap.addressOf(v));
+  [weight, bias] = [Float32Array.from(weight), Float32Array.from(bias)];
+  const n = x.length;
+  const at = heap.regions([xAt === undefined ? n : 0, yAt === undefined ? n : 0, c4, c4, 2 * c4, c4, c4, c4]);
   if (at == null) return false;
-  const [xp, yp, mp, vp, accp, partp, scp, shp] = at as number[];
-  heap.set(xp!, x);
-  const rows = x.length / c;
-  heap.fns.bn_stats(xp!, rows, c, mp!, vp!, accp!, partp!);
+  const [xRegion, yRegion, mp, vp, accp, partp, scp, shp] = at as number[];
+  const xp = heap.input(x, xAt, xRegion!);
+  const yp = yAt ?? yRegion!;
+  const rows = n / c;
+  heap.fns.bn_stats(xp, rows, c, mp!, vp!, accp!, partp!);
   const floats = heap.floats();
   const m = floats.subarray(mp! >> 2, (mp! >> 2) + c);
   const v = floats.subarray(vp! >> 2, (vp! >> 2) + c);
@@ -35,10 +41,10 @@ export function batchNormForward(
     floats[(scp! >> 2) + k] = scale;
     floats[(shp! >> 2) + k] = bias[k]! - m[k]! * scale;
   }
-  mean.set(m);
-  variance.set(v);
-  heap.fns.bn_apply(xp!, yp!, rows, c, scp!, shp!);
-  heap.get(yp!, y, x.length);
+  heap.output(mp!, mean, meanAt, c);
+  heap.output(vp!, variance, varianceAt, c);
+  heap.fns.bn_apply(xp, yp, rows, c, scp!, shp!);
+  heap.output(yp, y, yAt, n);
   return true;
 }
 
@@ -64,14 +70,22 @@ export function batchNormGrad(
   params: Float32Array,
 ): boolean {
   const c4 = up4(c);
-  const at = heap.regions([x.length, x.length, x.length, c4, c4, c4, 2 * c4, c4, c4, c4, c4]);
+  // As in batchNormForward: addresses and per-channel copies first.
+  const [dyAt, xAt, dxAt] = [dy, x, dx].map((v) => heap.addressOf(v));
+  [mean, variance, weight, dmean, dvariance] = [mean, variance, weight, dmean, dvariance].map((v) =>
+    Float32Array.from(v),
+  ) as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+  const n = x.length;
+  const room = (at: number | undefined) => (at === undefined ? n : 0);
+  const at = heap.regions([room(dyAt), room(xAt), room(dxAt), c4, c4, c4, 2 * c4, c4, c4, c4, c4]);
   if (at == null) return false;
-  const [dyp, xp, dxp, mp, sdp, sxp, accp, partp, ap, bp, sp] = at as number[];
-  heap.set(dyp!, dy);
-  heap.set(xp!, x);
+  const [dyRegion, xRegion, dxRegion, mp, sdp, sxp, accp, partp, ap, bp, sp] = at as number[];
+  const dyp = heap.input(dy, dyAt, dyRegion!);
+  const xp = heap.input(x, xAt, xRegion!);
+  const dxp = dxAt ?? dxRegion!;
   heap.set(mp!, mean);
-  const rows = x.length / c;
-  heap.fns.bn_grad_sums(dyp!, xp!, rows, c, mp!, sdp!, sxp!, accp!, partp!);
+  const rows = n / c;
+  heap.fns.bn_grad_sums(dyp, xp, rows, c, mp!, sdp!, sxp!, accp!, partp!);
   const floats = heap.floats();
   // x̂ = (x − mean)·invStd; dx = w·invStd·dy − w·invStd·Σdy/M − (w·invStd³·Σdy(x − mean)/M)(x − mean)
   //      + dmean/M + 2·dvariance·(x − mean)/M
@@ -86,7 +100,7 @@ export function batchNormGrad(
     params[k] = sumDyXc * invStd;
     params[c + k] = sumDy;
   }
-  heap.fns.bn_grad_x(dyp!, xp!, dxp!, rows, c, ap!, bp!, sp!, mp!);
-  heap.get(dxp!, dx, x.length);
+  heap.fns.bn_grad_x(dyp, xp, dxp, rows, c, ap!, bp!, sp!, mp!);
+  heap.output(dxp, dx, dxAt, n);
   return true;
 }

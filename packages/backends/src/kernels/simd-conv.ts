@@ -1,6 +1,6 @@
 import { CONV_KERNELS_SHARED_MAX_PAGES } from '../generated/conv-kernels-wasm.js';
 import { type ConvGeometry, colFloats } from './conv-geometry.js';
-import { KernelHeap, MAX_THREADS } from './kernel-heap.js';
+import { type HostMemory, KernelHeap, MAX_THREADS } from './kernel-heap.js';
 import { type KernelBuild, type KernelExports, kernelBuild } from './kernel-module.js';
 import {
   JOB_FILTER,
@@ -51,9 +51,30 @@ export class SimdConv {
   static load(): SimdConv | undefined {
     if (SimdConv.instance === undefined) {
       const build = kernelBuild(false);
-      SimdConv.instance = build ? new SimdConv(build, 1) : null;
+      SimdConv.instance = build ? new SimdConv(build, 1, undefined, SimdConv.host) : null;
     }
     return SimdConv.instance ?? undefined;
+  }
+
+  private static host: HostMemory | undefined;
+
+  /**
+   * Runs the one-thread kernels in `host`'s memory from now on (`undefined`: in a memory of their own):
+   * tfjs's WASM backend's, whose tensors they then read and write where they are instead of copying
+   * them in and out. Worker threads need a shared memory, so several threads keep a memory of their
+   * own.
+   *
+   * @example
+   * ```ts
+   * const host = wasmHostMemory(tf.backend());
+   * if (host) SimdConv.useHostMemory(host);
+   * ```
+   */
+  static useHostMemory(host: HostMemory | undefined): void {
+    SimdConv.host = host;
+    const current = SimdConv.load();
+    if (current == null || current.threads !== 1 || current.host === host) return;
+    SimdConv.instance = new SimdConv(kernelBuild(false)!, 1, undefined, host);
   }
 
   /**
@@ -84,7 +105,7 @@ export class SimdConv {
       ? new SimdConv(shared, threads, start)
       : current.threads === 1
         ? current
-        : new SimdConv(kernelBuild(false)!, 1);
+        : new SimdConv(kernelBuild(false)!, 1, undefined, SimdConv.host);
     if (next !== current) current.pool.close();
     SimdConv.instance = next;
     return next.threads;
@@ -148,20 +169,29 @@ export class SimdConv {
   private readonly fns: KernelExports;
   private readonly pool: WorkerPool;
 
-  private constructor(build: KernelBuild, threads: number, start?: StartWorker) {
+  private constructor(
+    build: KernelBuild,
+    threads: number,
+    start?: StartWorker,
+    private readonly host?: HostMemory,
+  ) {
     this.instructions = build.instructions;
-    const memory = build.shared
-      ? new WebAssembly.Memory({ initial: 16, maximum: CONV_KERNELS_SHARED_MAX_PAGES, shared: true })
-      : new WebAssembly.Memory({ initial: 16 });
+    const memory =
+      host?.memory ??
+      (build.shared
+        ? new WebAssembly.Memory({ initial: 16, maximum: CONV_KERNELS_SHARED_MAX_PAGES, shared: true })
+        : new WebAssembly.Memory({ initial: 16 }));
     const instance = new WebAssembly.Instance(build.module, { env: { memory } });
     this.fns = instance.exports as unknown as KernelExports;
-    this.heap = new KernelHeap(memory, this.fns);
+    this.heap = new KernelHeap(memory, this.fns, host);
     this.threads = threads;
     this.pool = new WorkerPool(build.module, memory, this.fns, threads - 1, start);
   }
 
   /**
-   * Forward convolution: `out[p, co] = act(Σ_k patch(p)[k] · filter[k, co] + bias[co])`.
+   * Forward convolution: `out[p, co] = act(Σ_k patch(p)[k] · filter[k, co] + bias[co])`. Arrays that
+   * live in the kernels' memory (a host's tensors, see {@link SimdConv.useHostMemory}) are read and
+   * written in place; others are copied in and out.
    *
    * @param x - input `[N, H, W, CI]`.
    * @param filter - `[KH, KW, CI, CO]`.
@@ -185,40 +215,84 @@ export class SimdConv {
     out: Float32Array,
     keepFor?: object,
   ): boolean {
-    const t = this.threads;
     const heap = this.heap;
+    const [xAt, wAt, bAt, outAt] = [x, filter, bias, out].map((v) => (v ? heap.addressOf(v) : undefined));
+    const dense = g.co === g.co4;
     const shared = this.pool.begin(JOB_FORWARD, g.p);
-    const kept = keepFor === undefined ? undefined : heap.keepPatches(g, keepFor);
+    const keep = keepFor !== undefined && heap.keepPatches(g, keepFor);
     const stageSize = Math.max(g.p, g.k) * g.co;
     const at = heap.layout(g, [
-      x.length,
+      xAt === undefined ? x.length : 0,
       g.k * g.co4,
       g.co4,
-      g.p * g.co4,
-      kept ? 0 : t * colFloats(g),
+      dense && outAt !== undefined ? 0 : g.p * g.co4,
+      keep ? 0 : this.threads * colFloats(g),
       stageSize,
     ]);
     if (at == null) {
       if (keepFor !== undefined) heap.dropPatches(keepFor);
       return false;
     }
-    const [xp, wp, bp, yp, scratch, sp] = at as [number, number, number, number, number, number];
-    heap.set(xp, x);
-    heap.setPadded(wp, filter, g.k, g.co, g.co4, sp);
-    if (bias) heap.setPadded(bp, bias, 1, g.co, g.co4, sp);
+    const [xRegion, wRegion, bRegion, yRegion, scratch, sp] = at as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    const kept = keep ? heap.keptPatches(g, keepFor) : undefined;
+    const xp = heap.input(x, xAt, xRegion);
+    let wp = wRegion;
+    if (dense && wAt !== undefined) wp = wAt;
+    else heap.setPadded(wp, filter, wAt, g.k, g.co, g.co4, sp);
+    let bp = 0;
+    if (bias && dense && bAt !== undefined) bp = bAt;
+    else if (bias) {
+      bp = bRegion;
+      heap.setPadded(bp, bias, bAt, 1, g.co, g.co4, sp);
+    }
+    const yp = dense && outAt !== undefined ? outAt : yRegion;
     const size = shared ? Math.max(128, 64 * Math.ceil(g.p / (64 * CHUNKS_PER_JOB))) : g.p;
-    this.pool.run(JOB_FORWARD, size, g.p, [
+    this.pool.run(JOB_FORWARD, size, g.p, heap.base, [
       xp,
       wp,
-      bias ? bp : 0,
+      bp,
       relu ? 1 : 0,
       yp,
       kept ?? scratch,
       kept ? 0 : colFloats(g) * 4,
       kept ? 1 : 0,
     ]);
-    heap.getPadded(yp, out, g.p, g.co, g.co4, sp);
+    if (yp !== outAt) heap.getPadded(yp, out, outAt, g.p, g.co, g.co4, sp);
     return true;
+  }
+
+  /**
+   * Copies an output gradient `dy` (at `dyAt` when in the kernels' memory) into the region `at` as
+   * rows of `co4`, masked by `y > 0` when `y` (a ReLU's output) is given; without `y`, a dense `dy` in
+   * the kernels' memory is used in place. Returns the address the kernels read it at.
+   */
+  private maskedGrad(
+    g: ConvGeometry,
+    dy: Float32Array,
+    dyAt: number | undefined,
+    y: Float32Array | null,
+    yAt: number | undefined,
+    at: number,
+    yRegion: number,
+    stage: number,
+  ): number {
+    const heap = this.heap;
+    if (y == null && dyAt !== undefined && g.co === g.co4) return dyAt;
+    heap.setPadded(at, dy, dyAt, g.p, g.co, g.co4, stage);
+    if (y) {
+      let yp = yRegion;
+      if (yAt !== undefined && g.co === g.co4) yp = yAt;
+      else heap.setPadded(yp, y, yAt, g.p, g.co, g.co4, stage);
+      this.fns.relu_mask(at, yp, g.p * g.co4);
+    }
+    return at;
   }
 
   /**
@@ -248,26 +322,28 @@ export class SimdConv {
     patchesOf?: object,
     biasOut?: Float32Array,
   ): boolean {
-    const t = this.threads;
     const heap = this.heap;
+    const [xAt, dyAt, outAt, yAt, biasAt] = [x, dy, out, y, biasOut].map((v) =>
+      v ? heap.addressOf(v) : undefined,
+    );
     this.pool.begin(JOB_FILTER, g.p);
     const dwSize = g.k4 * g.co4;
     const rows = g.p * g.co4;
-    const kept = heap.keptPatches(g, patchesOf);
+    const have = heap.keptPatches(g, patchesOf) !== undefined;
     const stageSize = Math.max(g.p, g.k) * g.co;
     const size = filterChunkRows(g.p);
     const chunks = Math.ceil(g.p / size);
     const at = heap.layout(g, [
-      kept ? 0 : x.length,
+      have || xAt !== undefined ? 0 : x.length,
       rows,
       chunks * dwSize,
-      kept ? 0 : t * colFloats(g),
+      have ? 0 : this.threads * colFloats(g),
       y ? rows : 0,
       stageSize,
       biasOut ? g.co4 : 0,
     ]);
     if (at == null) return false;
-    const [xp, dyp, dwp, scratch, yp, sp, dbp] = at as [
+    const [xRegion, dyRegion, dwp, scratch, yRegion, sp, dbp] = at as [
       number,
       number,
       number,
@@ -276,13 +352,10 @@ export class SimdConv {
       number,
       number,
     ];
-    if (!kept) heap.set(xp, x);
-    heap.setPadded(dyp, dy, g.p, g.co, g.co4, sp);
-    if (y) {
-      heap.setPadded(yp, y, g.p, g.co, g.co4, sp);
-      this.fns.relu_mask(dyp, yp, rows);
-    }
-    this.pool.run(JOB_FILTER, size, g.p, [
+    const kept = heap.keptPatches(g, patchesOf);
+    const xp = kept ? 0 : heap.input(x, xAt, xRegion);
+    const dyp = this.maskedGrad(g, dy, dyAt, y, yAt, dyRegion, yRegion, sp);
+    this.pool.run(JOB_FILTER, size, g.p, heap.base, [
       xp,
       dyp,
       dwp,
@@ -292,10 +365,10 @@ export class SimdConv {
       kept ? 1 : 0,
     ]);
     for (let i = 1; i < chunks; i++) this.fns.add_into(dwp, dwp + i * dwSize * 4, dwSize);
-    heap.getPadded(dwp, out, g.k, g.co, g.co4, sp);
+    heap.getPadded(dwp, out, outAt, g.k, g.co, g.co4, sp);
     if (biasOut) {
       this.fns.column_sums(dyp, dbp, g.p, g.co4);
-      heap.get(dbp, biasOut, g.co);
+      heap.output(dbp, biasOut, biasAt, g.co);
     }
     if (patchesOf !== undefined) heap.dropPatches(patchesOf);
     return true;
@@ -316,17 +389,14 @@ export class SimdConv {
    */
   biasGrad(g: ConvGeometry, dy: Float32Array, out: Float32Array, y: Float32Array | null = null): boolean {
     const heap = this.heap;
+    const [dyAt, outAt, yAt] = [dy, out, y].map((v) => (v ? heap.addressOf(v) : undefined));
     const rows = g.p * g.co4;
-    const at = heap.layout(g, [rows, y ? rows : 0, g.co4, g.p * g.co]);
+    const at = heap.regions([rows, y ? rows : 0, g.co4, g.p * g.co]);
     if (at == null) return false;
-    const [dyp, yp, dbp, sp] = at as [number, number, number, number];
-    heap.setPadded(dyp, dy, g.p, g.co, g.co4, sp);
-    if (y) {
-      heap.setPadded(yp, y, g.p, g.co, g.co4, sp);
-      this.fns.relu_mask(dyp, yp, rows);
-    }
+    const [dyRegion, yRegion, dbp, sp] = at as [number, number, number, number];
+    const dyp = this.maskedGrad(g, dy, dyAt, y, yAt, dyRegion, yRegion, sp);
     this.fns.column_sums(dyp, dbp, g.p, g.co4);
-    heap.get(dbp, out, g.co);
+    heap.output(dbp, out, outAt, g.co);
     return true;
   }
 
@@ -350,26 +420,38 @@ export class SimdConv {
     out: Float32Array,
     y: Float32Array | null = null,
   ): boolean {
-    const t = this.threads;
     const heap = this.heap;
+    const [dyAt, wAt, outAt, yAt] = [dy, filter, out, y].map((v) => (v ? heap.addressOf(v) : undefined));
     const shared = this.pool.begin(JOB_INPUT, g.p);
     const rows = g.p * g.co4;
-    const at = heap.layout(g, [rows, g.co * g.k4, out.length, t * colFloats(g), y ? rows : 0, g.p * g.co]);
+    const at = heap.layout(g, [
+      rows,
+      g.co * g.k4,
+      outAt === undefined ? out.length : 0,
+      this.threads * colFloats(g),
+      y ? rows : 0,
+      g.p * g.co,
+    ]);
     if (at == null) return false;
-    const [dyp, wtp, dxp, colp, yp, sp] = at as [number, number, number, number, number, number];
-    heap.setPadded(dyp, dy, g.p, g.co, g.co4, sp);
-    if (y) {
-      heap.setPadded(yp, y, g.p, g.co, g.co4, sp);
-      this.fns.relu_mask(dyp, yp, rows);
-    }
+    const [dyRegion, wtp, dxRegion, colp, yRegion, sp] = at as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    const dyp = this.maskedGrad(g, dy, dyAt, y, yAt, dyRegion, yRegion, sp);
     const floats = heap.floats();
+    const w = wAt === undefined ? filter : floats.subarray(wAt >> 2, (wAt >> 2) + g.k * g.co);
     const wt = wtp >> 2;
     for (let k = 0; k < g.k; k++) {
-      for (let c = 0; c < g.co; c++) floats[wt + c * g.k4 + k] = filter[k * g.co + c]!;
+      for (let c = 0; c < g.co; c++) floats[wt + c * g.k4 + k] = w[k * g.co + c]!;
     }
+    const dxp = outAt ?? dxRegion;
     const images = shared ? Math.ceil(g.n / CHUNKS_PER_JOB) : g.n;
-    this.pool.run(JOB_INPUT, images, g.n, [dyp, wtp, dxp, colp, colFloats(g) * 4]);
-    heap.get(dxp, out);
+    this.pool.run(JOB_INPUT, images, g.n, heap.base, [dyp, wtp, dxp, colp, colFloats(g) * 4]);
+    if (outAt === undefined) heap.get(dxp, out);
     return true;
   }
 }

@@ -62,7 +62,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
  * the thread's scratch space. Results do not depend on which thread runs which chunk: chunks write
  * disjoint rows, and the filter gradient's chunks each write their own slot, summed in chunk order by
  * the caller. Self-contained (workers get its source text). Arguments from slot 4: the chunk size in
- * rows (images for the input gradient), the row count, then per job —
+ * rows (images for the input gradient), the row count, the geometry's address, then per job —
  * forward: x, w, bias, relu, y, col, col stride per thread, keep;
  * filter: x, dy, dw, dw stride per chunk, col, col stride per thread, have;
  * input: dy, wt, dx, dcol, dcol stride per thread.
@@ -79,15 +79,16 @@ export function runChunks(f: KernelExports, job: Int32Array, thread: number): nu
     const lo = i * size;
     const hi = Math.min(lo + size, job[5]!);
     const a = job;
+    const g = a[6]!;
     switch (job[3]) {
       case 1:
-        f.conv_forward(0, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]! + thread * a[12]!, lo, hi, a[13]!);
+        f.conv_forward(g, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]! + thread * a[13]!, lo, hi, a[14]!);
         break;
       case 2:
-        f.conv_filter_grad(0, a[6]!, a[7]!, a[8]! + i * a[9]!, a[10]! + thread * a[11]!, lo, hi, a[12]!);
+        f.conv_filter_grad(g, a[7]!, a[8]!, a[9]! + i * a[10]!, a[11]! + thread * a[12]!, lo, hi, a[13]!);
         break;
       case 3:
-        f.conv_input_grad(0, a[6]!, a[7]!, a[8]!, a[9]! + thread * a[10]!, lo, hi);
+        f.conv_input_grad(g, a[7]!, a[8]!, a[9]!, a[10]! + thread * a[11]!, lo, hi);
         break;
     }
     ran++;
@@ -294,19 +295,24 @@ export class WorkerPool {
   /**
    * Runs `job` over `rows` rows (images for the input gradient) in chunks of `size` (≤
    * {@link MAX_CHUNKS} chunks), as {@link WorkerPool.begin} chose: the calling thread, with the
-   * workers if shared, claims chunks until all are done. `args` are the job's own arguments (see
-   * {@link runChunks}).
+   * workers if shared, claims chunks until all are done. `base` is the heap's base (the geometry's
+   * address, the job block after it); `args` are the job's own arguments (see {@link runChunks}).
    */
-  run(job: Job, size: number, rows: number, args: number[]): void {
+  run(job: Job, size: number, rows: number, base: number, args: number[]): void {
     const start = this.trial ? performance.now() : 0;
     const chunks = Math.ceil(rows / size);
     if (chunks > MAX_CHUNKS) throw new RangeError(`WorkerPool.run: ${chunks} chunks, at most ${MAX_CHUNKS}`);
-    // A memory that is not shared detaches its views when it grows: take the block afresh.
-    if (this.job.byteLength === 0) this.job = new Int32Array(this.memory.buffer, JOB_BLOCK, CONTROL_INTS);
+    // A memory that is not shared detaches its views when it grows, and a heap in a host's memory
+    // moves (it has no workers): take the block afresh.
+    if (this.job.byteLength === 0 || this.job.byteOffset !== base + JOB_BLOCK) {
+      if (base !== 0 && this.controls.length > 0) throw new Error('WorkerPool: workers run at base 0 only');
+      this.job = new Int32Array(this.memory.buffer, base + JOB_BLOCK, CONTROL_INTS);
+    }
     const j = this.job;
     j[ARGS] = size;
     j[ARGS + 1] = rows;
-    j.set(args, ARGS + 2);
+    j[ARGS + 2] = base;
+    j.set(args, ARGS + 3);
     Atomics.store(j, CODE, job);
     Atomics.store(j, DONE, 0);
     Atomics.store(j, CLAIM, chunks << 10);
