@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { applyTransforms, type ImageTransform, type PaddingMode } from './augmentation.js';
+import { imageFiller } from './image-filler.js';
 import type { ImageSet } from './image-set.js';
 import { type NormStats, resolveNormStats } from './normalization.js';
 import { mixSeed, permutation, seededRandom } from './seeded-random.js';
@@ -66,6 +67,7 @@ export class ImageDataLoader implements DataLoader {
   padding: PaddingMode;
   private norm: NormStats | null = null;
   private lutCache: { key: string; luts: Float32Array[] } | undefined;
+  private buffer: Float32Array | undefined;
   private nextEpoch = 0;
 
   constructor(set: ImageSet, options: ImageDataLoaderOptions) {
@@ -203,50 +205,65 @@ export class ImageDataLoader implements DataLoader {
    * ```
    */
   fill(items: Int32Array, augmentSeed = 0): { data: Float32Array; labels: Int32Array } {
+    const data = new Float32Array(items.length * this.imageSize);
+    const labels = new Int32Array(items.length);
+    this.fillInto(data, labels, items, augmentSeed);
+    return { data, labels };
+  }
+
+  /** Values per image of a batch. */
+  private get imageSize(): number {
+    return this.set.height * this.set.width * this.channels;
+  }
+
+  /**
+   * Writes every value of `data` (nothing is left from its previous content) and `labels`. Bytes
+   * without augmentations go through the tables straight to their final values; otherwise the
+   * images are scaled, then augmented and normalised in place.
+   */
+  private fillInto(data: Float32Array, labels: Int32Array, items: Int32Array, augmentSeed: number): void {
     const { height: h, width: w, channels: sc, pixels } = this.set;
     const oc = this.channels;
-    const hw = h * w;
-    const imgIn = hw * sc;
-    const imgOut = hw * oc;
-    const data = new Float32Array(items.length * imgOut);
-    const labels = new Int32Array(items.length);
-    const luts = this.luts();
-    const byteInput = pixels instanceof Uint8Array;
+    const imgIn = h * w * sc;
+    const imgOut = this.imageSize;
+    const tablesOnly = pixels instanceof Uint8Array && this.tfms.length === 0;
+    const fillImage = imageFiller(pixels, sc, oc, h * w, tablesOnly ? this.luts() : plain, tablesOnly);
     for (let k = 0; k < items.length; k++) {
       const idx = items[k]!;
       labels[k] = this.set.labels[idx]!;
-      const src = idx * imgIn;
-      const dst = k * imgOut;
-      if (byteInput && this.tfms.length === 0) {
-        fillBytes(pixels, src, sc, data, dst, oc, hw, luts);
-      } else {
-        fillBytes(pixels, src, sc, data, dst, oc, hw, null);
-      }
+      fillImage(idx * imgIn, data, k * imgOut);
     }
-    if (this.tfms.length > 0 || !byteInput) {
+    if (tablesOnly) return;
+    if (this.tfms.length > 0) {
       const rand = seededRandom(augmentSeed);
       const scratch = new Float32Array(imgOut);
       for (let k = 0; k < items.length; k++) {
         const img = data.subarray(k * imgOut, (k + 1) * imgOut);
-        if (this.tfms.length > 0) applyTransforms(img, h, w, oc, this.tfms, rand, this.padding, scratch);
-        const norm = this.norm;
-        if (norm) {
-          for (let p = 0; p < imgOut; p++) {
-            const c = p % oc;
-            img[p] = (img[p]! - norm.mean[c]!) / norm.std[c]!;
-          }
-        }
+        applyTransforms(img, h, w, oc, this.tfms, rand, this.padding, scratch);
       }
     }
-    return { data, labels };
+    if (this.norm) normalizeInPlace(data, oc, this.norm);
   }
 
+  /**
+   * A batch's tensors. On the WASM backend `tf.tensor4d` copies the values into the backend's
+   * memory, so one buffer per loader serves every batch; the CPU backend (and tfjs-node, WebGL)
+   * keeps the array itself as the tensor's data, so each batch gets its own.
+   */
   private makeBatch(items: Int32Array, augmentSeed: number): Batch {
-    const { data, labels } = this.fill(items, augmentSeed);
+    const size = items.length * this.imageSize;
+    const data = tf.getBackend() === 'wasm' ? this.reusedBuffer(size) : new Float32Array(size);
+    const labels = new Int32Array(items.length);
+    this.fillInto(data, labels, items, augmentSeed);
     return {
       x: tf.tensor4d(data, [items.length, this.set.height, this.set.width, this.channels], 'float32'),
       y: tf.tensor1d(labels, 'int32'),
     };
+  }
+
+  private reusedBuffer(size: number): Float32Array {
+    if (this.buffer === undefined || this.buffer.length < size) this.buffer = new Float32Array(size);
+    return this.buffer.subarray(0, size);
   }
 
   /**
@@ -279,67 +296,15 @@ export class ImageDataLoader implements DataLoader {
   }
 }
 
-const plain = new Float32Array(256).map((_, v) => v / 255);
+/** Bytes scaled to [0, 1], the same table for every channel. */
+const plainTable = new Float32Array(256).map((_, v) => v / 255);
+const plain = [plainTable, plainTable, plainTable];
 
-/**
- * Copies one image from the store into the batch buffer, converting channels (1→3 repeats,
- * 3→1 takes ITU-R 601 luma) and scaling bytes through `luts` (or by 1/255 when `luts` is null;
- * float input is copied as is).
- */
-function fillBytes(
-  src: Uint8Array | Float32Array,
-  srcOff: number,
-  sc: number,
-  dst: Float32Array,
-  dstOff: number,
-  oc: number,
-  hw: number,
-  luts: Float32Array[] | null,
-): void {
-  const isByte = src instanceof Uint8Array;
-  if (sc === 1 && oc === 3) {
-    if (isByte) {
-      const l0 = luts ? luts[0]! : plain;
-      const l1 = luts ? luts[1]! : plain;
-      const l2 = luts ? luts[2]! : plain;
-      if (l0 === l1 && l1 === l2) {
-        for (let p = 0, o = dstOff; p < hw; p++, o += 3) {
-          const f = l0[src[srcOff + p]!]!;
-          dst[o] = f;
-          dst[o + 1] = f;
-          dst[o + 2] = f;
-        }
-      } else {
-        for (let p = 0, o = dstOff; p < hw; p++, o += 3) {
-          const v = src[srcOff + p]!;
-          dst[o] = l0[v]!;
-          dst[o + 1] = l1[v]!;
-          dst[o + 2] = l2[v]!;
-        }
-      }
-    } else {
-      for (let p = 0, o = dstOff; p < hw; p++, o += 3) {
-        const v = src[srcOff + p]!;
-        dst[o] = v;
-        dst[o + 1] = v;
-        dst[o + 2] = v;
-      }
-    }
-  } else if (sc === oc) {
-    const n = hw * sc;
-    if (isByte) {
-      for (let p = 0; p < n; p++) dst[dstOff + p] = (luts ? luts[p % sc]! : plain)[src[srcOff + p]!]!;
-    } else {
-      dst.set(src.subarray(srcOff, srcOff + n), dstOff);
-    }
-  } else {
-    // 3 → 1: luma (as PIL's convert('L')).
-    const scale = isByte ? 1 / 255 : 1;
-    const l0 = luts ? luts[0]! : null;
-    for (let p = 0; p < hw; p++) {
-      const s = srcOff + p * 3;
-      const y = 0.299 * src[s]! + 0.587 * src[s + 1]! + 0.114 * src[s + 2]!;
-      dst[dstOff + p] = l0 && isByte ? l0[Math.round(y)]! : y * scale;
-    }
+/** `(x - mean[c]) / std[c]` for each value of channel c of HWC images. */
+function normalizeInPlace(data: Float32Array, channels: number, norm: NormStats): void {
+  for (let c = 0; c < channels; c++) {
+    const mean = norm.mean[c]!;
+    const std = norm.std[c]!;
+    for (let p = c; p < data.length; p += channels) data[p] = (data[p]! - mean) / std;
   }
 }
