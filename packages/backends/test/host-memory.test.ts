@@ -132,6 +132,8 @@ describe("the kernels in tfjs's WASM memory (tensors read and written in place)"
     const own = run(SimdConv.load(), false);
     SimdConv.useHostMemory(wasmHostMemory(tf.findBackend('wasm')));
     const inPlace = run(SimdConv.load(), true);
-    inPlace.forEach((v, i) => expect(bits(v).equals(bits(own[i]!))).toBe(true));
+    inPlace.forEach((v, i) => {
+      expect(bits(v).equals(bits(own[i]!))).toBe(true);
+    });
   });
 });

@@ -206,9 +206,9 @@ describe('SimdConv kernels (the WebAssembly SIMD convolutions)', () => {
       expect(simd.startedThreads).toBe(threads);
       for (let round = 0; round < 20; round++) {
         const got = runLayers(simd);
-        got.forEach((values, k) =>
-          expect(Buffer.from(values.buffer).equals(Buffer.from(want[k]!.buffer))).toBe(true),
-        );
+        got.forEach((values, k) => {
+          expect(Buffer.from(values.buffer).equals(Buffer.from(want[k]!.buffer))).toBe(true);
+        });
       }
     }
     SimdConv.useThreads(1);
