@@ -18,6 +18,8 @@ const CHUNKS_PER_JOB = 16;
  * chunks' partial sums, added in chunk order, give the same bits on 1 thread as on 8.
  */
 const filterChunkRows = (p: number) => Math.max(256, 64 * Math.ceil(p / (64 * CHUNKS_PER_JOB)));
+/** One number per layer shape (positions, patch length, output channels): calls of one kind cost alike. */
+const callKind = (g: ConvGeometry) => (g.p * 8192 + g.k4) * 1024 + g.co4;
 
 /**
  * Convolution kernels compiled from `wasm/conv-kernels.c` to 128-bit WebAssembly SIMD: im2col in chunks
@@ -218,7 +220,7 @@ export class SimdConv {
     const heap = this.heap;
     const [xAt, wAt, bAt, outAt] = [x, filter, bias, out].map((v) => (v ? heap.addressOf(v) : undefined));
     const dense = g.co === g.co4;
-    const shared = this.pool.begin(JOB_FORWARD, g.p);
+    const shared = this.pool.begin(JOB_FORWARD, callKind(g));
     const keep = keepFor !== undefined && heap.keepPatches(g, keepFor);
     const stageSize = Math.max(g.p, g.k) * g.co;
     const at = heap.layout(g, [
@@ -326,7 +328,7 @@ export class SimdConv {
     const [xAt, dyAt, outAt, yAt, biasAt] = [x, dy, out, y, biasOut].map((v) =>
       v ? heap.addressOf(v) : undefined,
     );
-    this.pool.begin(JOB_FILTER, g.p);
+    this.pool.begin(JOB_FILTER, callKind(g));
     const dwSize = g.k4 * g.co4;
     const rows = g.p * g.co4;
     const have = heap.keptPatches(g, patchesOf) !== undefined;
@@ -422,7 +424,7 @@ export class SimdConv {
   ): boolean {
     const heap = this.heap;
     const [dyAt, wAt, outAt, yAt] = [dy, filter, out, y].map((v) => (v ? heap.addressOf(v) : undefined));
-    const shared = this.pool.begin(JOB_INPUT, g.p);
+    const shared = this.pool.begin(JOB_INPUT, callKind(g));
     const rows = g.p * g.co4;
     const at = heap.layout(g, [
       rows,

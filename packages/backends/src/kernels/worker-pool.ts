@@ -255,15 +255,15 @@ export class WorkerPool {
   }
 
   /**
-   * Sets up the next {@link WorkerPool.run} of `job` on a layer of `positions` output positions (the
-   * kind of call): whether the workers share it (then wakes them, so that they are up by the time the
+   * Sets up the next {@link WorkerPool.run} of `job` on a layer of shape `kind` (a number that tells
+   * layers apart): whether the workers share it (then wakes them, so that they are up by the time the
    * inputs are copied in). Returns that choice.
    */
-  begin(job: Job, positions: number): boolean {
+  begin(job: Job, kind: number): boolean {
     this.trial = undefined;
     this.sharing = false;
     if (this.controls.length === 0) return false;
-    const key = job + 4 * positions;
+    const key = job + 4 * kind;
     let c = this.choices.get(key);
     if (c === undefined) {
       c = { calls: TRIAL_PERIOD - FIRST_TRIAL_AFTER, alone: [], shared: [], share: true };
@@ -316,7 +316,10 @@ export class WorkerPool {
     Atomics.store(j, CODE, job);
     Atomics.store(j, DONE, 0);
     Atomics.store(j, CLAIM, chunks << 10);
-    if (this.sharing) Atomics.add(j, SEQ, 1);
+    if (this.sharing) {
+      Atomics.add(j, SEQ, 1);
+      this.wake(); // a worker woken by begin() may have gone back to sleep while the inputs were copied in
+    }
     runChunks(this.fns, j, 0);
     let spins = 0;
     for (let done = Atomics.load(j, DONE); done !== chunks; done = Atomics.load(j, DONE)) {
