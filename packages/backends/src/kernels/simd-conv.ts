@@ -2,10 +2,12 @@ import { CONV_KERNELS_SHARED_MAX_PAGES } from '../generated/conv-kernels-wasm.js
 import { type ConvGeometry, colFloats } from './conv-geometry.js';
 import { type HostMemory, KernelHeap, MAX_THREADS } from './kernel-heap.js';
 import { type KernelBuild, type KernelExports, kernelBuild } from './kernel-module.js';
+import { ShareChoices } from './share-choices.js';
 import {
   JOB_FILTER,
   JOB_FORWARD,
   JOB_INPUT,
+  type Job,
   type StartWorker,
   WorkerPool,
   workerStarter,
@@ -18,18 +20,40 @@ const CHUNKS_PER_JOB = 16;
  * chunks' partial sums, added in chunk order, give the same bits on 1 thread as on 8.
  */
 const filterChunkRows = (p: number) => Math.max(256, 64 * Math.ceil(p / (64 * CHUNKS_PER_JOB)));
-/** One number per layer shape (positions, patch length, output channels): calls of one kind cost alike. */
-const callKind = (g: ConvGeometry) => (g.p * 8192 + g.k4) * 1024 + g.co4;
+/** One number per job and layer shape (positions, patch length, output channels): calls of one kind cost alike. */
+const callKind = (job: Job, g: ConvGeometry) => ((g.p * 8192 + g.k4) * 1024 + g.co4) * 4 + job;
+
+/** One memory the kernels run in: its heap, the instance on it, and the threads that share it. */
+interface KernelSide {
+  heap: KernelHeap;
+  fns: KernelExports;
+  pool: WorkerPool;
+  threads: number;
+}
+
+/** The kernels of `build` on a memory: the host's, or a new one (shared for a build with threads). */
+function kernelSide(build: KernelBuild, threads: number, start?: StartWorker, host?: HostMemory): KernelSide {
+  const memory =
+    host?.memory ??
+    (build.shared
+      ? new WebAssembly.Memory({ initial: 16, maximum: CONV_KERNELS_SHARED_MAX_PAGES, shared: true })
+      : new WebAssembly.Memory({ initial: 16 }));
+  const fns = new WebAssembly.Instance(build.module, { env: { memory } }).exports as unknown as KernelExports;
+  const heap = new KernelHeap(memory, fns, host);
+  return { heap, fns, pool: new WorkerPool(build.module, memory, fns, threads - 1, start), threads };
+}
 
 /**
  * Convolution kernels compiled from `wasm/conv-kernels.c` to 128-bit WebAssembly SIMD: im2col in chunks
- * of 64 output positions, then register-tiled matrix products (4 rows × 8 columns per tile). They run
- * in their own WebAssembly memory: inputs are copied in, results copied out (a small cost next to the
- * products). {@link SimdConv.useThreads} spreads every call over worker threads (Node's, or Web Workers on
- * a cross-origin isolated page) that share that memory: each call is cut into chunks of output
- * positions (or images) that the threads claim as they come free, and a filter gradient's chunks are
- * summed in a fixed order — the results are the same bits on any number of threads. {@link SimdConv.load} returns `undefined` where the engine
- * lacks WebAssembly SIMD.
+ * of 64 output positions, then register-tiled matrix products (4 rows × 8 columns per tile). On one
+ * thread they run in tfjs's WASM memory where {@link SimdConv.useHostMemory} gave it (tensors used in
+ * place), else in a memory of their own (inputs copied in, results copied out).
+ * {@link SimdConv.useThreads} adds worker threads (Node's, or Web Workers on a cross-origin isolated
+ * page) on a shared memory of their own: a call they share is cut into chunks of output positions
+ * (or images) that the threads claim as they come free. Each kind of call is timed now and then both
+ * ways and shared only while that is faster. A filter gradient's chunks are summed in a fixed order:
+ * the results are the same bits on any number of threads. {@link SimdConv.load} returns `undefined`
+ * where the engine lacks WebAssembly SIMD.
  *
  * @example
  * ```ts
@@ -52,8 +76,7 @@ export class SimdConv {
    */
   static load(): SimdConv | undefined {
     if (SimdConv.instance === undefined) {
-      const build = kernelBuild(false);
-      SimdConv.instance = build ? new SimdConv(build, 1, undefined, SimdConv.host) : null;
+      SimdConv.instance = kernelBuild(false) ? new SimdConv(1, SimdConv.host) : null;
     }
     return SimdConv.instance ?? undefined;
   }
@@ -61,10 +84,10 @@ export class SimdConv {
   private static host: HostMemory | undefined;
 
   /**
-   * Runs the one-thread kernels in `host`'s memory from now on (`undefined`: in a memory of their own):
-   * tfjs's WASM backend's, whose tensors they then read and write where they are instead of copying
-   * them in and out. Worker threads need a shared memory, so several threads keep a memory of their
-   * own.
+   * Runs the calls that one thread makes alone in `host`'s memory from now on (`undefined`: in a memory
+   * of their own): tfjs's WASM backend's, whose tensors they then read and write where they are
+   * instead of copying them in and out. Calls shared with worker threads run in a shared memory of
+   * their own.
    *
    * @example
    * ```ts
@@ -75,8 +98,9 @@ export class SimdConv {
   static useHostMemory(host: HostMemory | undefined): void {
     SimdConv.host = host;
     const current = SimdConv.load();
-    if (current == null || current.threads !== 1 || current.host === host) return;
-    SimdConv.instance = new SimdConv(kernelBuild(false)!, 1, undefined, host);
+    if (current == null || current.host === host) return;
+    current.close();
+    SimdConv.instance = new SimdConv(current.threads, host, workerStarter());
   }
 
   /**
@@ -101,14 +125,9 @@ export class SimdConv {
     const current = SimdConv.load();
     if (current == null) return 1;
     if (current.threads === threads) return threads;
-    const start = threads > 1 ? workerStarter() : undefined;
-    const shared = start != null && typeof SharedArrayBuffer === 'function' ? kernelBuild(true) : undefined;
-    const next = shared
-      ? new SimdConv(shared, threads, start)
-      : current.threads === 1
-        ? current
-        : new SimdConv(kernelBuild(false)!, 1, undefined, SimdConv.host);
-    if (next !== current) current.pool.close();
+    const next = new SimdConv(threads, SimdConv.host, threads > 1 ? workerStarter() : undefined);
+    if (next.threads === current.threads) return current.threads; // no worker threads here
+    current.close();
     SimdConv.instance = next;
     return next.threads;
   }
@@ -134,13 +153,13 @@ export class SimdConv {
    * ```
    */
   get startedThreads(): number {
-    return this.pool.available();
+    return this.team?.pool.available() ?? 1;
   }
 
   /**
    * Convolution calls run so far, and how many of them several threads shared. Each kind of call
-   * (job and size) is timed now and then on this thread alone and shared; it is shared only while
-   * that is faster (a virtual machine's second CPU may be busy with other work).
+   * (job and layer shape) is timed now and then on this thread alone and shared; it is shared only
+   * while that is faster (a virtual machine's second CPU may be busy with other work).
    *
    * @example
    * ```ts
@@ -149,7 +168,7 @@ export class SimdConv {
    * ```
    */
   get usage(): { calls: number; shared: number } {
-    return this.pool.usage();
+    return this.choices.usage();
   }
 
   /**
@@ -163,31 +182,47 @@ export class SimdConv {
    */
   readonly instructions: 'simd128' | 'relaxed-simd';
   /**
-   * The kernels' memory, shared with the batch-norm kernels.
+   * The kernels' memory for calls on this thread alone, shared with the batch-norm kernels.
    *
    * @internal
    */
-  readonly heap: KernelHeap;
-  private readonly fns: KernelExports;
-  private readonly pool: WorkerPool;
+  get heap(): KernelHeap {
+    return this.alone.heap;
+  }
+  /** Calls on this thread alone: in the host's memory when there is one. */
+  private readonly alone: KernelSide;
+  /** Calls shared with worker threads (when there are any). */
+  private readonly team: KernelSide | undefined;
+  private readonly choices = new ShareChoices();
 
   private constructor(
-    build: KernelBuild,
     threads: number,
+    private readonly host: HostMemory | undefined,
     start?: StartWorker,
-    private readonly host?: HostMemory,
   ) {
+    const build = kernelBuild(false)!;
     this.instructions = build.instructions;
-    const memory =
-      host?.memory ??
-      (build.shared
-        ? new WebAssembly.Memory({ initial: 16, maximum: CONV_KERNELS_SHARED_MAX_PAGES, shared: true })
-        : new WebAssembly.Memory({ initial: 16 }));
-    const instance = new WebAssembly.Instance(build.module, { env: { memory } });
-    this.fns = instance.exports as unknown as KernelExports;
-    this.heap = new KernelHeap(memory, this.fns, host);
-    this.threads = threads;
-    this.pool = new WorkerPool(build.module, memory, this.fns, threads - 1, start);
+    this.alone = kernelSide(build, 1, undefined, host);
+    const shared =
+      threads > 1 && start != null && typeof SharedArrayBuffer === 'function' ? kernelBuild(true) : undefined;
+    this.team = shared ? kernelSide(shared, threads, start) : undefined;
+    this.threads = this.team ? threads : 1;
+  }
+
+  /** Stops the worker threads. */
+  private close(): void {
+    this.team?.pool.close();
+  }
+
+  /**
+   * Picks the memory and threads of a call of `job` on `g`: shared with the workers (waking them,
+   * so that they are up once the inputs are copied in) or on this thread alone.
+   */
+  private begin(job: Job, g: ConvGeometry): { side: KernelSide; shared: boolean } {
+    if (this.team === undefined) return { side: this.alone, shared: false };
+    const shared = this.choices.begin(callKind(job, g));
+    if (shared) this.team.pool.wake();
+    return { side: shared ? this.team : this.alone, shared };
   }
 
   /**
@@ -217,10 +252,10 @@ export class SimdConv {
     out: Float32Array,
     keepFor?: object,
   ): boolean {
-    const heap = this.heap;
+    const { side, shared } = this.begin(JOB_FORWARD, g);
+    const heap = side.heap;
     const [xAt, wAt, bAt, outAt] = [x, filter, bias, out].map((v) => (v ? heap.addressOf(v) : undefined));
     const dense = g.co === g.co4;
-    const shared = this.pool.begin(JOB_FORWARD, callKind(g));
     const keep = keepFor !== undefined && heap.keepPatches(g, keepFor);
     const stageSize = Math.max(g.p, g.k) * g.co;
     const at = heap.layout(g, [
@@ -228,11 +263,12 @@ export class SimdConv {
       g.k * g.co4,
       g.co4,
       dense && outAt !== undefined ? 0 : g.p * g.co4,
-      keep ? 0 : this.threads * colFloats(g),
+      keep ? 0 : side.threads * colFloats(g),
       stageSize,
     ]);
     if (at == null) {
       if (keepFor !== undefined) heap.dropPatches(keepFor);
+      this.choices.end(false);
       return false;
     }
     const [xRegion, wRegion, bRegion, yRegion, scratch, sp] = at as [
@@ -256,26 +292,20 @@ export class SimdConv {
     }
     const yp = dense && outAt !== undefined ? outAt : yRegion;
     const size = shared ? Math.max(128, 64 * Math.ceil(g.p / (64 * CHUNKS_PER_JOB))) : g.p;
-    this.pool.run(JOB_FORWARD, size, g.p, heap.base, [
-      xp,
-      wp,
-      bp,
-      relu ? 1 : 0,
-      yp,
-      kept ?? scratch,
-      kept ? 0 : colFloats(g) * 4,
-      kept ? 1 : 0,
-    ]);
+    const args = [xp, wp, bp, relu ? 1 : 0, yp, kept ?? scratch, kept ? 0 : colFloats(g) * 4, kept ? 1 : 0];
+    side.pool.run(JOB_FORWARD, size, g.p, heap.base, args, shared);
     if (yp !== outAt) heap.getPadded(yp, out, outAt, g.p, g.co, g.co4, sp);
+    this.choices.end();
     return true;
   }
 
   /**
-   * Copies an output gradient `dy` (at `dyAt` when in the kernels' memory) into the region `at` as
+   * Copies an output gradient `dy` (at `dyAt` when in `side`'s memory) into the region `at` as
    * rows of `co4`, masked by `y > 0` when `y` (a ReLU's output) is given; without `y`, a dense `dy` in
    * the kernels' memory is used in place. Returns the address the kernels read it at.
    */
   private maskedGrad(
+    side: KernelSide,
     g: ConvGeometry,
     dy: Float32Array,
     dyAt: number | undefined,
@@ -285,14 +315,14 @@ export class SimdConv {
     yRegion: number,
     stage: number,
   ): number {
-    const heap = this.heap;
+    const heap = side.heap;
     if (y == null && dyAt !== undefined && g.co === g.co4) return dyAt;
     heap.setPadded(at, dy, dyAt, g.p, g.co, g.co4, stage);
     if (y) {
       let yp = yRegion;
       if (yAt !== undefined && g.co === g.co4) yp = yAt;
       else heap.setPadded(yp, y, yAt, g.p, g.co, g.co4, stage);
-      this.fns.relu_mask(at, yp, g.p * g.co4);
+      side.fns.relu_mask(at, yp, g.p * g.co4);
     }
     return at;
   }
@@ -324,11 +354,11 @@ export class SimdConv {
     patchesOf?: object,
     biasOut?: Float32Array,
   ): boolean {
-    const heap = this.heap;
+    const { side, shared } = this.begin(JOB_FILTER, g);
+    const heap = side.heap;
     const [xAt, dyAt, outAt, yAt, biasAt] = [x, dy, out, y, biasOut].map((v) =>
       v ? heap.addressOf(v) : undefined,
     );
-    this.pool.begin(JOB_FILTER, callKind(g));
     const dwSize = g.k4 * g.co4;
     const rows = g.p * g.co4;
     const have = heap.keptPatches(g, patchesOf) !== undefined;
@@ -339,12 +369,15 @@ export class SimdConv {
       have || xAt !== undefined ? 0 : x.length,
       rows,
       chunks * dwSize,
-      have ? 0 : this.threads * colFloats(g),
+      have ? 0 : side.threads * colFloats(g),
       y ? rows : 0,
       stageSize,
       biasOut ? g.co4 : 0,
     ]);
-    if (at == null) return false;
+    if (at == null) {
+      this.choices.end(false);
+      return false;
+    }
     const [xRegion, dyRegion, dwp, scratch, yRegion, sp, dbp] = at as [
       number,
       number,
@@ -356,23 +389,21 @@ export class SimdConv {
     ];
     const kept = heap.keptPatches(g, patchesOf);
     const xp = kept ? 0 : heap.input(x, xAt, xRegion);
-    const dyp = this.maskedGrad(g, dy, dyAt, y, yAt, dyRegion, yRegion, sp);
-    this.pool.run(JOB_FILTER, size, g.p, heap.base, [
-      xp,
-      dyp,
-      dwp,
-      dwSize * 4,
-      kept ?? scratch,
-      kept ? 0 : colFloats(g) * 4,
-      kept ? 1 : 0,
-    ]);
-    for (let i = 1; i < chunks; i++) this.fns.add_into(dwp, dwp + i * dwSize * 4, dwSize);
+    const dyp = this.maskedGrad(side, g, dy, dyAt, y, yAt, dyRegion, yRegion, sp);
+    const args = [xp, dyp, dwp, dwSize * 4, kept ?? scratch, kept ? 0 : colFloats(g) * 4, kept ? 1 : 0];
+    side.pool.run(JOB_FILTER, size, g.p, heap.base, args, shared);
+    for (let i = 1; i < chunks; i++) side.fns.add_into(dwp, dwp + i * dwSize * 4, dwSize);
     heap.getPadded(dwp, out, outAt, g.k, g.co, g.co4, sp);
     if (biasOut) {
-      this.fns.column_sums(dyp, dbp, g.p, g.co4);
+      side.fns.column_sums(dyp, dbp, g.p, g.co4);
       heap.output(dbp, biasOut, biasAt, g.co);
     }
-    if (patchesOf !== undefined) heap.dropPatches(patchesOf);
+    if (patchesOf !== undefined) {
+      // Kept on whichever side ran the forward pass.
+      this.alone.heap.dropPatches(patchesOf);
+      this.team?.heap.dropPatches(patchesOf);
+    }
+    this.choices.end();
     return true;
   }
 
@@ -390,14 +421,15 @@ export class SimdConv {
    * ```
    */
   biasGrad(g: ConvGeometry, dy: Float32Array, out: Float32Array, y: Float32Array | null = null): boolean {
-    const heap = this.heap;
+    const side = this.alone;
+    const heap = side.heap;
     const [dyAt, outAt, yAt] = [dy, out, y].map((v) => (v ? heap.addressOf(v) : undefined));
     const rows = g.p * g.co4;
     const at = heap.regions([rows, y ? rows : 0, g.co4, g.p * g.co]);
     if (at == null) return false;
     const [dyRegion, yRegion, dbp, sp] = at as [number, number, number, number];
-    const dyp = this.maskedGrad(g, dy, dyAt, y, yAt, dyRegion, yRegion, sp);
-    this.fns.column_sums(dyp, dbp, g.p, g.co4);
+    const dyp = this.maskedGrad(side, g, dy, dyAt, y, yAt, dyRegion, yRegion, sp);
+    side.fns.column_sums(dyp, dbp, g.p, g.co4);
     heap.output(dbp, out, outAt, g.co);
     return true;
   }
@@ -422,19 +454,22 @@ export class SimdConv {
     out: Float32Array,
     y: Float32Array | null = null,
   ): boolean {
-    const heap = this.heap;
+    const { side, shared } = this.begin(JOB_INPUT, g);
+    const heap = side.heap;
     const [dyAt, wAt, outAt, yAt] = [dy, filter, out, y].map((v) => (v ? heap.addressOf(v) : undefined));
-    const shared = this.pool.begin(JOB_INPUT, callKind(g));
     const rows = g.p * g.co4;
     const at = heap.layout(g, [
       rows,
       g.co * g.k4,
       outAt === undefined ? out.length : 0,
-      this.threads * colFloats(g),
+      side.threads * colFloats(g),
       y ? rows : 0,
       g.p * g.co,
     ]);
-    if (at == null) return false;
+    if (at == null) {
+      this.choices.end(false);
+      return false;
+    }
     const [dyRegion, wtp, dxRegion, colp, yRegion, sp] = at as [
       number,
       number,
@@ -443,7 +478,7 @@ export class SimdConv {
       number,
       number,
     ];
-    const dyp = this.maskedGrad(g, dy, dyAt, y, yAt, dyRegion, yRegion, sp);
+    const dyp = this.maskedGrad(side, g, dy, dyAt, y, yAt, dyRegion, yRegion, sp);
     const floats = heap.floats();
     const w = wAt === undefined ? filter : floats.subarray(wAt >> 2, (wAt >> 2) + g.k * g.co);
     const wt = wtp >> 2;
@@ -452,8 +487,9 @@ export class SimdConv {
     }
     const dxp = outAt ?? dxRegion;
     const images = shared ? Math.ceil(g.n / CHUNKS_PER_JOB) : g.n;
-    this.pool.run(JOB_INPUT, images, g.n, heap.base, [dyp, wtp, dxp, colp, colFloats(g) * 4]);
+    side.pool.run(JOB_INPUT, images, g.n, heap.base, [dyp, wtp, dxp, colp, colFloats(g) * 4], shared);
     if (outAt === undefined) heap.get(dxp, out);
+    this.choices.end();
     return true;
   }
 }

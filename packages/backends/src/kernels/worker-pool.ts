@@ -37,25 +37,6 @@ const POLLS = 64;
 const IDLE_SPIN_MS = 0.2;
 /** Polls of the done counter before the calling thread sleeps on it (a worker was preempted). */
 const WAIT_SPINS = 20000;
-/**
- * Whether the workers help is measured, not assumed (a virtual machine's second CPU may be another
- * machine's at the moment): of every `TRIAL_PERIOD` calls of one kind (job and size), `TRIALS` run
- * on this thread alone and `TRIALS` shared, timed; the rest run the way whose median was faster.
- */
-const TRIAL_PERIOD = 128;
-const TRIALS = 5;
-/** Calls of a kind before its first trials (the first calls also compile and warm caches). */
-const FIRST_TRIAL_AFTER = 8;
-
-/** How one kind of call is run: trial timings so far and the current choice. */
-interface Choice {
-  calls: number;
-  alone: number[];
-  shared: number[];
-  share: boolean;
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 /**
  * Claims chunks of the job in the job block `job` and runs them until none is left; `thread` picks
@@ -202,21 +183,14 @@ function canBlock(): boolean {
  * Worker threads that run the kernels on one shared memory with the calling thread. A job is cut
  * into chunks that every thread claims one at a time, the calling thread included: a worker that is
  * asleep, preempted or not started yet simply takes fewer chunks, so a job never waits for a late
- * thread to begin (only for a chunk it is running). Whether sharing a kind of job pays is timed
- * again and again (`TRIAL_PERIOD`); jobs that do not gain run on the calling thread alone and let the
- * workers sleep. Idle workers poll for the next job for `IDLE_SPIN_MS`, then sleep.
+ * thread to begin (only for a chunk it is running). Idle workers poll for the next job for
+ * `IDLE_SPIN_MS`, then sleep.
  */
 export class WorkerPool {
   private readonly workers: WorkerHandle[] = [];
   private readonly controls: Int32Array[] = [];
   private job: Int32Array;
   private readonly block = canBlock();
-  private readonly choices = new Map<number, Choice>();
-  /** The call {@link WorkerPool.begin} set up: shared with the workers, and the trial it times. */
-  private sharing = false;
-  private trial: Choice | undefined;
-  private calls = 0;
-  private sharedCalls = 0;
 
   /**
    * Starts `count` workers (none: every job runs on the calling thread alone) on `module` and the shared
@@ -244,8 +218,11 @@ export class WorkerPool {
     return ready;
   }
 
-  /** Wakes the workers that went to sleep (all sleep on the job block's sequence word). */
-  private wake(): void {
+  /**
+   * Wakes the workers that went to sleep (all sleep on the job block's sequence word): called when a
+   * shared call starts, so that they are up by the time its inputs are copied in.
+   */
+  wake(): void {
     for (const c of this.controls) {
       if (Atomics.load(c, SLEEPING) === 1) {
         Atomics.notify(this.job, SEQ);
@@ -255,51 +232,12 @@ export class WorkerPool {
   }
 
   /**
-   * Sets up the next {@link WorkerPool.run} of `job` on a layer of shape `kind` (a number that tells
-   * layers apart): whether the workers share it (then wakes them, so that they are up by the time the
-   * inputs are copied in). Returns that choice.
-   */
-  begin(job: Job, kind: number): boolean {
-    this.trial = undefined;
-    this.sharing = false;
-    if (this.controls.length === 0) return false;
-    const key = job + 4 * kind;
-    let c = this.choices.get(key);
-    if (c === undefined) {
-      c = { calls: TRIAL_PERIOD - FIRST_TRIAL_AFTER, alone: [], shared: [], share: true };
-      this.choices.set(key, c);
-    }
-    const phase = c.calls++ % TRIAL_PERIOD;
-    if (phase < 2 * TRIALS) this.trial = c;
-    this.sharing = phase < TRIALS ? false : phase < 2 * TRIALS ? true : c.share;
-    this.calls++;
-    if (this.sharing) {
-      this.sharedCalls++;
-      this.wake();
-    }
-    return this.sharing;
-  }
-
-  /**
-   * Calls run so far and how many of them the workers shared.
-   *
-   * @example
-   * ```ts
-   * const { calls, shared } = pool.usage();
-   * ```
-   */
-  usage(): { calls: number; shared: number } {
-    return { calls: this.calls, shared: this.sharedCalls };
-  }
-
-  /**
    * Runs `job` over `rows` rows (images for the input gradient) in chunks of `size` (≤
-   * {@link MAX_CHUNKS} chunks), as {@link WorkerPool.begin} chose: the calling thread, with the
-   * workers if shared, claims chunks until all are done. `base` is the heap's base (the geometry's
-   * address, the job block after it); `args` are the job's own arguments (see {@link runChunks}).
+   * {@link MAX_CHUNKS} chunks): the calling thread, with the workers when `shared`, claims chunks
+   * until all are done. `base` is the heap's base (the geometry's address, the job block after it);
+   * `args` are the job's own arguments (see {@link runChunks}).
    */
-  run(job: Job, size: number, rows: number, base: number, args: number[]): void {
-    const start = this.trial ? performance.now() : 0;
+  run(job: Job, size: number, rows: number, base: number, args: number[], shared: boolean): void {
     const chunks = Math.ceil(rows / size);
     if (chunks > MAX_CHUNKS) throw new RangeError(`WorkerPool.run: ${chunks} chunks, at most ${MAX_CHUNKS}`);
     // A memory that is not shared detaches its views when it grows, and a heap in a host's memory
@@ -316,23 +254,14 @@ export class WorkerPool {
     Atomics.store(j, CODE, job);
     Atomics.store(j, DONE, 0);
     Atomics.store(j, CLAIM, chunks << 10);
-    if (this.sharing) {
+    if (shared && this.controls.length > 0) {
       Atomics.add(j, SEQ, 1);
-      this.wake(); // a worker woken by begin() may have gone back to sleep while the inputs were copied in
+      this.wake(); // a worker woken when the call started may have gone back to sleep while the inputs were copied in
     }
     runChunks(this.fns, j, 0);
     let spins = 0;
     for (let done = Atomics.load(j, DONE); done !== chunks; done = Atomics.load(j, DONE)) {
       if (++spins > WAIT_SPINS && this.block) Atomics.wait(j, DONE, done);
-    }
-    const c = this.trial;
-    if (c !== undefined) {
-      (this.sharing ? c.shared : c.alone).push(performance.now() - start);
-      if (c.shared.length === TRIALS) {
-        c.share = median(c.shared) < median(c.alone);
-        c.alone.length = 0;
-        c.shared.length = 0;
-      }
     }
   }
 

@@ -1,0 +1,84 @@
+/** Timed calls each way per trial (alternating: alone, shared, alone, …). */
+const TRIALS = 5;
+/** Calls of a kind between two trials at first; doubled each time a trial confirms the choice. */
+const FIRST_PERIOD = 128;
+const LONGEST_PERIOD = 4096;
+/** Calls of a kind before its first trial (the very first calls also compile and warm caches). */
+const FIRST_TRIAL_AFTER = 2;
+
+/** How one kind of call runs: the current choice, when it is timed again, and the timings so far. */
+interface Choice {
+  share: boolean;
+  untilTrial: number;
+  period: number;
+  alone: number[];
+  shared: number[];
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+
+/**
+ * Whether calls of each kind (a number per job and layer shape) are shared with worker threads or
+ * run on the calling thread alone — measured, not assumed: a virtual machine's second CPU may be
+ * another machine's at the moment, and a small layer may not repay the hand-over. Each kind is timed
+ * both ways, whole (copies included), alternating, `TRIALS` calls each; the faster median wins until
+ * the next trial, which comes after `FIRST_PERIOD` calls, then twice as late each time it confirms
+ * the choice (up to `LONGEST_PERIOD`).
+ *
+ * @example
+ * ```ts
+ * const choices = new ShareChoices();
+ * const shared = choices.begin(kind);
+ * runTheCall(shared);
+ * choices.end();
+ * ```
+ */
+export class ShareChoices {
+  private readonly choices = new Map<number, Choice>();
+  private trial: Choice | undefined;
+  private shared = false;
+  private start = 0;
+  private calls = 0;
+  private sharedCalls = 0;
+
+  /** Starts a call of `kind`; returns whether to share it. */
+  begin(kind: number): boolean {
+    let c = this.choices.get(kind);
+    if (c === undefined) {
+      c = { share: false, untilTrial: FIRST_TRIAL_AFTER, period: FIRST_PERIOD, alone: [], shared: [] };
+      this.choices.set(kind, c);
+    }
+    if (c.untilTrial > 0) {
+      c.untilTrial--;
+      this.trial = undefined;
+      this.shared = c.share;
+    } else {
+      this.trial = c;
+      this.shared = c.shared.length < c.alone.length;
+      this.start = performance.now();
+    }
+    this.calls++;
+    if (this.shared) this.sharedCalls++;
+    return this.shared;
+  }
+
+  /** Ends the call begun last; `completed` false (the call gave up) drops its timing. */
+  end(completed = true): void {
+    const c = this.trial;
+    this.trial = undefined;
+    if (c === undefined || !completed) return;
+    (this.shared ? c.shared : c.alone).push(performance.now() - this.start);
+    if (c.shared.length < TRIALS || c.alone.length < TRIALS) return;
+    const share = median(c.shared) < median(c.alone);
+    c.period = share === c.share ? Math.min(2 * c.period, LONGEST_PERIOD) : FIRST_PERIOD;
+    c.share = share;
+    c.untilTrial = c.period;
+    c.alone.length = 0;
+    c.shared.length = 0;
+  }
+
+  /** Calls begun so far and how many of them were shared. */
+  usage(): { calls: number; shared: number } {
+    return { calls: this.calls, shared: this.sharedCalls };
+  }
+}
