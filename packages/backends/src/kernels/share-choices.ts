@@ -41,6 +41,9 @@ export class ShareChoices {
   private calls = 0;
   private sharedCalls = 0;
 
+  /** @param now - the clock, in milliseconds. */
+  constructor(private readonly now: () => number = () => performance.now()) {}
+
   /** Starts a call of `kind`; returns whether to share it. */
   begin(kind: number): boolean {
     let c = this.choices.get(kind);
@@ -55,7 +58,7 @@ export class ShareChoices {
     } else {
       this.trial = c;
       this.shared = c.shared.length < c.alone.length;
-      this.start = performance.now();
+      this.start = this.now();
     }
     this.calls++;
     if (this.shared) this.sharedCalls++;
@@ -67,7 +70,7 @@ export class ShareChoices {
     const c = this.trial;
     this.trial = undefined;
     if (c === undefined || !completed) return;
-    (this.shared ? c.shared : c.alone).push(performance.now() - this.start);
+    (this.shared ? c.shared : c.alone).push(this.now() - this.start);
     if (c.shared.length < TRIALS || c.alone.length < TRIALS) return;
     const share = median(c.shared) < median(c.alone);
     c.period = share === c.share ? Math.min(2 * c.period, LONGEST_PERIOD) : FIRST_PERIOD;
