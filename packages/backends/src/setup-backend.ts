@@ -54,9 +54,9 @@ export interface SetupBackendOptions {
   /**
    * Threads for this package's SIMD convolution kernels on the WASM backend (forward, filter and input
    * gradients): the calling thread plus worker threads sharing one WebAssembly memory (Node's, or Web
-   * Workers on a cross-origin isolated page; elsewhere one thread). An integer in [1, 8], default 1. On
-   * 2 cores each convolution of a small convnet runs 1.4–1.7× faster on 2 threads, long runs 1.1–1.2×
-   * (short ones not at all: the worker warms up and sleeps between calls).
+   * Workers on a cross-origin isolated page; elsewhere one thread). An integer in [1, 8], default 1.
+   * Each kind of call is shared only while timing shows that it is faster; larger convolutions gain
+   * most (ResNet-20 1.40× on 2 cores in the benchmark's run), small ones tie.
    */
   convThreads?: number;
 }
