@@ -299,6 +299,17 @@ void conv_input_grad(const int *g, const float *dy, const float *wt, float *dx, 
 }
 
 // Adds b[i] to a[i] for i < count (sums per-thread filter gradients).
+// wt[c, i] = w[i, c] for i < K, zero for K ≤ i < K4: the filter [K, CO] transposed into rows of K4
+// floats, for the input gradient's product.
+EXPORT("transpose_filter")
+void transpose_filter(float *wt, const float *w, int k, int co, int k4) {
+  for (int c = 0; c < co; c++) {
+    float *dst = wt + c * k4;
+    for (int i = 0; i < k; i++) dst[i] = w[i * co + c];
+    for (int i = k; i < k4; i++) dst[i] = 0.f;
+  }
+}
+
 EXPORT("add_into")
 void add_into(float *a, const float *b, int count) { add_floats(a, b, count); }
 

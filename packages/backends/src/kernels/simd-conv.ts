@@ -465,12 +465,14 @@ export class SimdConv {
       side.threads * colFloats(g),
       y ? rows : 0,
       g.p * g.co,
+      wAt === undefined ? g.k * g.co : 0,
     ]);
     if (at == null) {
       this.choices.end(false);
       return false;
     }
-    const [dyRegion, wtp, dxRegion, colp, yRegion, sp] = at as [
+    const [dyRegion, wtp, dxRegion, colp, yRegion, sp, wRegion] = at as [
+      number,
       number,
       number,
       number,
@@ -479,12 +481,7 @@ export class SimdConv {
       number,
     ];
     const dyp = this.maskedGrad(side, g, dy, dyAt, y, yAt, dyRegion, yRegion, sp);
-    const floats = heap.floats();
-    const w = wAt === undefined ? filter : floats.subarray(wAt >> 2, (wAt >> 2) + g.k * g.co);
-    const wt = wtp >> 2;
-    for (let k = 0; k < g.k; k++) {
-      for (let c = 0; c < g.co; c++) floats[wt + c * g.k4 + k] = w[k * g.co + c]!;
-    }
+    side.fns.transpose_filter(wtp, heap.input(filter, wAt, wRegion), g.k, g.co, g.k4);
     const dxp = outAt ?? dxRegion;
     const images = shared ? Math.ceil(g.n / CHUNKS_PER_JOB) : g.n;
     side.pool.run(JOB_INPUT, images, g.n, heap.base, [dyp, wtp, dxp, colp, colFloats(g) * 4], shared);
