@@ -7,6 +7,7 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 import { makeBatchNormTrainKernels } from './batch-norm-train.js';
 import { makeCastKernel } from './cast.js';
+import { makeContiguousSliceKernel, makeSplitKernel } from './contiguous-slice.js';
 import { makeConv2DBackpropFilterKernel } from './conv2d-backprop-filter.js';
 import { makeConv2DBackpropInputKernel } from './conv2d-backprop-input.js';
 import { makeCpuDelegateKernel } from './cpu-delegate.js';
@@ -15,6 +16,7 @@ import {
   makeDepthwiseBackpropInputKernel,
 } from './depthwise-conv2d-backprop.js';
 import { makeFusedMatMulKernel } from './fused-mat-mul.js';
+import { makeInnerAxesMeanKernel } from './mean-inner-axes.js';
 import { makeLeadingAxesReduceKernel } from './reduce-leading-axes.js';
 import { makeSharedIdentityKernel } from './shared-identity.js';
 import { SimdConv } from './simd-conv.js';
@@ -37,7 +39,10 @@ const WASM = 'wasm';
  * `ResizeBilinearGrad`, `ResizeNearestNeighborGrad` (WASM's own give wrong results; tfjs's CPU kernels
  * run instead, on copies of the data), `Identity` (WASM's copies the data; ours shares it), `Cast`
  * (WASM's truncates to a byte when casting to `bool`), `Sum`/`Mean` over leading axes (as a matrix
- * product, faster than WASM's transpose-then-reduce), and the fused kernels of `@onecycle/ops`
+ * product, faster than WASM's transpose-then-reduce), `Mean` over inner axes (a global average pool,
+ * in one pass, same bits), `Slice` of a contiguous run and `SplitV` on it (WASM's copies the whole
+ * input out of its heap for every slice), and
+ * the fused kernels of `@onecycle/ops`
  * (convolution + bias + ReLU and batch norm where the SIMD kernels load, softmax cross-entropy).
  *
  * @example
@@ -71,6 +76,8 @@ export const WASM_TRAINING_KERNELS: readonly string[] = [
   tf.Cast,
   tf.Sum,
   tf.Mean,
+  tf.Slice,
+  tf.SplitV,
 ];
 
 /** Our kernels; `existing(name)` is WASM's own kernel of that name (for the ones that wrap it). */
@@ -80,6 +87,7 @@ function makeKernels(existing: (name: string) => tf.KernelConfig | undefined): t
   const cast = existing(tf.Cast);
   const sum = existing(tf.Sum);
   const mean = existing(tf.Mean);
+  const slice = existing(tf.Slice);
   const conv2d = existing(tf.Conv2D);
   const fusedConv2d = existing(tf.FusedConv2D);
   return [
@@ -90,7 +98,9 @@ function makeKernels(existing: (name: string) => tf.KernelConfig | undefined): t
     // The trainable batch norm of @onecycle/ops, likewise.
     ...(SimdConv.load() ? makeBatchNormTrainKernels(WASM) : []),
     ...(sum ? [makeLeadingAxesReduceKernel(sum, 'sum')] : []),
-    ...(mean ? [makeLeadingAxesReduceKernel(mean, 'mean')] : []),
+    ...(mean ? [makeInnerAxesMeanKernel(makeLeadingAxesReduceKernel(mean, 'mean'))] : []),
+    ...(slice ? [makeContiguousSliceKernel(slice)] : []),
+    ...(slice ? [makeSplitKernel(makeContiguousSliceKernel(slice))] : []),
     ...(cast ? [makeCastKernel(cast)] : []),
     ...(fusedMatMul ? [makeFusedMatMulKernel(fusedMatMul)] : []),
     ...(identity ? [makeSharedIdentityKernel(identity)] : []),
