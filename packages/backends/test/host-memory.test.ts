@@ -73,6 +73,14 @@ describe("the kernels in tfjs's WASM memory (tensors read and written in place)"
     expect(wasmHostMemory(undefined)).toBeUndefined();
   });
 
+  it('are kept, heap and all, when setupBackend runs again on the same backend', async () => {
+    SimdConv.useThreads(1);
+    const first = SimdConv.load();
+    await setupBackend('wasm');
+    expect(SimdConv.load()).toBe(first);
+    expect(first!.heap.memory).toBe(wasmHostMemory(tf.findBackend('wasm'))!.memory);
+  });
+
   it('give the bits of the kernels in their own memory, leave the inputs as they were, and keep the tensor count flat', () => {
     SimdConv.useThreads(1);
     SimdConv.useHostMemory(undefined);

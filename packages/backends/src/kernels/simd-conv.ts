@@ -96,9 +96,14 @@ export class SimdConv {
    * ```
    */
   static useHostMemory(host: HostMemory | undefined): void {
-    SimdConv.host = host;
     const current = SimdConv.load();
-    if (current == null || current.host === host) return;
+    // The same memory again (setupBackend is called more than once): keep the kernels and their heap.
+    if (current != null && current.host?.memory === host?.memory) {
+      SimdConv.host = current.host;
+      return;
+    }
+    SimdConv.host = host;
+    if (current == null) return;
     current.close();
     SimdConv.instance = new SimdConv(current.threads, host, workerStarter());
   }
