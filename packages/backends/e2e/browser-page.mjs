@@ -1,7 +1,7 @@
 // Bundled for the browser by run-browser.mjs: the package as an app uses it (ESM tfjs-core, no Node),
 // differentiating a small convnet on WASM (the convolution kernels on 2 threads: the page is
 // cross-origin isolated) and on the CPU backend; the result goes to window.__result.
-import { SimdConv, setupBackend } from '@onecycle/backends';
+import { SimdConv, setupBackend, wasmHostMemory } from '@onecycle/backends';
 import * as tf from '@tensorflow/tfjs-core';
 
 const result = {};
@@ -11,6 +11,10 @@ try {
   // The kernels' Web Worker starts once this thread returns to the event loop.
   await new Promise((resolve) => setTimeout(resolve, 500));
   result.startedThreads = SimdConv.load()?.startedThreads;
+  // Calls on one thread run in tfjs's memory: shared here, where tfjs runs its threaded build.
+  const host = wasmHostMemory(tf.findBackend('wasm'));
+  result.inPlace = host != null && SimdConv.load()?.heap.memory === host.memory;
+  result.hostShared = host != null && host.memory.buffer instanceof SharedArrayBuffer;
   const x = tf.randomNormal([4, 13, 13, 3], 0, 1, 'float32', 1);
   const w1 = tf.variable(tf.randomNormal([3, 3, 3, 8], 0, 0.5, 'float32', 2), true, 'w1');
   const w2 = tf.variable(tf.randomNormal([3, 3, 8, 4], 0, 0.5, 'float32', 3), true, 'w2');

@@ -112,6 +112,11 @@ async function main() {
         `${result.choice.reason}; started: ${result.startedThreads}`,
       ],
       [
+        "calls on one thread in tfjs's shared memory (its threaded build), in place",
+        result.inPlace && result.hostShared,
+        `in place: ${result.inPlace}; shared: ${result.hostShared}`,
+      ],
+      [
         'loss',
         relativeError([result.wasm.loss], [result.cpu.loss]) < TOLERANCE,
         `${result.wasm.loss} vs ${result.cpu.loss}`,

@@ -116,11 +116,12 @@ export const CONV_KERNELS_SHARED_WASM_BASE64 =
 ${base64Lines(shared)};
 
 /**
- * The shared memory's maximum size in 64 KiB pages, as the shared build declares it.
+ * The largest shared memory the shared build imports, in 64 KiB pages (a memory's maximum must not
+ * exceed it).
  *
  * @example
  * \`\`\`ts
- * new WebAssembly.Memory({ initial: 16, maximum: CONV_KERNELS_SHARED_MAX_PAGES, shared: true });
+ * new WebAssembly.Memory({ initial: 16, maximum: Math.min(32768, CONV_KERNELS_SHARED_MAX_PAGES), shared: true });
  * \`\`\`
  */
 export const CONV_KERNELS_SHARED_MAX_PAGES = ${MAX_MEMORY_PAGES};
@@ -152,8 +153,11 @@ ${base64Lines(sharedRelaxed)};
 `;
 }
 
-/** The shared memory's maximum (wasm pages of 64 KiB): 2 GiB. */
-const MAX_MEMORY_PAGES = 32768;
+/**
+ * The largest shared memory the shared build imports (wasm pages of 64 KiB): 4 GiB, so that it also
+ * runs in tfjs's threaded WASM memory, which declares that maximum.
+ */
+const MAX_MEMORY_PAGES = 65536;
 
 const hash = createHash('sha256');
 for (const source of sources) hash.update(readFileSync(source));

@@ -254,7 +254,7 @@ export const CONV_KERNELS_WASM_BASE64 =
   'IRggGUEQaiEZIBpBEGohGiAVQQRqIhUgBEgNAAsgASAOaiEBIAAgDmohACACIA5qIQIgEEEBaiIQIANHDQALCws=';
 
 /**
- * The same kernels built for a shared memory (atomics; maximum 32768 pages), so that
+ * The same kernels built for a shared memory (atomics; maximum 65536 pages), so that
  * worker threads can run them on one memory (17393 bytes), base64.
  *
  * @example
@@ -264,7 +264,7 @@ export const CONV_KERNELS_WASM_BASE64 =
  */
 export const CONV_KERNELS_SHARED_WASM_BASE64 =
   'AGFzbQEAAAABWwlgCn9/f39/f39/f38AYAV/f39/fwBgC39/f39/f39/f39/AGAIf39/f39/f38AYAd/f39/f39/AGADf39/AGAE' +
-  'f39/fwBgCX9/f39/f39/fwBgBn9/f39/fwACEgEDZW52Bm1lbW9yeQIDAYCAAgMREAABAgMEAQUFBgEBBAcIBwcEBQFwAQEBBgcB' +
+  'f39/fwBgCX9/f39/f39/fwBgBn9/f39/fwACEgEDZW52Bm1lbW9yeQIDAYCABAMREAABAgMEAQUFBgEBBAcIBwcEBQFwAQEBBgcB' +
   'fwFBgAgLB7YBDQxjb252X2ZvcndhcmQAABBjb252X2ZpbHRlcl9ncmFkAAMPY29udl9pbnB1dF9ncmFkAAQQdHJhbnNwb3NlX2Zp' +
   'bHRlcgAFCGFkZF9pbnRvAAYJcmVsdV9tYXNrAAcLY29sdW1uX3N1bXMACAhwYWRfcm93cwAJCnVucGFkX3Jvd3MACghibl9zdGF0' +
   'cwALCGJuX2FwcGx5AA0MYm5fZ3JhZF9zdW1zAA4JYm5fZ3JhZF94AA8KmIUBEPoBAQN/AkAgCCAHTA0AAkAgCUUNACAIIAdrIQkD' +
@@ -497,14 +497,15 @@ export const CONV_KERNELS_SHARED_WASM_BASE64 =
   'QRBqIRggGUEQaiEZIBpBEGohGiAVQQRqIhUgBEgNAAsgASAOaiEBIAAgDmohACACIA5qIQIgEEEBaiIQIANHDQALCws=';
 
 /**
- * The shared memory's maximum size in 64 KiB pages, as the shared build declares it.
+ * The largest shared memory the shared build imports, in 64 KiB pages (a memory's maximum must not
+ * exceed it).
  *
  * @example
  * ```ts
- * new WebAssembly.Memory({ initial: 16, maximum: CONV_KERNELS_SHARED_MAX_PAGES, shared: true });
+ * new WebAssembly.Memory({ initial: 16, maximum: Math.min(32768, CONV_KERNELS_SHARED_MAX_PAGES), shared: true });
  * ```
  */
-export const CONV_KERNELS_SHARED_MAX_PAGES = 32768;
+export const CONV_KERNELS_SHARED_MAX_PAGES = 65536;
 
 /**
  * The kernels with relaxed SIMD's fused multiply-add (`f32x4.relaxed_madd`, 17450 bytes),
@@ -762,7 +763,7 @@ export const CONV_KERNELS_RELAXED_WASM_BASE64 =
  */
 export const CONV_KERNELS_SHARED_RELAXED_WASM_BASE64 =
   'AGFzbQEAAAABWwlgCn9/f39/f39/f38AYAV/f39/fwBgC39/f39/f39/f39/AGAIf39/f39/f38AYAd/f39/f39/AGADf39/AGAE' +
-  'f39/fwBgCX9/f39/f39/fwBgBn9/f39/fwACEgEDZW52Bm1lbW9yeQIDAYCAAgMREAABAgMEAQUFBgEBBAcIBwcEBQFwAQEBBgcB' +
+  'f39/fwBgCX9/f39/f39/fwBgBn9/f39/fwACEgEDZW52Bm1lbW9yeQIDAYCABAMREAABAgMEAQUFBgEBBAcIBwcEBQFwAQEBBgcB' +
   'fwFBgAgLB7YBDQxjb252X2ZvcndhcmQAABBjb252X2ZpbHRlcl9ncmFkAAMPY29udl9pbnB1dF9ncmFkAAQQdHJhbnNwb3NlX2Zp' +
   'bHRlcgAFCGFkZF9pbnRvAAYJcmVsdV9tYXNrAAcLY29sdW1uX3N1bXMACAhwYWRfcm93cwAJCnVucGFkX3Jvd3MACghibl9zdGF0' +
   'cwALCGJuX2FwcGx5AA0MYm5fZ3JhZF9zdW1zAA4JYm5fZ3JhZF94AA8K1IUBEPoBAQN/AkAgCCAHTA0AAkAgCUUNACAIIAdrIQkD' +

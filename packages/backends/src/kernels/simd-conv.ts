@@ -23,6 +23,13 @@ const filterChunkRows = (p: number) => Math.max(256, 64 * Math.ceil(p / (64 * CH
 /** One number per job and layer shape (positions, patch length, output channels): calls of one kind cost alike. */
 const callKind = (job: Job, g: ConvGeometry) => ((g.p * 8192 + g.k4) * 1024 + g.co4) * 4 + job;
 
+/** The maximum of the shared memory the threads make for themselves: 2 GiB (reserved up front). */
+const OWN_SHARED_MAX_PAGES = Math.min(32768, CONV_KERNELS_SHARED_MAX_PAGES);
+
+/** Whether `memory` is shared between threads. */
+const isShared = (memory: WebAssembly.Memory) =>
+  typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
+
 /** One memory the kernels run in: its heap, the instance on it, and the threads that share it. */
 interface KernelSide {
   heap: KernelHeap;
@@ -36,7 +43,7 @@ function kernelSide(build: KernelBuild, threads: number, start?: StartWorker, ho
   const memory =
     host?.memory ??
     (build.shared
-      ? new WebAssembly.Memory({ initial: 16, maximum: CONV_KERNELS_SHARED_MAX_PAGES, shared: true })
+      ? new WebAssembly.Memory({ initial: 16, maximum: OWN_SHARED_MAX_PAGES, shared: true })
       : new WebAssembly.Memory({ initial: 16 }));
   const fns = new WebAssembly.Instance(build.module, { env: { memory } }).exports as unknown as KernelExports;
   const heap = new KernelHeap(memory, fns, host);
@@ -205,7 +212,8 @@ export class SimdConv {
     private readonly host: HostMemory | undefined,
     start?: StartWorker,
   ) {
-    const build = kernelBuild(false)!;
+    // tfjs's threaded build (a cross-origin isolated page) has a shared memory: the shared build runs in it.
+    const build = kernelBuild(host != null && isShared(host.memory))!;
     this.instructions = build.instructions;
     this.alone = kernelSide(build, 1, undefined, host);
     const shared =
