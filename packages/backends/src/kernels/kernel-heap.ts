@@ -16,6 +16,9 @@ const PATCH_CAPACITY = 32 * 2 ** 20;
 /** The first block taken from a host's allocator (grown by half again when a call needs more). */
 const FIRST_BLOCK = 4 * 2 ** 20;
 
+/** One byte offset per region asked for. */
+type Offsets<T extends readonly number[]> = { -readonly [K in keyof T]: number };
+
 /** Byte offset of worker `i`'s control block, from the heap's base. */
 export const controlOffset = (i: number) => CONTROL_BYTES + i * CONTROL_INTS * 4;
 /** Byte offset of the job block, from the heap's base: the job all threads claim chunks of (see `worker-pool.ts`). */
@@ -74,14 +77,17 @@ export class KernelHeap {
 
   /**
    * Where `values` are in this memory (their byte offset), or `undefined` when they live elsewhere and
-   * must be copied. Take it before {@link KernelHeap.regions}: growing a memory detaches its views.
+   * must be copied (or are absent). Take it before {@link KernelHeap.regions}: growing a memory detaches its views.
    */
-  addressOf(values: Float32Array): number | undefined {
-    return values.buffer === this.memory.buffer ? values.byteOffset : undefined;
+  addressOf(values: Float32Array | null | undefined): number | undefined {
+    return values?.buffer === this.memory.buffer ? values.byteOffset : undefined;
   }
 
-  /** Byte offsets of regions of the given float counts (16-byte aligned), making room as needed. */
-  regions(floats: number[]): number[] | null {
+  /**
+   * Byte offsets of regions of the given float counts (16-byte aligned, one offset per count, in
+   * order), making room as needed.
+   */
+  regions<const T extends readonly number[]>(floats: T): Offsets<T> | null {
     let bytes = FIRST_REGION + this.patchBytes;
     const offsets: number[] = [];
     for (const count of floats) {
@@ -89,7 +95,7 @@ export class KernelHeap {
       bytes += (count * 4 + 15) & ~15;
     }
     if (!this.fit(bytes)) return null;
-    return offsets.map((o) => o + this.start);
+    return offsets.map((o) => o + this.start) as Offsets<T>;
   }
 
   /** Room for `bytes` from the base: the memory grown, or a larger block from the host (its prefix kept). */
@@ -121,7 +127,7 @@ export class KernelHeap {
   }
 
   /** {@link KernelHeap.regions}, and the geometry written where the convolution kernels read it. */
-  layout(g: ConvGeometry, floats: number[]): number[] | null {
+  layout<const T extends readonly number[]>(g: ConvGeometry, floats: T): Offsets<T> | null {
     const offsets = this.regions(floats);
     if (offsets != null) new Int32Array(this.memory.buffer, this.start, 18).set(geometryWords(g));
     return offsets;

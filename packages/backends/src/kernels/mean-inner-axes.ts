@@ -5,23 +5,17 @@ import type { WasmHeapBackend } from './wasm-kernel-calls.js';
 const MAX_VALUES = 1 << 20;
 
 /**
- * `[outer, reduced, inner]` when `axis` names a block of consecutive axes that is neither leading nor
- * includes the last (a global average pool over `[N, H, W, C]`: axes 1 and 2), else `undefined`.
+ * `[outer, reduced, inner]` when `axes` (sorted, non-negative) are a block of consecutive axes that is
+ * neither leading nor includes the last (a global average pool over `[N, H, W, C]`: axes 1 and 2),
+ * else `undefined`.
  */
-function innerBlock(
-  shape: number[],
-  axis: number | number[] | undefined,
-): [number, number, number] | undefined {
-  if (axis == null) return undefined;
-  const rank = shape.length;
-  const axes = [...new Set((Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + rank : a)))].sort(
-    (a, b) => a - b,
-  );
-  const first = axes[0]!;
-  const last = axes[axes.length - 1]!;
-  if (first === 0 || last >= rank - 1 || last - first + 1 !== axes.length) return undefined;
+function innerBlock(shape: number[], axes: number[]): [number, number, number] | undefined {
+  const first = axes[0];
+  const last = axes[axes.length - 1];
+  if (first === undefined || last === undefined) return undefined;
+  if (first === 0 || last >= shape.length - 1 || last - first + 1 !== axes.length) return undefined;
   const size = (from: number, to: number) => tf.util.sizeFromShape(shape.slice(from, to));
-  return [size(0, first), size(first, last + 1), size(last + 1, rank)];
+  return [size(0, first), size(first, last + 1), size(last + 1, shape.length)];
 }
 
 /**
@@ -44,15 +38,15 @@ export function makeInnerAxesMeanKernel(original: tf.KernelConfig): tf.KernelCon
     kernelFunc: (args) => {
       const x = args.inputs.x as tf.TensorInfo;
       const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
-      const block = innerBlock(x.shape, axis);
+      const axes =
+        axis == null ? [] : [...new Set(tf.util.parseAxisParam(axis, x.shape))].sort((a, b) => a - b);
+      const block = innerBlock(x.shape, axes);
       if (x.dtype !== 'float32' || block === undefined || tf.util.sizeFromShape(x.shape) > MAX_VALUES) {
         return original.kernelFunc(args);
       }
       const [outer, reduced, inner] = block;
       const wasm = args.backend as unknown as WasmHeapBackend;
-      const rank = x.shape.length;
-      const axes = new Set((Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + rank : a)));
-      const outShape = x.shape.flatMap((d, i) => (axes.has(i) ? (keepDims ? [1] : []) : [d]));
+      const outShape = x.shape.flatMap((d, i) => (axes.includes(i) ? (keepDims ? [1] : []) : [d]));
       const out = wasm.makeOutput(outShape, 'float32');
       const xs = wasm.typedArrayFromHeap(x);
       const ys = wasm.typedArrayFromHeap(out);

@@ -28,22 +28,22 @@ export function batchNormForward(
   const n = x.length;
   const at = heap.regions([xAt === undefined ? n : 0, yAt === undefined ? n : 0, c4, c4, 2 * c4, c4, c4, c4]);
   if (at == null) return false;
-  const [xRegion, yRegion, mp, vp, accp, partp, scp, shp] = at as number[];
-  const xp = heap.input(x, xAt, xRegion!);
-  const yp = yAt ?? yRegion!;
+  const [xRegion, yRegion, mp, vp, accp, partp, scp, shp] = at;
+  const xp = heap.input(x, xAt, xRegion);
+  const yp = yAt ?? yRegion;
   const rows = n / c;
-  heap.fns.bn_stats(xp, rows, c, mp!, vp!, accp!, partp!);
+  heap.fns.bn_stats(xp, rows, c, mp, vp, accp, partp);
   const floats = heap.floats();
-  const m = floats.subarray(mp! >> 2, (mp! >> 2) + c);
-  const v = floats.subarray(vp! >> 2, (vp! >> 2) + c);
+  const m = floats.subarray(mp >> 2, (mp >> 2) + c);
+  const v = floats.subarray(vp >> 2, (vp >> 2) + c);
   for (let k = 0; k < c; k++) {
     const scale = weight[k]! / Math.sqrt(v[k]! + eps);
-    floats[(scp! >> 2) + k] = scale;
-    floats[(shp! >> 2) + k] = bias[k]! - m[k]! * scale;
+    floats[(scp >> 2) + k] = scale;
+    floats[(shp >> 2) + k] = bias[k]! - m[k]! * scale;
   }
-  heap.output(mp!, mean, meanAt, c);
-  heap.output(vp!, variance, varianceAt, c);
-  heap.fns.bn_apply(xp, yp, rows, c, scp!, shp!);
+  heap.output(mp, mean, meanAt, c);
+  heap.output(vp, variance, varianceAt, c);
+  heap.fns.bn_apply(xp, yp, rows, c, scp, shp);
   heap.output(yp, y, yAt, n);
   return true;
 }
@@ -79,28 +79,28 @@ export function batchNormGrad(
   const room = (at: number | undefined) => (at === undefined ? n : 0);
   const at = heap.regions([room(dyAt), room(xAt), room(dxAt), c4, c4, c4, 2 * c4, c4, c4, c4, c4]);
   if (at == null) return false;
-  const [dyRegion, xRegion, dxRegion, mp, sdp, sxp, accp, partp, ap, bp, sp] = at as number[];
-  const dyp = heap.input(dy, dyAt, dyRegion!);
-  const xp = heap.input(x, xAt, xRegion!);
-  const dxp = dxAt ?? dxRegion!;
-  heap.set(mp!, mean);
+  const [dyRegion, xRegion, dxRegion, mp, sdp, sxp, accp, partp, ap, bp, sp] = at;
+  const dyp = heap.input(dy, dyAt, dyRegion);
+  const xp = heap.input(x, xAt, xRegion);
+  const dxp = dxAt ?? dxRegion;
+  heap.set(mp, mean);
   const rows = n / c;
-  heap.fns.bn_grad_sums(dyp, xp, rows, c, mp!, sdp!, sxp!, accp!, partp!);
+  heap.fns.bn_grad_sums(dyp, xp, rows, c, mp, sdp, sxp, accp, partp);
   const floats = heap.floats();
   // x̂ = (x − mean)·invStd; dx = w·invStd·dy − w·invStd·Σdy/M − (w·invStd³·Σdy(x − mean)/M)(x − mean)
   //      + dmean/M + 2·dvariance·(x − mean)/M
   for (let k = 0; k < c; k++) {
     const invStd = 1 / Math.sqrt(variance[k]! + eps);
     const a = weight[k]! * invStd;
-    const sumDy = floats[(sdp! >> 2) + k]!;
-    const sumDyXc = floats[(sxp! >> 2) + k]!;
-    floats[(ap! >> 2) + k] = a;
-    floats[(bp! >> 2) + k] = (dmean[k]! - a * sumDy) / rows;
-    floats[(sp! >> 2) + k] = (2 * dvariance[k]! - a * invStd * invStd * sumDyXc) / rows;
+    const sumDy = floats[(sdp >> 2) + k]!;
+    const sumDyXc = floats[(sxp >> 2) + k]!;
+    floats[(ap >> 2) + k] = a;
+    floats[(bp >> 2) + k] = (dmean[k]! - a * sumDy) / rows;
+    floats[(sp >> 2) + k] = (2 * dvariance[k]! - a * invStd * invStd * sumDyXc) / rows;
     params[k] = sumDyXc * invStd;
     params[c + k] = sumDy;
   }
-  heap.fns.bn_grad_x(dyp, xp, dxp, rows, c, ap!, bp!, sp!, mp!);
+  heap.fns.bn_grad_x(dyp, xp, dxp, rows, c, ap, bp, sp, mp);
   heap.output(dxp, dx, dxAt, n);
   return true;
 }

@@ -267,7 +267,7 @@ export class SimdConv {
   ): boolean {
     const { side, shared } = this.begin(JOB_FORWARD, g);
     const heap = side.heap;
-    const [xAt, wAt, bAt, outAt] = [x, filter, bias, out].map((v) => (v ? heap.addressOf(v) : undefined));
+    const [xAt, wAt, bAt, outAt] = [x, filter, bias, out].map((v) => heap.addressOf(v));
     const dense = g.co === g.co4;
     const keep = keepFor !== undefined && heap.keepPatches(g, keepFor);
     const stageSize = Math.max(g.p, g.k) * g.co;
@@ -284,14 +284,7 @@ export class SimdConv {
       this.choices.end(false);
       return false;
     }
-    const [xRegion, wRegion, bRegion, yRegion, scratch, sp] = at as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
+    const [xRegion, wRegion, bRegion, yRegion, scratch, sp] = at;
     const kept = keep ? heap.keptPatches(g, keepFor) : undefined;
     const xp = heap.input(x, xAt, xRegion);
     let wp = wRegion;
@@ -369,9 +362,7 @@ export class SimdConv {
   ): boolean {
     const { side, shared } = this.begin(JOB_FILTER, g);
     const heap = side.heap;
-    const [xAt, dyAt, outAt, yAt, biasAt] = [x, dy, out, y, biasOut].map((v) =>
-      v ? heap.addressOf(v) : undefined,
-    );
+    const [xAt, dyAt, outAt, yAt, biasAt] = [x, dy, out, y, biasOut].map((v) => heap.addressOf(v));
     const dwSize = g.k4 * g.co4;
     const rows = g.p * g.co4;
     const have = heap.keptPatches(g, patchesOf) !== undefined;
@@ -391,15 +382,7 @@ export class SimdConv {
       this.choices.end(false);
       return false;
     }
-    const [xRegion, dyRegion, dwp, scratch, yRegion, sp, dbp] = at as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
+    const [xRegion, dyRegion, dwp, scratch, yRegion, sp, dbp] = at;
     const kept = heap.keptPatches(g, patchesOf);
     const xp = kept ? 0 : heap.input(x, xAt, xRegion);
     const dyp = this.maskedGrad(side, g, dy, dyAt, y, yAt, dyRegion, yRegion, sp);
@@ -436,11 +419,11 @@ export class SimdConv {
   biasGrad(g: ConvGeometry, dy: Float32Array, out: Float32Array, y: Float32Array | null = null): boolean {
     const side = this.alone;
     const heap = side.heap;
-    const [dyAt, outAt, yAt] = [dy, out, y].map((v) => (v ? heap.addressOf(v) : undefined));
+    const [dyAt, outAt, yAt] = [dy, out, y].map((v) => heap.addressOf(v));
     const rows = g.p * g.co4;
     const at = heap.regions([rows, y ? rows : 0, g.co4, g.p * g.co]);
     if (at == null) return false;
-    const [dyRegion, yRegion, dbp, sp] = at as [number, number, number, number];
+    const [dyRegion, yRegion, dbp, sp] = at;
     const dyp = this.maskedGrad(side, g, dy, dyAt, y, yAt, dyRegion, yRegion, sp);
     side.fns.column_sums(dyp, dbp, g.p, g.co4);
     heap.output(dbp, out, outAt, g.co);
@@ -469,7 +452,7 @@ export class SimdConv {
   ): boolean {
     const { side, shared } = this.begin(JOB_INPUT, g);
     const heap = side.heap;
-    const [dyAt, wAt, outAt, yAt] = [dy, filter, out, y].map((v) => (v ? heap.addressOf(v) : undefined));
+    const [dyAt, wAt, outAt, yAt] = [dy, filter, out, y].map((v) => heap.addressOf(v));
     const rows = g.p * g.co4;
     const at = heap.layout(g, [
       rows,
@@ -484,15 +467,7 @@ export class SimdConv {
       this.choices.end(false);
       return false;
     }
-    const [dyRegion, wtp, dxRegion, colp, yRegion, sp, wRegion] = at as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
+    const [dyRegion, wtp, dxRegion, colp, yRegion, sp, wRegion] = at;
     const dyp = this.maskedGrad(side, g, dy, dyAt, y, yAt, dyRegion, yRegion, sp);
     side.fns.transpose_filter(wtp, heap.input(filter, wAt, wRegion), g.k, g.co, g.k4);
     const dxp = outAt ?? dxRegion;
