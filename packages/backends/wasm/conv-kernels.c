@@ -282,14 +282,124 @@ static void col2im(const int *g, const float *dcol, float *dx, int p0, int np) {
   }
 }
 
+// out rows += (a rows · b) over the positions of a rectangle `rows` × `width`, row-major: position j
+// reads `depth` floats of a at a + (j / width)·ay + (j % width)·ax and adds into out + (j / width)·oy +
+// (j % width)·ox. b is [depth, ldb]; `cols` is a multiple of 4. Each product is summed from zero on its
+// own and then added, as col2im adds a patch-gradient row: 4 positions × 8 columns per tile.
+static void gemm_add_rect(const float *a, int ay, int ax, const float *b, int ldb, int depth, float *out,
+                          int oy, int ox, int cols, int rows, int width) {
+  const v128_t zero = wasm_f32x4_splat(0.f);
+  const int count = rows * width;
+  for (int c = 0; c < cols; c += 8) {
+    const int two = c + 8 <= cols;
+    int j = 0, jy = 0, jx = 0;
+    for (; j + 4 <= count; j += 4) {
+      const float *x[4];
+      float *o[4];
+      for (int r = 0; r < 4; r++) {
+        x[r] = a + jy * ay + jx * ax;
+        o[r] = out + jy * oy + jx * ox + c;
+        if (++jx == width) jx = 0, jy++;
+      }
+      v128_t a00 = zero, a01 = zero, a10 = zero, a11 = zero, a20 = zero, a21 = zero, a30 = zero, a31 = zero;
+      const float *wp = b + c;
+      if (two) {
+        for (int i = 0; i < depth; i++, wp += ldb) {
+          const v128_t w0 = wasm_v128_load(wp), w1 = wasm_v128_load(wp + 4);
+          v128_t s = wasm_v128_load32_splat(x[0] + i);
+          a00 = MADD(a00, s, w0);
+          a01 = MADD(a01, s, w1);
+          s = wasm_v128_load32_splat(x[1] + i);
+          a10 = MADD(a10, s, w0);
+          a11 = MADD(a11, s, w1);
+          s = wasm_v128_load32_splat(x[2] + i);
+          a20 = MADD(a20, s, w0);
+          a21 = MADD(a21, s, w1);
+          s = wasm_v128_load32_splat(x[3] + i);
+          a30 = MADD(a30, s, w0);
+          a31 = MADD(a31, s, w1);
+        }
+        wasm_v128_store(o[0] + 4, wasm_f32x4_add(wasm_v128_load(o[0] + 4), a01));
+        wasm_v128_store(o[1] + 4, wasm_f32x4_add(wasm_v128_load(o[1] + 4), a11));
+        wasm_v128_store(o[2] + 4, wasm_f32x4_add(wasm_v128_load(o[2] + 4), a21));
+        wasm_v128_store(o[3] + 4, wasm_f32x4_add(wasm_v128_load(o[3] + 4), a31));
+      } else {
+        for (int i = 0; i < depth; i++, wp += ldb) {
+          const v128_t w0 = wasm_v128_load(wp);
+          a00 = MADD(a00, wasm_v128_load32_splat(x[0] + i), w0);
+          a10 = MADD(a10, wasm_v128_load32_splat(x[1] + i), w0);
+          a20 = MADD(a20, wasm_v128_load32_splat(x[2] + i), w0);
+          a30 = MADD(a30, wasm_v128_load32_splat(x[3] + i), w0);
+        }
+      }
+      wasm_v128_store(o[0], wasm_f32x4_add(wasm_v128_load(o[0]), a00));
+      wasm_v128_store(o[1], wasm_f32x4_add(wasm_v128_load(o[1]), a10));
+      wasm_v128_store(o[2], wasm_f32x4_add(wasm_v128_load(o[2]), a20));
+      wasm_v128_store(o[3], wasm_f32x4_add(wasm_v128_load(o[3]), a30));
+    }
+    for (; j < count; j++) {
+      const float *x0 = a + jy * ay + jx * ax, *wp = b + c;
+      float *o0 = out + jy * oy + jx * ox + c;
+      if (++jx == width) jx = 0, jy++;
+      v128_t a0 = zero, a1 = zero;
+      for (int i = 0; i < depth; i++, wp += ldb) {
+        const v128_t s = wasm_v128_load32_splat(x0 + i);
+        a0 = MADD(a0, s, wasm_v128_load(wp));
+        if (two) a1 = MADD(a1, s, wasm_v128_load(wp + 4));
+      }
+      wasm_v128_store(o0, wasm_f32x4_add(wasm_v128_load(o0), a0));
+      if (two) wasm_v128_store(o0 + 4, wasm_f32x4_add(wasm_v128_load(o0 + 4), a1));
+    }
+  }
+}
+
+// Input gradient of images [n0, n1) without a patch-gradient matrix, for a dilation of 1 and CI a
+// multiple of 4. The input pixels fall into SH·SW classes by (iy mod SH, ix mod SW); within a class a
+// filter tap (a, b) maps the pixels onto a rectangle of output positions, so each tap is one product
+// over that rectangle: dy rows · the tap's rows of the transposed filter, added into dx. Taps are taken
+// in the order conv_input_grad's col2im adds them to a pixel (output position increasing: a, then b,
+// decreasing), so both give the same bits.
+static void input_grad_by_taps(const int *g, const float *dy, const float *wt, float *dx, int n0, int n1) {
+  const int h = g[H], w = g[W], ci = g[CI], kh = g[KH], kw = g[KW], co = g[CO], sh = g[SH], sw = g[SW];
+  const int oh = g[OH], ow = g[OW], k4 = g[K4], co4 = g[CO4];
+  for (int n = n0; n < n1; n++)
+    for (int py = 0; py < sh && py < h; py++)
+      for (int px = 0; px < sw && px < w; px++) {
+        const int hy = (h - py + sh - 1) / sh, wx = (w - px + sw - 1) / sw; // pixels of the class
+        for (int a = kh - 1; a >= 0; a--) {
+          const int dyy = py + g[PT] - a;
+          if (dyy % sh) continue;
+          const int qy = dyy / sh; // oy = jy + qy
+          const int jy0 = qy < 0 ? -qy : 0, jy1 = oh - qy < hy ? oh - qy : hy;
+          if (jy0 >= jy1) continue;
+          for (int b = kw - 1; b >= 0; b--) {
+            const int dxx = px + g[PL] - b;
+            if (dxx % sw) continue;
+            const int qx = dxx / sw;
+            const int jx0 = qx < 0 ? -qx : 0, jx1 = ow - qx < wx ? ow - qx : wx;
+            if (jx0 >= jx1) continue;
+            gemm_add_rect(dy + ((n * oh + jy0 + qy) * ow + jx0 + qx) * co4, ow * co4, co4,
+                          wt + (a * kw + b) * ci, k4, co,
+                          dx + ((n * h + py + sh * jy0) * w + px + sw * jx0) * ci, sh * w * ci, sw * ci,
+                          ci, jy1 - jy0, jx1 - jx0);
+          }
+        }
+      }
+}
+
 // Input gradient of images [n0, n1): dx[n] = Σ_p col2im(dy[p, :] · wt). Zeroes those images of dx
-// first; images are independent, so two threads can each take a range of them.
-// `dcol` holds CHUNK·K4 floats.
+// first; images are independent, so two threads can each take a range of them. For a dilation of 1
+// and CI a multiple of 4 it runs tap by tap (input_grad_by_taps, same bits); otherwise through
+// `dcol`, CHUNK·K4 floats.
 EXPORT("conv_input_grad")
 void conv_input_grad(const int *g, const float *dy, const float *wt, float *dx, float *dcol, int n0,
                      int n1) {
   const int image = g[H] * g[W] * g[CI], ohw = g[OH] * g[OW];
   zero_floats(dx + n0 * image, (n1 - n0) * image);
+  if (g[DH] == 1 && g[DW] == 1 && (g[CI] & 3) == 0) {
+    input_grad_by_taps(g, dy, wt, dx, n0, n1);
+    return;
+  }
   const int p1 = n1 * ohw;
   for (int p = n0 * ohw; p < p1; p += CHUNK) {
     const int np = p1 - p < CHUNK ? p1 - p : CHUNK;
@@ -313,13 +423,34 @@ void transpose_filter(float *wt, const float *w, int k, int co, int k4) {
 EXPORT("add_into")
 void add_into(float *a, const float *b, int count) { add_floats(a, b, count); }
 
-// ReLU gradient mask: dy[i] = y[i] > 0 ? dy[i] : 0 for i < count (a multiple of 4).
-EXPORT("relu_mask")
-void relu_mask(float *dy, const float *y, int count) {
+// The output gradient as the gradient kernels read it, in one pass: dst[r, c] = dy[r, c] for r < rows,
+// c < co, set to 0 where y[r, c] ≤ 0 when y (a ReLU's output) is given; dy and y are rows of co floats,
+// dst rows of co4 (padding columns zeroed). With `sums` (2·co4 floats of scratch) given, sums[c] also
+// becomes Σ_r dst[r, c], added as column_sums adds (even and odd rows apart, then the two), so the
+// bias gradient has the same bits either way.
+EXPORT("grad_rows")
+void grad_rows(float *dst, const float *dy, const float *y, int rows, int co, int co4, float *sums) {
   const v128_t zero = wasm_f32x4_splat(0.f);
-  for (int i = 0; i < count; i += 4)
-    wasm_v128_store(dy + i, wasm_v128_and(wasm_v128_load(dy + i),
-                                          wasm_f32x4_gt(wasm_v128_load(y + i), zero)));
+  if (sums) zero_floats(sums, 2 * co4);
+  const int whole = co & ~3;
+  for (int r = 0; r < rows; r++) {
+    const float *d = dy + r * co, *m = y ? y + r * co : 0;
+    float *o = dst + r * co4, *s = sums ? sums + (r & 1) * co4 : 0;
+    int c = 0;
+    for (; c < whole; c += 4) {
+      v128_t v = wasm_v128_load(d + c);
+      if (m) v = wasm_v128_and(v, wasm_f32x4_gt(wasm_v128_load(m + c), zero));
+      wasm_v128_store(o + c, v);
+      if (s) wasm_v128_store(s + c, wasm_f32x4_add(wasm_v128_load(s + c), v));
+    }
+#pragma clang loop vectorize(disable) unroll(disable)
+    for (; c < co4; c++) {
+      const float v = c < co && (!m || m[c] > 0.f) ? d[c] : 0.f;
+      o[c] = v;
+      if (s) s[c] += v;
+    }
+  }
+  if (sums) add_floats(sums, sums + co4, co4);
 }
 
 // Bias gradient: db[c] = Σ_r dy[r, c] over `rows` rows of `cols` floats (a multiple of 4).

@@ -32,7 +32,7 @@ export interface KernelExports {
   conv_input_grad(g: number, dy: number, wt: number, dx: number, dcol: number, n0: number, n1: number): void;
   transpose_filter(wt: number, w: number, k: number, co: number, k4: number): void;
   add_into(a: number, b: number, count: number): void;
-  relu_mask(dy: number, y: number, count: number): void;
+  grad_rows(dst: number, dy: number, y: number, rows: number, co: number, co4: number, sums: number): void;
   bn_stats(
     x: number,
     rows: number,

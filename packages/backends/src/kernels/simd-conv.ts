@@ -306,30 +306,30 @@ export class SimdConv {
   }
 
   /**
-   * Copies an output gradient `dy` (at `dyAt` when in `side`'s memory) into the region `at` as
-   * rows of `co4`, masked by `y > 0` when `y` (a ReLU's output) is given; without `y`, a dense `dy` in
-   * the kernels' memory is used in place. Returns the address the kernels read it at.
+   * The output gradient `dy` (at `dyAt` when in `side`'s memory) as the kernels read it: rows of `co4`,
+   * masked by `y > 0` when `y` (a ReLU's output) is given, written to region `at` in one pass (`dy`
+   * and `y` copied in first, to `dyStage` and `yStage`, when they live elsewhere). Without `y`, a
+   * dense `dy` is used in place, or copied to `at`. With `sums` (a region of 2·co4 floats), its
+   * first co4 floats also get the column sums: the bias gradient. Returns the address of the rows.
    */
-  private maskedGrad(
+  private gradRows(
     side: KernelSide,
     g: ConvGeometry,
     dy: Float32Array,
     dyAt: number | undefined,
     y: Float32Array | null,
     yAt: number | undefined,
-    at: number,
-    yRegion: number,
-    stage: number,
+    { at, dyStage, yStage, sums }: { at: number; dyStage: number; yStage: number; sums: number },
   ): number {
     const heap = side.heap;
-    if (y == null && dyAt !== undefined && g.co === g.co4) return dyAt;
-    heap.setPadded(at, dy, dyAt, g.p, g.co, g.co4, stage);
-    if (y) {
-      let yp = yRegion;
-      if (yAt !== undefined && g.co === g.co4) yp = yAt;
-      else heap.setPadded(yp, y, yAt, g.p, g.co, g.co4, stage);
-      side.fns.relu_mask(at, yp, g.p * g.co4);
+    if (y == null && g.co === g.co4) {
+      const dyp = heap.input(dy, dyAt, at);
+      if (sums) side.fns.column_sums(dyp, sums, g.p, g.co4);
+      return dyp;
     }
+    const dyp = heap.input(dy, dyAt, dyStage);
+    const yp = y == null ? 0 : heap.input(y, yAt, yStage);
+    side.fns.grad_rows(at, dyp, yp, g.p, g.co, g.co4, sums);
     return at;
   }
 
@@ -374,26 +374,24 @@ export class SimdConv {
       rows,
       chunks * dwSize,
       have ? 0 : side.threads * colFloats(g),
-      y ? rows : 0,
+      y && yAt === undefined ? g.p * g.co : 0,
       stageSize,
-      biasOut ? g.co4 : 0,
+      biasOut ? 2 * g.co4 : 0,
     ]);
     if (at == null) {
       this.choices.end(false);
       return false;
     }
-    const [xRegion, dyRegion, dwp, scratch, yRegion, sp, dbp] = at;
+    const [xRegion, dyRegion, dwp, scratch, yStage, sp, dbp] = at;
     const kept = heap.keptPatches(g, patchesOf);
     const xp = kept ? 0 : heap.input(x, xAt, xRegion);
-    const dyp = this.maskedGrad(side, g, dy, dyAt, y, yAt, dyRegion, yRegion, sp);
+    const sums = biasOut ? dbp : 0;
+    const dyp = this.gradRows(side, g, dy, dyAt, y, yAt, { at: dyRegion, dyStage: sp, yStage, sums });
     const args = [xp, dyp, dwp, dwSize * 4, kept ?? scratch, kept ? 0 : colFloats(g) * 4, kept ? 1 : 0];
     side.pool.run(JOB_FILTER, size, g.p, heap.base, args, shared);
     for (let i = 1; i < chunks; i++) side.fns.add_into(dwp, dwp + i * dwSize * 4, dwSize);
     heap.getPadded(dwp, out, outAt, g.k, g.co, g.co4, sp);
-    if (biasOut) {
-      side.fns.column_sums(dyp, dbp, g.p, g.co4);
-      heap.output(dbp, biasOut, biasAt, g.co);
-    }
+    if (biasOut) heap.output(dbp, biasOut, biasAt, g.co);
     if (patchesOf !== undefined) {
       // Kept on whichever side ran the forward pass.
       this.alone.heap.dropPatches(patchesOf);
@@ -421,11 +419,10 @@ export class SimdConv {
     const heap = side.heap;
     const [dyAt, outAt, yAt] = [dy, out, y].map((v) => heap.addressOf(v));
     const rows = g.p * g.co4;
-    const at = heap.regions([rows, y ? rows : 0, g.co4, g.p * g.co]);
+    const at = heap.regions([rows, y && yAt === undefined ? g.p * g.co : 0, 2 * g.co4, g.p * g.co]);
     if (at == null) return false;
-    const [dyRegion, yRegion, dbp, sp] = at;
-    const dyp = this.maskedGrad(side, g, dy, dyAt, y, yAt, dyRegion, yRegion, sp);
-    side.fns.column_sums(dyp, dbp, g.p, g.co4);
+    const [dyRegion, yStage, dbp, sp] = at;
+    this.gradRows(side, g, dy, dyAt, y, yAt, { at: dyRegion, dyStage: sp, yStage, sums: dbp });
     heap.output(dbp, out, outAt, g.co);
     return true;
   }
@@ -459,7 +456,7 @@ export class SimdConv {
       g.co * g.k4,
       outAt === undefined ? out.length : 0,
       side.threads * colFloats(g),
-      y ? rows : 0,
+      y && yAt === undefined ? g.p * g.co : 0,
       g.p * g.co,
       wAt === undefined ? g.k * g.co : 0,
     ]);
@@ -467,8 +464,8 @@ export class SimdConv {
       this.choices.end(false);
       return false;
     }
-    const [dyRegion, wtp, dxRegion, colp, yRegion, sp, wRegion] = at;
-    const dyp = this.maskedGrad(side, g, dy, dyAt, y, yAt, dyRegion, yRegion, sp);
+    const [dyRegion, wtp, dxRegion, colp, yStage, sp, wRegion] = at;
+    const dyp = this.gradRows(side, g, dy, dyAt, y, yAt, { at: dyRegion, dyStage: sp, yStage, sums: 0 });
     side.fns.transpose_filter(wtp, heap.input(filter, wAt, wRegion), g.k, g.co, g.k4);
     const dxp = outAt ?? dxRegion;
     const images = shared ? Math.ceil(g.n / CHUNKS_PER_JOB) : g.n;

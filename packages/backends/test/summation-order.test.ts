@@ -1,0 +1,136 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { CONV_KERNELS_WASM_BASE64 } from '../src/generated/conv-kernels-wasm.js';
+import { convGeometry, geometryWords } from '../src/kernels/conv-geometry.js';
+import type { KernelExports } from '../src/kernels/kernel-module.js';
+import { randomValues } from './helpers.js';
+
+// The kernels promise the same bits whichever way they compute a result (so that a faster path does not
+// change a training run's digits). The plain build (one rounding for the product, one for the sum) is
+// replayed here with Math.fround, in the order the kernels document, and compared bit for bit.
+
+const f = Math.fround;
+
+/** The plain build on a memory of its own, and a bump allocator of 16-byte aligned float regions. */
+function plainKernels() {
+  const memory = new WebAssembly.Memory({ initial: 256 });
+  const module = new WebAssembly.Module(Buffer.from(CONV_KERNELS_WASM_BASE64, 'base64'));
+  const fns = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+  let top = 256;
+  const alloc = (values: Float32Array | number) => {
+    const at = top;
+    const n = typeof values === 'number' ? values : values.length;
+    if (typeof values !== 'number') new Float32Array(memory.buffer).set(values, at >> 2);
+    top += (n * 4 + 15) & ~15;
+    return at;
+  };
+  const read = (at: number, n: number) => new Float32Array(memory.buffer, at, n).slice();
+  return { fns, memory, alloc, read };
+}
+
+const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+
+describe('the input gradient sums as col2im does, on either path', () => {
+  // Channels in multiples of 4 run tap by tap (no patch-gradient matrix); the others through col2im.
+  const cases: [
+    string,
+    [number, number, number, number],
+    [number, number, number, number],
+    [number, number],
+    tf.backend_util.ExplicitPadding | 'same' | 'valid',
+  ][] = [
+    ['stride 2, same (simpleCnn)', [3, 14, 14, 16], [3, 3, 16, 16], [2, 2], 'same'],
+    ['2 output channels padded to 4', [2, 7, 7, 16], [3, 3, 16, 2], [2, 2], 'same'],
+    ['stride 1, 12 channels (8 + 4)', [2, 9, 11, 12], [3, 3, 12, 5], [1, 1], 'same'],
+    [
+      'strides 3 × 2, uneven padding',
+      [2, 11, 8, 8],
+      [5, 3, 8, 6],
+      [3, 2],
+      [
+        [0, 0],
+        [2, 1],
+        [0, 2],
+        [0, 0],
+      ],
+    ],
+    ['1 × 1, stride 2 (pixels no tap reaches)', [2, 6, 5, 4], [1, 1, 4, 7], [2, 2], 'valid'],
+    ['3 channels (col2im)', [2, 9, 9, 3], [3, 3, 3, 16], [2, 2], 'same'],
+  ];
+  it.each(cases)('%s', (_name, xShape, fShape, strides, pad) => {
+    const g = convGeometry(
+      tf.backend_util.computeConv2DInfo(xShape, fShape, strides, 1, pad, undefined, false, 'channelsLast'),
+    );
+    const w = randomValues(g.k * g.co, 3);
+    const dyDense = randomValues(g.p * g.co, 4);
+    const dy = new Float32Array(g.p * g.co4);
+    for (let p = 0; p < g.p; p++) dy.set(dyDense.subarray(p * g.co, (p + 1) * g.co), p * g.co4);
+    const wt = new Float32Array(g.co * g.k4);
+    for (let c = 0; c < g.co; c++) for (let k = 0; k < g.k; k++) wt[c * g.k4 + k] = w[k * g.co + c]!;
+
+    // col2im's order: positions p in turn; each patch-gradient value a product summed from zero over
+    // the output channels, then added into its pixel.
+    const want = new Float32Array(g.n * g.h * g.w * g.ci);
+    for (let n = 0; n < g.n; n++)
+      for (let oy = 0; oy < g.oh; oy++)
+        for (let ox = 0; ox < g.ow; ox++) {
+          const p = (n * g.oh + oy) * g.ow + ox;
+          for (let a = 0; a < g.kh; a++)
+            for (let b = 0; b < g.kw; b++) {
+              const iy = oy * g.sh + a - g.pt;
+              const ix = ox * g.sw + b - g.pl;
+              if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) continue;
+              for (let c = 0; c < g.ci; c++) {
+                let t = 0;
+                for (let o = 0; o < g.co; o++)
+                  t = f(t + f(dy[p * g.co4 + o]! * wt[o * g.k4 + (a * g.kw + b) * g.ci + c]!));
+                const i = ((n * g.h + iy) * g.w + ix) * g.ci + c;
+                want[i] = f(want[i]! + t);
+              }
+            }
+        }
+
+    const { fns, alloc, read, memory } = plainKernels();
+    const gAt = alloc(20);
+    new Int32Array(memory.buffer, gAt, 18).set(geometryWords(g));
+    const dxAt = alloc(want.length);
+    fns.conv_input_grad(gAt, alloc(dy), alloc(wt), dxAt, alloc(64 * g.k4 + 4), 0, g.n);
+    expect(bits(read(dxAt, want.length))).toEqual(bits(want));
+  });
+});
+
+describe('grad_rows (the output gradient as the gradient kernels read it)', () => {
+  it.each([
+    [16, 37],
+    [2, 9],
+    [7, 4],
+  ])('masks by y > 0, pads %i channels to a multiple of 4, and sums the columns as column_sums does (%i rows)', (co, rows) => {
+    const co4 = (co + 3) & ~3;
+    const dy = randomValues(rows * co, 5);
+    const y = randomValues(rows * co, 6);
+    const { fns, alloc, read } = plainKernels();
+    const dst = alloc(rows * co4);
+    const sums = alloc(2 * co4);
+    fns.grad_rows(dst, alloc(dy), alloc(y), rows, co, co4, sums);
+
+    const wantRows = new Float32Array(rows * co4);
+    for (let r = 0; r < rows; r++)
+      for (let c = 0; c < co; c++) wantRows[r * co4 + c] = y[r * co + c]! > 0 ? dy[r * co + c]! : 0;
+    expect(bits(read(dst, rows * co4))).toEqual(bits(wantRows));
+    // column_sums: even rows and odd rows summed apart, then the two added.
+    const wantSums = new Float32Array(co4);
+    for (let c = 0; c < co4; c++) {
+      let even = 0;
+      let odd = 0;
+      for (let r = 0; r < rows; r++) {
+        if (r % 2 === 0) even = f(even + wantRows[r * co4 + c]!);
+        else odd = f(odd + wantRows[r * co4 + c]!);
+      }
+      wantSums[c] = f(even + odd);
+    }
+    expect(bits(read(sums, co4))).toEqual(bits(wantSums));
+    const viaColumnSums = alloc(co4);
+    fns.column_sums(dst, viaColumnSums, rows, co4);
+    expect(bits(read(viaColumnSums, co4))).toEqual(bits(wantSums));
+  });
+});
