@@ -1,7 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { CONV_KERNELS_WASM_BASE64 } from '../src/generated/conv-kernels-wasm.js';
-import { convGeometry, geometryWords } from '../src/kernels/conv-geometry.js';
+import {
+  type ConvGeometry,
+  colFloats,
+  convGeometry,
+  geometryWords,
+  keepsPatches,
+} from '../src/kernels/conv-geometry.js';
 import type { KernelExports } from '../src/kernels/kernel-module.js';
 import { randomValues } from './helpers.js';
 
@@ -30,6 +36,120 @@ function plainKernels() {
 
 const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
 
+type Case = [
+  string,
+  [number, number, number, number],
+  [number, number, number, number],
+  [number, number],
+  tf.backend_util.ExplicitPadding | 'same' | 'valid',
+  number?,
+];
+
+const geometry = ([, x, filter, strides, pad, dilation]: Case) =>
+  convGeometry(
+    tf.backend_util.computeConv2DInfo(
+      x,
+      filter,
+      strides,
+      dilation ?? 1,
+      pad,
+      undefined,
+      false,
+      'channelsLast',
+    ),
+  );
+
+/** The input value patch(p)[k] of output position p, 0 outside the image. */
+function patchValue(g: ConvGeometry, x: Float32Array, p: number, k: number): number {
+  const n = Math.floor(p / (g.oh * g.ow));
+  const oy = Math.floor(p / g.ow) % g.oh;
+  const ox = p % g.ow;
+  const a = Math.floor(k / (g.kw * g.ci));
+  const b = Math.floor(k / g.ci) % g.kw;
+  const iy = oy * g.sh + a * g.dh - g.pt;
+  const ix = ox * g.sw + b * g.dw - g.pl;
+  if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) return 0;
+  return x[((n * g.h + iy) * g.w + ix) * g.ci + (k % g.ci)]!;
+}
+
+describe('keepsPatches (which forward passes keep their patch matrix for the filter gradient)', () => {
+  it.each([
+    ["simpleCnn's 3-channel stem: rows of 9 floats are copied", [64, 28, 28, 3], [3, 3, 3, 16], true],
+    [
+      'its middle layer: 36 of 49 windows inside the input, read in place',
+      [64, 14, 14, 16],
+      [3, 3, 16, 16],
+      false,
+    ],
+    ['its last layer: 4 of 16 windows inside', [64, 7, 7, 16], [3, 3, 16, 2], true],
+    ['a ResNet block on 32 × 32: 900 of 1024 inside', [8, 32, 32, 16], [3, 3, 16, 16], false],
+  ] as const)('%s', (_name, x, filter, keeps) => {
+    const strides = x[1] === 32 ? 1 : 2;
+    expect(keepsPatches(geometry(['', [...x], [...filter], [strides, strides], 'same']))).toBe(keeps);
+  });
+});
+
+describe('the forward pass and the filter gradient sum in one order, whatever the patches come from', () => {
+  // Patches come from a kept patch matrix, straight from the input (dilation 1, filter rows a multiple
+  // of 4 floats: the interior positions), or from im2col chunks.
+  const cases: Case[] = [
+    ['stride 2, same (simpleCnn)', [3, 14, 14, 16], [3, 3, 16, 16], [2, 2], 'same'],
+    [
+      '2 output channels (one column vector, 8 filter rows at a time)',
+      [2, 7, 7, 16],
+      [3, 3, 16, 2],
+      [2, 2],
+      'same',
+    ],
+    ['rows of 12 floats, 3 output channels', [2, 9, 8, 4], [3, 3, 4, 3], [1, 1], 'same'],
+    ['stride 1, same (ResNet), 12 output channels', [2, 10, 9, 8], [3, 3, 8, 12], [1, 1], 'same'],
+    ['a 3-channel stem (patches copied)', [2, 12, 12, 3], [3, 3, 3, 16], [2, 2], 'same'],
+    ['dilation 2 (patches copied)', [2, 12, 9, 8], [3, 2, 8, 7], [1, 1], 'valid', 2],
+  ];
+  it.each(cases)('%s', (...c) => {
+    const g = geometry(c);
+    const x = randomValues(g.n * g.h * g.w * g.ci, 7);
+    const wDense = randomValues(g.k * g.co, 8);
+    const bias = randomValues(g.co4, 9);
+    const dy = randomValues(g.p * g.co4, 10);
+    const w = new Float32Array(g.k * g.co4);
+    for (let k = 0; k < g.k; k++) w.set(wDense.subarray(k * g.co, (k + 1) * g.co), k * g.co4);
+
+    // The documented order: each output from its bias over k in turn; each filter-gradient value from
+    // zero over the positions in turn; zeros outside the image taken like any value.
+    const wantY = new Float32Array(g.p * g.co4);
+    const wantDw = new Float32Array(g.k4 * g.co4);
+    for (let p = 0; p < g.p; p++)
+      for (let c = 0; c < g.co4; c++) {
+        let acc = bias[c]!;
+        for (let k = 0; k < g.k; k++) acc = f(acc + f(patchValue(g, x, p, k) * w[k * g.co4 + c]!));
+        wantY[p * g.co4 + c] = Math.max(acc, 0);
+      }
+    for (let k = 0; k < g.k4; k++)
+      for (let c = 0; c < g.co4; c++) {
+        let acc = 0;
+        for (let p = 0; p < g.p; p++)
+          acc = f(acc + f((k < g.k ? patchValue(g, x, p, k) : 0) * dy[p * g.co4 + c]!));
+        wantDw[k * g.co4 + c] = acc;
+      }
+
+    const { fns, alloc, read, memory } = plainKernels();
+    const gAt = alloc(20);
+    new Int32Array(memory.buffer, gAt, 18).set(geometryWords(g));
+    const [xAt, wAt, bAt, dyAt] = [x, w, bias, dy].map(alloc) as [number, number, number, number];
+    const scratch = alloc(colFloats(g));
+    const kept = alloc(g.p * g.k4 + 4);
+    const y = alloc(g.p * g.co4);
+    const dw = alloc(g.k4 * g.co4);
+    for (const keep of [0, kept]) {
+      fns.conv_forward(gAt, xAt, wAt, bAt, 1, y, keep, scratch, 0, g.p);
+      expect(bits(read(y, g.p * g.co4))).toEqual(bits(wantY));
+      fns.conv_filter_grad(gAt, xAt, dyAt, dw, keep, scratch, 0, g.p);
+      expect(bits(read(dw, g.k4 * g.co4))).toEqual(bits(wantDw));
+    }
+  });
+});
+
 describe('the input gradient sums as col2im does, on either path', () => {
   // Channels in multiples of 4 run tap by tap (no patch-gradient matrix); the others through col2im.
   const cases: [
@@ -57,10 +177,8 @@ describe('the input gradient sums as col2im does, on either path', () => {
     ['1 × 1, stride 2 (pixels no tap reaches)', [2, 6, 5, 4], [1, 1, 4, 7], [2, 2], 'valid'],
     ['3 channels (col2im)', [2, 9, 9, 3], [3, 3, 3, 16], [2, 2], 'same'],
   ];
-  it.each(cases)('%s', (_name, xShape, fShape, strides, pad) => {
-    const g = convGeometry(
-      tf.backend_util.computeConv2DInfo(xShape, fShape, strides, 1, pad, undefined, false, 'channelsLast'),
-    );
+  it.each(cases)('%s', (...c) => {
+    const g = geometry(c);
     const w = randomValues(g.k * g.co, 3);
     const dyDense = randomValues(g.p * g.co, 4);
     const dy = new Float32Array(g.p * g.co4);
@@ -94,7 +212,7 @@ describe('the input gradient sums as col2im does, on either path', () => {
     const gAt = alloc(20);
     new Int32Array(memory.buffer, gAt, 18).set(geometryWords(g));
     const dxAt = alloc(want.length);
-    fns.conv_input_grad(gAt, alloc(dy), alloc(wt), dxAt, alloc(64 * g.k4 + 4), 0, g.n);
+    fns.conv_input_grad(gAt, alloc(dy), alloc(wt), dxAt, alloc(colFloats(g)), 0, g.n);
     expect(bits(read(dxAt, want.length))).toEqual(bits(want));
   });
 });

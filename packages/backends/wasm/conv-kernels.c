@@ -1,5 +1,6 @@
 // Convolution kernels for the WASM backend: forward, filter gradient and input gradient of a 2-D
-// convolution over NHWC tensors, as im2col + SIMD matrix products on 128-bit WebAssembly SIMD.
+// convolution over NHWC tensors, as SIMD matrix products on 128-bit WebAssembly SIMD whose rows are
+// patches read straight from the image where they lie inside it, else built by im2col.
 //
 // Built by scripts/build-wasm-kernels.mjs (clang --target=wasm32 -msimd128); the binary is embedded in
 // src/generated/conv-kernels-wasm.ts. No libc, no stack, no globals: every buffer is a pointer the
@@ -11,7 +12,8 @@
 //   w   [K, CO4]   K = KH·KW·CI          filter, rows in (kh, kw, ci) order, columns padded to CO4
 //   wt  [CO, K4]                         the filter transposed, rows padded to K4 (input gradient)
 //   y   [P, CO4]   P = N·OH·OW           output / output gradient, columns padded to CO4
-//   col [CHUNK, K4]                      im2col rows of CHUNK output positions (scratch)
+//   col [CHUNK, K4]                      im2col rows of CHUNK output positions (scratch), followed
+//                                        by a row table of KH·CHUNK pointers (see gemm_tab)
 // CO4 and K4 are CO and K rounded up to a multiple of 4; padding columns hold zeros.
 
 #include <wasm_simd128.h>
@@ -115,11 +117,75 @@ static void im2col(const int *g, const float *x, float *col, int p0, int np) {
   }
 }
 
-// out[r, :cols] = act(a[r, :depth] · b[:depth, :cols] + bias) for rows r < np: the forward product
-// (a = im2col rows, b = the filter) and the input gradient's (a = dy rows, b = the filter transposed).
-// 4 rows × 8 columns (two vectors) per tile; `cols` is a multiple of 4; `bias` may be 0.
-static void gemm_rows(const float *a, int lda, const float *b, int ldb, int depth, float *out, int ldo,
-                      int cols, int np, const float *bias, int relu) {
+// Row tables. The products read each row of their left-hand matrix through a table of pointers, one
+// per row and segment: tab[s·CHUNK + r] is where segment s of row r starts, and the segments of a row,
+// taken in turn, make up its depth. A matrix in memory has one segment per row (matrix_rows); an
+// output position's patch read straight from the image has one per filter row (patch_rows).
+
+// tab[r] = a + r·lda for r < np: the rows of a matrix, one segment each.
+static void matrix_rows(const float **tab, const float *a, int lda, int np) {
+  for (int r = 0; r < np; r++) tab[r] = a + r * lda;
+}
+
+// The patches of output positions [p0, p0 + np) for a dilation of 1, as KH segments of KW·CI floats:
+// where a patch lies inside the image its segments are runs of x itself (no copy); the others are
+// built by im2col in `col` (row r at col + r·K4, zeros outside the image).
+static void patch_rows(const int *g, const float *x, float *col, const float **tab, int p0, int np) {
+  const int h = g[H], w = g[W], ci = g[CI], kh = g[KH], kw = g[KW], k4 = g[K4];
+  const int ohw = g[OH] * g[OW], ow = g[OW], run = kw * ci;
+  int n = p0 / ohw, oy = (p0 - n * ohw) / ow, ox = p0 - n * ohw - oy * ow;
+  for (int r = 0; r < np; r++, ox = ox + 1 == ow ? (oy = oy + 1 == g[OH] ? (n++, 0) : oy + 1, 0) : ox + 1) {
+    const int iy0 = oy * g[SH] - g[PT], ix0 = ox * g[SW] - g[PL];
+    if (iy0 >= 0 && iy0 + kh <= h && ix0 >= 0 && ix0 + kw <= w) {
+      const float *src = x + ((n * h + iy0) * w + ix0) * ci;
+      for (int a = 0; a < kh; a++) tab[a * CHUNK + r] = src + a * w * ci;
+    } else {
+      im2col(g, x, col + r * k4, p0 + r, 1);
+      for (int a = 0; a < kh; a++) tab[a * CHUNK + r] = col + r * k4 + a * run;
+    }
+  }
+}
+
+// Whether the forward product and the filter gradient, given no kept patch matrix, read patches
+// straight from the image: for a dilation of 1 and filter rows of KW·CI floats a multiple of 4
+// (shorter runs, such as a 3-channel stem's 9 floats, are faster copied; the filter gradient takes 4
+// floats of a segment at a time). keepsPatches in src/kernels/conv-geometry.ts decides which forward
+// passes keep a patch matrix instead.
+static int reads_image(const int *g) { return g[DH] == 1 && g[DW] == 1 && ((g[KW] * g[CI]) & 3) == 0; }
+
+// One depth step of a 4-row × 8-column tile: acc rows += x_r[i] · (w0, w1).
+#define STEP_4x8(x0, x1, x2, x3, i, w0, w1)                                                          \
+  do {                                                                                              \
+    v128_t s = wasm_v128_load32_splat((x0) + (i));                                                  \
+    a00 = MADD(a00, s, w0);                                                                         \
+    a01 = MADD(a01, s, w1);                                                                         \
+    s = wasm_v128_load32_splat((x1) + (i));                                                         \
+    a10 = MADD(a10, s, w0);                                                                         \
+    a11 = MADD(a11, s, w1);                                                                         \
+    s = wasm_v128_load32_splat((x2) + (i));                                                         \
+    a20 = MADD(a20, s, w0);                                                                         \
+    a21 = MADD(a21, s, w1);                                                                         \
+    s = wasm_v128_load32_splat((x3) + (i));                                                         \
+    a30 = MADD(a30, s, w0);                                                                         \
+    a31 = MADD(a31, s, w1);                                                                         \
+  } while (0)
+
+// The same for a 4-row × 4-column tile (the last columns when `cols` is not a multiple of 8).
+#define STEP_4x4(x0, x1, x2, x3, i, w0)                                                              \
+  do {                                                                                              \
+    a00 = MADD(a00, wasm_v128_load32_splat((x0) + (i)), w0);                                        \
+    a10 = MADD(a10, wasm_v128_load32_splat((x1) + (i)), w0);                                        \
+    a20 = MADD(a20, wasm_v128_load32_splat((x2) + (i)), w0);                                        \
+    a30 = MADD(a30, wasm_v128_load32_splat((x3) + (i)), w0);                                        \
+  } while (0)
+
+// out[r, :cols] = act(row r · b + bias) for rows r < np read through `tab` (`segs` segments of `len`
+// floats; segment s meets rows [s·len, (s + 1)·len) of b): the forward product (rows = patches, b =
+// the filter) and the input gradient's through col2im (rows = dy, b = the filter transposed). 4 rows ×
+// 8 columns (two vectors) per tile; `cols` is a multiple of 4; `bias` may be 0. The depth is summed in
+// order, from the bias, whatever the segments.
+static void gemm_tab(const float *const *tab, int segs, int len, const float *b, int ldb, float *out,
+                     int ldo, int cols, int np, const float *bias, int relu) {
   const v128_t zero = wasm_f32x4_splat(0.f);
   for (int c = 0; c < cols; c += 8) {
     const int two = c + 8 <= cols;
@@ -128,31 +194,20 @@ static void gemm_rows(const float *a, int lda, const float *b, int ldb, int dept
     int r = 0;
     for (; r + 4 <= np; r += 4) {
       v128_t a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1;
-      const float *x0 = a + r * lda, *x1 = x0 + lda, *x2 = x1 + lda, *x3 = x2 + lda;
-      const float *wp = b + c;
-      if (two) {
-        for (int i = 0; i < depth; i++, wp += ldb) {
-          const v128_t w0 = wasm_v128_load(wp), w1 = wasm_v128_load(wp + 4);
-          v128_t s = wasm_v128_load32_splat(x0 + i);
-          a00 = MADD(a00, s, w0);
-          a01 = MADD(a01, s, w1);
-          s = wasm_v128_load32_splat(x1 + i);
-          a10 = MADD(a10, s, w0);
-          a11 = MADD(a11, s, w1);
-          s = wasm_v128_load32_splat(x2 + i);
-          a20 = MADD(a20, s, w0);
-          a21 = MADD(a21, s, w1);
-          s = wasm_v128_load32_splat(x3 + i);
-          a30 = MADD(a30, s, w0);
-          a31 = MADD(a31, s, w1);
-        }
-      } else {
-        for (int i = 0; i < depth; i++, wp += ldb) {
-          const v128_t w0 = wasm_v128_load(wp);
-          a00 = MADD(a00, wasm_v128_load32_splat(x0 + i), w0);
-          a10 = MADD(a10, wasm_v128_load32_splat(x1 + i), w0);
-          a20 = MADD(a20, wasm_v128_load32_splat(x2 + i), w0);
-          a30 = MADD(a30, wasm_v128_load32_splat(x3 + i), w0);
+      for (int sg = 0; sg < segs; sg++) {
+        const float *const *t = tab + sg * CHUNK + r;
+        const float *x0 = t[0], *x1 = t[1], *x2 = t[2], *x3 = t[3];
+        const float *wp = b + sg * len * ldb + c;
+        if (two) {
+          for (int i = 0; i < len; i++, wp += ldb) {
+            const v128_t w0 = wasm_v128_load(wp), w1 = wasm_v128_load(wp + 4);
+            STEP_4x8(x0, x1, x2, x3, i, w0, w1);
+          }
+        } else {
+          for (int i = 0; i < len; i++, wp += ldb) {
+            const v128_t w0 = wasm_v128_load(wp);
+            STEP_4x4(x0, x1, x2, x3, i, w0);
+          }
         }
       }
       if (relu) {
@@ -171,11 +226,13 @@ static void gemm_rows(const float *a, int lda, const float *b, int ldb, int dept
     }
     for (; r < np; r++) {
       v128_t a0 = b0, a1 = b1;
-      const float *x0 = a + r * lda, *wp = b + c;
-      for (int i = 0; i < depth; i++, wp += ldb) {
-        const v128_t s = wasm_v128_load32_splat(x0 + i);
-        a0 = MADD(a0, s, wasm_v128_load(wp));
-        if (two) a1 = MADD(a1, s, wasm_v128_load(wp + 4));
+      for (int sg = 0; sg < segs; sg++) {
+        const float *x0 = tab[sg * CHUNK + r], *wp = b + sg * len * ldb + c;
+        for (int i = 0; i < len; i++, wp += ldb) {
+          const v128_t s = wasm_v128_load32_splat(x0 + i);
+          a0 = MADD(a0, s, wasm_v128_load(wp));
+          if (two) a1 = MADD(a1, s, wasm_v128_load(wp + 4));
+        }
       }
       if (relu) { a0 = wasm_f32x4_max(a0, zero); a1 = wasm_f32x4_max(a1, zero); }
       wasm_v128_store(out + r * ldo + c, a0);
@@ -184,82 +241,131 @@ static void gemm_rows(const float *a, int lda, const float *b, int ldb, int dept
   }
 }
 
+// The row table in a thread's scratch: after the CHUNK·K4 + 4 floats of im2col rows.
+#define ROW_TABLE(g, scratch) ((const float **)((scratch) + CHUNK * (g)[K4] + 4))
+
 // Forward convolution of output positions [p0, p1): y[p, :] = act(patch(p) · w + bias).
-// `bias` may be 0 (none); `relu` nonzero applies max(·, 0). With `keep` zero, `col` is a scratch of
-// CHUNK·K4 + 4 floats; otherwise it is the whole patch matrix (row p at col + p·K4, plus 4 floats of
-// slack), filled here and kept for the filter gradient (conv_filter_grad with `have`).
+// `bias` may be 0 (none); `relu` nonzero applies max(·, 0). `scratch` is one thread's: CHUNK·K4 + 4
+// floats and a row table of KH·CHUNK pointers. With `kept` given (the whole patch matrix: row p at
+// kept + p·K4, plus 4 floats of slack) the patches are built there and kept for the filter gradient;
+// otherwise they are read straight from x where reads_image allows (patch_rows), else built chunk by
+// chunk in the scratch. The sums are the same bits either way.
 EXPORT("conv_forward")
 void conv_forward(const int *g, const float *x, const float *wgt, const float *bias, int relu,
-                  float *y, float *col, int p0, int p1, int keep) {
+                  float *y, float *kept, float *scratch, int p0, int p1) {
+  const float **tab = ROW_TABLE(g, scratch);
+  const int direct = !kept && reads_image(g);
   for (int p = p0; p < p1; p += CHUNK) {
     const int np = p1 - p < CHUNK ? p1 - p : CHUNK;
-    float *rows = keep ? col + p * g[K4] : col;
-    im2col(g, x, rows, p, np);
-    gemm_rows(rows, g[K4], wgt, g[CO4], g[K], y + p * g[CO4], g[CO4], g[CO4], np, bias, relu);
+    if (direct) {
+      patch_rows(g, x, scratch, tab, p, np);
+    } else {
+      float *rows = kept ? kept + p * g[K4] : scratch;
+      im2col(g, x, rows, p, np);
+      matrix_rows(tab, rows, g[K4], np);
+    }
+    gemm_tab(tab, direct ? g[KH] : 1, direct ? g[KW] * g[CI] : g[K], wgt, g[CO4], y + p * g[CO4], g[CO4],
+             g[CO4], np, bias, relu);
   }
 }
 
-// dw[k, :] += Σ_r col[r, k] · dy[r, :] over the rows of one chunk; 4 rows of dw × 8 columns per tile.
-static void gemm_filter(const int *g, const float *col, const float *dy, float *dw, int np) {
+// dw[k, :] += Σ_r row_r[k] · dy[r, :] over the rows of one chunk read through `tab` (segments of `len`
+// floats, a multiple of 4, or K4 for one segment), rows in order; 4 rows of dw × 8 columns per tile.
+static void gemm_filter(const int *g, const float *const *tab, int len, const float *dy, float *dw, int np) {
   const int k4 = g[K4], co4 = g[CO4];
+  if (co4 == 4) {
+    // One column vector (at most 4 output channels, a classifier's last layer): 8 rows of dw at a
+    // time where a segment has them, for 8 independent sums instead of 4.
+    for (int i = 0; i < k4;) {
+      const int sg = i / len, off = i - sg * len, eight = i + 8 <= k4 && off + 8 <= len;
+      const float *const *t = tab + sg * CHUNK;
+      float *o = dw + i * 4;
+      v128_t a00 = wasm_v128_load(o), a10 = wasm_v128_load(o + 4), a20 = wasm_v128_load(o + 8);
+      v128_t a30 = wasm_v128_load(o + 12);
+      const float *d = dy;
+      if (eight) {
+        v128_t a01 = wasm_v128_load(o + 16), a11 = wasm_v128_load(o + 20);
+        v128_t a21 = wasm_v128_load(o + 24), a31 = wasm_v128_load(o + 28);
+        for (int r = 0; r < np; r++, d += 4) {
+          const float *xs = t[r] + off;
+          const v128_t d0 = wasm_v128_load(d);
+          STEP_4x4(xs, xs + 1, xs + 2, xs + 3, 0, d0);
+          a01 = MADD(a01, wasm_v128_load32_splat(xs + 4), d0);
+          a11 = MADD(a11, wasm_v128_load32_splat(xs + 5), d0);
+          a21 = MADD(a21, wasm_v128_load32_splat(xs + 6), d0);
+          a31 = MADD(a31, wasm_v128_load32_splat(xs + 7), d0);
+        }
+        wasm_v128_store(o + 16, a01); wasm_v128_store(o + 20, a11);
+        wasm_v128_store(o + 24, a21); wasm_v128_store(o + 28, a31);
+      } else {
+        for (int r = 0; r < np; r++, d += 4) {
+          const float *xs = t[r] + off;
+          STEP_4x4(xs, xs + 1, xs + 2, xs + 3, 0, wasm_v128_load(d));
+        }
+      }
+      wasm_v128_store(o, a00); wasm_v128_store(o + 4, a10);
+      wasm_v128_store(o + 8, a20); wasm_v128_store(o + 12, a30);
+      i += eight ? 8 : 4;
+    }
+    return;
+  }
   for (int i = 0; i < k4; i += 4) {
+    const int sg = i / len, off = i - sg * len;
+    const float *const *t = tab + sg * CHUNK;
     for (int c = 0; c < co4; c += 8) {
       float *o = dw + i * co4 + c;
+      const float *d = dy + c;
       if (c + 8 <= co4) {
         v128_t a00 = wasm_v128_load(o), a01 = wasm_v128_load(o + 4);
         v128_t a10 = wasm_v128_load(o + co4), a11 = wasm_v128_load(o + co4 + 4);
         v128_t a20 = wasm_v128_load(o + 2 * co4), a21 = wasm_v128_load(o + 2 * co4 + 4);
         v128_t a30 = wasm_v128_load(o + 3 * co4), a31 = wasm_v128_load(o + 3 * co4 + 4);
-        const float *xs = col + i, *d = dy + c;
-        for (int r = 0; r < np; r++, xs += k4, d += co4) {
+        for (int r = 0; r < np; r++, d += co4) {
+          const float *xs = t[r] + off;
           const v128_t d0 = wasm_v128_load(d), d1 = wasm_v128_load(d + 4);
-          v128_t s = wasm_v128_load32_splat(xs);
-          a00 = MADD(a00, s, d0);
-          a01 = MADD(a01, s, d1);
-          s = wasm_v128_load32_splat(xs + 1);
-          a10 = MADD(a10, s, d0);
-          a11 = MADD(a11, s, d1);
-          s = wasm_v128_load32_splat(xs + 2);
-          a20 = MADD(a20, s, d0);
-          a21 = MADD(a21, s, d1);
-          s = wasm_v128_load32_splat(xs + 3);
-          a30 = MADD(a30, s, d0);
-          a31 = MADD(a31, s, d1);
+          STEP_4x8(xs, xs + 1, xs + 2, xs + 3, 0, d0, d1);
         }
         wasm_v128_store(o, a00); wasm_v128_store(o + 4, a01);
         wasm_v128_store(o + co4, a10); wasm_v128_store(o + co4 + 4, a11);
         wasm_v128_store(o + 2 * co4, a20); wasm_v128_store(o + 2 * co4 + 4, a21);
         wasm_v128_store(o + 3 * co4, a30); wasm_v128_store(o + 3 * co4 + 4, a31);
       } else {
-        v128_t a0 = wasm_v128_load(o), a1 = wasm_v128_load(o + co4);
-        v128_t a2 = wasm_v128_load(o + 2 * co4), a3 = wasm_v128_load(o + 3 * co4);
-        const float *xs = col + i, *d = dy + c;
-        for (int r = 0; r < np; r++, xs += k4, d += co4) {
+        v128_t a00 = wasm_v128_load(o), a10 = wasm_v128_load(o + co4);
+        v128_t a20 = wasm_v128_load(o + 2 * co4), a30 = wasm_v128_load(o + 3 * co4);
+        for (int r = 0; r < np; r++, d += co4) {
+          const float *xs = t[r] + off;
           const v128_t d0 = wasm_v128_load(d);
-          a0 = MADD(a0, wasm_v128_load32_splat(xs), d0);
-          a1 = MADD(a1, wasm_v128_load32_splat(xs + 1), d0);
-          a2 = MADD(a2, wasm_v128_load32_splat(xs + 2), d0);
-          a3 = MADD(a3, wasm_v128_load32_splat(xs + 3), d0);
+          STEP_4x4(xs, xs + 1, xs + 2, xs + 3, 0, d0);
         }
-        wasm_v128_store(o, a0); wasm_v128_store(o + co4, a1);
-        wasm_v128_store(o + 2 * co4, a2); wasm_v128_store(o + 3 * co4, a3);
+        wasm_v128_store(o, a00); wasm_v128_store(o + co4, a10);
+        wasm_v128_store(o + 2 * co4, a20); wasm_v128_store(o + 3 * co4, a30);
       }
     }
   }
 }
 
 // Filter gradient over output positions [p0, p1): dw[K4, CO4] = Σ_p patch(p)ᵀ · dy[p, :].
-// Overwrites dw (zeroes it first), so two threads can each sum half of the positions. With `have`
-// zero, `col` is a scratch of CHUNK·K4 + 4 floats; otherwise the patch matrix conv_forward kept.
+// Overwrites dw (zeroes it first), so two threads can each sum half of the positions. The patches
+// come from `kept` (the patch matrix conv_forward kept) when given; else straight from x where
+// reads_image allows (patch_rows); else from im2col chunks in `scratch` (one thread's, as
+// conv_forward's). Positions are summed in order: the same bits either way.
 EXPORT("conv_filter_grad")
-void conv_filter_grad(const int *g, const float *x, const float *dy, float *dw, float *col, int p0,
-                      int p1, int have) {
+void conv_filter_grad(const int *g, const float *x, const float *dy, float *dw, const float *kept,
+                      float *scratch, int p0, int p1) {
+  const float **tab = ROW_TABLE(g, scratch);
+  const int direct = !kept && reads_image(g);
   zero_floats(dw, g[K4] * g[CO4]);
   for (int p = p0; p < p1; p += CHUNK) {
     const int np = p1 - p < CHUNK ? p1 - p : CHUNK;
-    const float *rows = have ? col + p * g[K4] : col;
-    if (!have) im2col(g, x, col, p, np);
-    gemm_filter(g, rows, dy + p * g[CO4], dw, np);
+    if (direct) {
+      patch_rows(g, x, scratch, tab, p, np);
+    } else if (kept) {
+      matrix_rows(tab, kept + p * g[K4], g[K4], np);
+    } else {
+      im2col(g, x, scratch, p, np);
+      matrix_rows(tab, scratch, g[K4], np);
+    }
+    gemm_filter(g, tab, direct ? g[KW] * g[CI] : g[K4], dy + p * g[CO4], dw, np);
   }
 }
 
@@ -306,18 +412,7 @@ static void gemm_add_rect(const float *a, int ay, int ax, const float *b, int ld
       if (two) {
         for (int i = 0; i < depth; i++, wp += ldb) {
           const v128_t w0 = wasm_v128_load(wp), w1 = wasm_v128_load(wp + 4);
-          v128_t s = wasm_v128_load32_splat(x[0] + i);
-          a00 = MADD(a00, s, w0);
-          a01 = MADD(a01, s, w1);
-          s = wasm_v128_load32_splat(x[1] + i);
-          a10 = MADD(a10, s, w0);
-          a11 = MADD(a11, s, w1);
-          s = wasm_v128_load32_splat(x[2] + i);
-          a20 = MADD(a20, s, w0);
-          a21 = MADD(a21, s, w1);
-          s = wasm_v128_load32_splat(x[3] + i);
-          a30 = MADD(a30, s, w0);
-          a31 = MADD(a31, s, w1);
+          STEP_4x8(x[0], x[1], x[2], x[3], i, w0, w1);
         }
         wasm_v128_store(o[0] + 4, wasm_f32x4_add(wasm_v128_load(o[0] + 4), a01));
         wasm_v128_store(o[1] + 4, wasm_f32x4_add(wasm_v128_load(o[1] + 4), a11));
@@ -326,10 +421,7 @@ static void gemm_add_rect(const float *a, int ay, int ax, const float *b, int ld
       } else {
         for (int i = 0; i < depth; i++, wp += ldb) {
           const v128_t w0 = wasm_v128_load(wp);
-          a00 = MADD(a00, wasm_v128_load32_splat(x[0] + i), w0);
-          a10 = MADD(a10, wasm_v128_load32_splat(x[1] + i), w0);
-          a20 = MADD(a20, wasm_v128_load32_splat(x[2] + i), w0);
-          a30 = MADD(a30, wasm_v128_load32_splat(x[3] + i), w0);
+          STEP_4x4(x[0], x[1], x[2], x[3], i, w0);
         }
       }
       wasm_v128_store(o[0], wasm_f32x4_add(wasm_v128_load(o[0]), a00));
@@ -390,7 +482,7 @@ static void input_grad_by_taps(const int *g, const float *dy, const float *wt, f
 // Input gradient of images [n0, n1): dx[n] = Σ_p col2im(dy[p, :] · wt). Zeroes those images of dx
 // first; images are independent, so two threads can each take a range of them. For a dilation of 1
 // and CI a multiple of 4 it runs tap by tap (input_grad_by_taps, same bits); otherwise through
-// `dcol`, CHUNK·K4 floats.
+// `dcol`, one thread's scratch as conv_forward's.
 EXPORT("conv_input_grad")
 void conv_input_grad(const int *g, const float *dy, const float *wt, float *dx, float *dcol, int n0,
                      int n1) {
@@ -400,15 +492,16 @@ void conv_input_grad(const int *g, const float *dy, const float *wt, float *dx, 
     input_grad_by_taps(g, dy, wt, dx, n0, n1);
     return;
   }
+  const float **tab = ROW_TABLE(g, dcol);
   const int p1 = n1 * ohw;
   for (int p = n0 * ohw; p < p1; p += CHUNK) {
     const int np = p1 - p < CHUNK ? p1 - p : CHUNK;
-    gemm_rows(dy + p * g[CO4], g[CO4], wt, g[K4], g[CO], dcol, g[K4], g[K4], np, 0, 0);
+    matrix_rows(tab, dy + p * g[CO4], g[CO4], np);
+    gemm_tab(tab, 1, g[CO], wt, g[K4], dcol, g[K4], g[K4], np, 0, 0);
     col2im(g, dcol, dx, p, np);
   }
 }
 
-// Adds b[i] to a[i] for i < count (sums per-thread filter gradients).
 // wt[c, i] = w[i, c] for i < K, zero for K ≤ i < K4: the filter [K, CO] transposed into rows of K4
 // floats, for the input gradient's product.
 EXPORT("transpose_filter")
@@ -420,6 +513,7 @@ void transpose_filter(float *wt, const float *w, int k, int co, int k4) {
   }
 }
 
+// Adds b[i] to a[i] for i < count (sums the filter gradients of chunks).
 EXPORT("add_into")
 void add_into(float *a, const float *b, int count) { add_floats(a, b, count); }
 

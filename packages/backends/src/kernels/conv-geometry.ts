@@ -46,8 +46,33 @@ export const up4 = (v: number) => (v + 3) & ~3;
 export const geometryKey = (g: ConvGeometry) =>
   [g.n, g.h, g.w, g.ci, g.kh, g.kw, g.co, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, g.oh, g.ow].join(',');
 
-/** Floats of one thread's im2col buffer: CHUNK rows of K4, plus the 4 the last vector copy may overrun. */
-export const colFloats = (g: ConvGeometry) => CHUNK * g.k4 + 4;
+/**
+ * Floats of one thread's scratch: an im2col buffer of CHUNK rows of K4, the 4 floats its last vector
+ * copy may overrun, and a table of KH·CHUNK row pointers (`ROW_TABLE` in `conv-kernels.c`).
+ */
+export const colFloats = (g: ConvGeometry) => CHUNK * g.k4 + 4 + g.kh * CHUNK;
+
+/** Output positions along one axis whose filter window lies inside the input (no padding read). */
+function insideCount(out: number, stride: number, pad: number, kernel: number, size: number): number {
+  let count = 0;
+  for (let o = 0; o < out; o++) {
+    const first = o * stride - pad;
+    if (first >= 0 && first + kernel <= size) count++;
+  }
+  return count;
+}
+
+/**
+ * Whether a forward pass keeps its patch matrix for the filter gradient. Not when the kernels read
+ * patches straight from the input (`reads_image` in `conv-kernels.c`: a dilation of 1, filter rows of
+ * KW·CI floats a multiple of 4) for at least half of the output positions, those whose window lies
+ * inside the input: the filter gradient then reads the input too, and builds only the other patches.
+ */
+export function keepsPatches(g: ConvGeometry): boolean {
+  if (g.dh !== 1 || g.dw !== 1 || (g.kw * g.ci) % 4 !== 0) return true;
+  const inside = insideCount(g.oh, g.sh, g.pt, g.kh, g.h) * insideCount(g.ow, g.sw, g.pl, g.kw, g.w);
+  return inside * 2 < g.oh * g.ow;
+}
 
 /** The geometry's 18 integers in the order the kernels read them at address 0 (see `conv-kernels.c`). */
 export const geometryWords = (g: ConvGeometry) => [

@@ -14,20 +14,20 @@ export interface KernelExports {
     bias: number,
     relu: number,
     y: number,
-    col: number,
+    kept: number,
+    scratch: number,
     p0: number,
     p1: number,
-    kept: number,
   ): void;
   conv_filter_grad(
     g: number,
     x: number,
     dy: number,
     dw: number,
-    col: number,
+    kept: number,
+    scratch: number,
     p0: number,
     p1: number,
-    kept: number,
   ): void;
   conv_input_grad(g: number, dy: number, wt: number, dx: number, dcol: number, n0: number, n1: number): void;
   transpose_filter(wt: number, w: number, k: number, co: number, k4: number): void;

@@ -1,5 +1,5 @@
 import { CONV_KERNELS_SHARED_MAX_PAGES } from '../generated/conv-kernels-wasm.js';
-import { type ConvGeometry, colFloats } from './conv-geometry.js';
+import { type ConvGeometry, colFloats, keepsPatches } from './conv-geometry.js';
 import { type HostMemory, KernelHeap, MAX_THREADS } from './kernel-heap.js';
 import { type KernelBuild, type KernelExports, kernelBuild } from './kernel-module.js';
 import { ShareChoices } from './share-choices.js';
@@ -51,8 +51,10 @@ function kernelSide(build: KernelBuild, threads: number, start?: StartWorker, ho
 }
 
 /**
- * Convolution kernels compiled from `wasm/conv-kernels.c` to 128-bit WebAssembly SIMD: im2col in chunks
- * of 64 output positions, then register-tiled matrix products (4 rows × 8 columns per tile). On one
+ * Convolution kernels compiled from `wasm/conv-kernels.c` to 128-bit WebAssembly SIMD: register-tiled
+ * matrix products (4 rows × 8 columns per tile) over chunks of 64 output positions, whose patches are
+ * read straight from the input where they lie inside it (filter rows of a multiple of 4 floats, a
+ * dilation of 1), else built by im2col; the input gradient goes tap by tap. On one
  * thread they run in tfjs's WASM memory where {@link SimdConv.useHostMemory} gave it (tensors used in
  * place), else in a memory of their own (inputs copied in, results copied out).
  * {@link SimdConv.useThreads} adds worker threads (Node's, or Web Workers on a cross-origin isolated
@@ -249,7 +251,8 @@ export class SimdConv {
    * @param relu - apply `max(·, 0)`.
    * @param out - `[N, OH, OW, CO]`, written.
    * @param keepFor - keep the patch matrix (im2col) for a {@link SimdConv.filterGrad} of the same
-   *   input, under this key (the input tensor's data id); up to 32 MiB of them are kept.
+   *   input, under this key (the input tensor's data id); up to 32 MiB of them are kept. Geometries
+   *   whose patches are mostly read straight from the input keep none (see `keepsPatches`).
    * @returns false (nothing written) when the tensors do not fit the kernels' memory.
    * @example
    * ```ts
@@ -269,14 +272,14 @@ export class SimdConv {
     const heap = side.heap;
     const [xAt, wAt, bAt, outAt] = [x, filter, bias, out].map((v) => heap.addressOf(v));
     const dense = g.co === g.co4;
-    const keep = keepFor !== undefined && heap.keepPatches(g, keepFor);
+    const keep = keepFor !== undefined && keepsPatches(g) && heap.keepPatches(g, keepFor);
     const stageSize = Math.max(g.p, g.k) * g.co;
     const at = heap.layout(g, [
       xAt === undefined ? x.length : 0,
       g.k * g.co4,
       g.co4,
       dense && outAt !== undefined ? 0 : g.p * g.co4,
-      keep ? 0 : side.threads * colFloats(g),
+      side.threads * colFloats(g),
       stageSize,
     ]);
     if (at == null) {
@@ -298,7 +301,7 @@ export class SimdConv {
     }
     const yp = dense && outAt !== undefined ? outAt : yRegion;
     const size = shared ? Math.max(128, 64 * Math.ceil(g.p / (64 * CHUNKS_PER_JOB))) : g.p;
-    const args = [xp, wp, bp, relu ? 1 : 0, yp, kept ?? scratch, kept ? 0 : colFloats(g) * 4, kept ? 1 : 0];
+    const args = [xp, wp, bp, relu ? 1 : 0, yp, kept ?? 0, scratch, colFloats(g) * 4];
     side.pool.run(JOB_FORWARD, size, g.p, heap.base, args, shared);
     if (yp !== outAt) heap.getPadded(yp, out, outAt, g.p, g.co, g.co4, sp);
     this.choices.end();
@@ -373,7 +376,7 @@ export class SimdConv {
       have || xAt !== undefined ? 0 : x.length,
       rows,
       chunks * dwSize,
-      have ? 0 : side.threads * colFloats(g),
+      side.threads * colFloats(g),
       y && yAt === undefined ? g.p * g.co : 0,
       stageSize,
       biasOut ? 2 * g.co4 : 0,
@@ -387,7 +390,7 @@ export class SimdConv {
     const xp = kept ? 0 : heap.input(x, xAt, xRegion);
     const sums = biasOut ? dbp : 0;
     const dyp = this.gradRows(side, g, dy, dyAt, y, yAt, { at: dyRegion, dyStage: sp, yStage, sums });
-    const args = [xp, dyp, dwp, dwSize * 4, kept ?? scratch, kept ? 0 : colFloats(g) * 4, kept ? 1 : 0];
+    const args = [xp, dyp, dwp, dwSize * 4, kept ?? 0, scratch, colFloats(g) * 4];
     side.pool.run(JOB_FILTER, size, g.p, heap.base, args, shared);
     for (let i = 1; i < chunks; i++) side.fns.add_into(dwp, dwp + i * dwSize * 4, dwSize);
     heap.getPadded(dwp, out, outAt, g.k, g.co, g.co4, sp);

@@ -44,9 +44,9 @@ const WAIT_SPINS = 20000;
  * disjoint rows, and the filter gradient's chunks each write their own slot, summed in chunk order by
  * the caller. Self-contained (workers get its source text). Arguments from slot 4: the chunk size in
  * rows (images for the input gradient), the row count, the geometry's address, then per job —
- * forward: x, w, bias, relu, y, col, col stride per thread, keep;
- * filter: x, dy, dw, dw stride per chunk, col, col stride per thread, have;
- * input: dy, wt, dx, dcol, dcol stride per thread.
+ * forward: x, w, bias, relu, y, kept patch matrix (or 0), scratch, scratch stride per thread;
+ * filter: x, dy, dw, dw stride per chunk, kept patch matrix (or 0), scratch, scratch stride per thread;
+ * input: dy, wt, dx, scratch, scratch stride per thread.
  */
 export function runChunks(f: KernelExports, job: Int32Array, thread: number): number {
   let ran = 0;
@@ -63,10 +63,10 @@ export function runChunks(f: KernelExports, job: Int32Array, thread: number): nu
     const g = a[6]!;
     switch (job[3]) {
       case 1:
-        f.conv_forward(g, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]! + thread * a[13]!, lo, hi, a[14]!);
+        f.conv_forward(g, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]! + thread * a[14]!, lo, hi);
         break;
       case 2:
-        f.conv_filter_grad(g, a[7]!, a[8]!, a[9]! + i * a[10]!, a[11]! + thread * a[12]!, lo, hi, a[13]!);
+        f.conv_filter_grad(g, a[7]!, a[8]!, a[9]! + i * a[10]!, a[11]!, a[12]! + thread * a[13]!, lo, hi);
         break;
       case 3:
         f.conv_input_grad(g, a[7]!, a[8]!, a[9]!, a[10]! + thread * a[11]!, lo, hi);
