@@ -273,42 +273,6 @@ void conv_forward(const int *g, const float *x, const float *wgt, const float *b
 // floats, a multiple of 4, or K4 for one segment), rows in order; 4 rows of dw × 8 columns per tile.
 static void gemm_filter(const int *g, const float *const *tab, int len, const float *dy, float *dw, int np) {
   const int k4 = g[K4], co4 = g[CO4];
-  if (co4 == 4) {
-    // One column vector (at most 4 output channels, a classifier's last layer): 8 rows of dw at a
-    // time where a segment has them, for 8 independent sums instead of 4.
-    for (int i = 0; i < k4;) {
-      const int sg = i / len, off = i - sg * len, eight = i + 8 <= k4 && off + 8 <= len;
-      const float *const *t = tab + sg * CHUNK;
-      float *o = dw + i * 4;
-      v128_t a00 = wasm_v128_load(o), a10 = wasm_v128_load(o + 4), a20 = wasm_v128_load(o + 8);
-      v128_t a30 = wasm_v128_load(o + 12);
-      const float *d = dy;
-      if (eight) {
-        v128_t a01 = wasm_v128_load(o + 16), a11 = wasm_v128_load(o + 20);
-        v128_t a21 = wasm_v128_load(o + 24), a31 = wasm_v128_load(o + 28);
-        for (int r = 0; r < np; r++, d += 4) {
-          const float *xs = t[r] + off;
-          const v128_t d0 = wasm_v128_load(d);
-          STEP_4x4(xs, xs + 1, xs + 2, xs + 3, 0, d0);
-          a01 = MADD(a01, wasm_v128_load32_splat(xs + 4), d0);
-          a11 = MADD(a11, wasm_v128_load32_splat(xs + 5), d0);
-          a21 = MADD(a21, wasm_v128_load32_splat(xs + 6), d0);
-          a31 = MADD(a31, wasm_v128_load32_splat(xs + 7), d0);
-        }
-        wasm_v128_store(o + 16, a01); wasm_v128_store(o + 20, a11);
-        wasm_v128_store(o + 24, a21); wasm_v128_store(o + 28, a31);
-      } else {
-        for (int r = 0; r < np; r++, d += 4) {
-          const float *xs = t[r] + off;
-          STEP_4x4(xs, xs + 1, xs + 2, xs + 3, 0, wasm_v128_load(d));
-        }
-      }
-      wasm_v128_store(o, a00); wasm_v128_store(o + 4, a10);
-      wasm_v128_store(o + 8, a20); wasm_v128_store(o + 12, a30);
-      i += eight ? 8 : 4;
-    }
-    return;
-  }
   for (int i = 0; i < k4; i += 4) {
     const int sg = i / len, off = i - sg * len;
     const float *const *t = tab + sg * CHUNK;
