@@ -77,17 +77,27 @@ static void im2col(const int *g, const float *x, float *col, int p0, int np) {
       // The whole patch inside the image (the common case): KH runs of KW·CI floats of x.
       const float *src = x + ((n * h + iy0) * w + ix0) * ci;
       const int step = dh * w * ci;
-      if (run == 9 && kh == 3) {
-        // 3×3 over 3 channels (an RGB stem): 9 vector copies, unrolled.
-        wasm_v128_store(dst, wasm_v128_load(src));
-        wasm_v128_store(dst + 4, wasm_v128_load(src + 4));
-        wasm_v128_store(dst + 8, wasm_v128_load(src + 8));
-        wasm_v128_store(dst + 9, wasm_v128_load(src + step));
-        wasm_v128_store(dst + 13, wasm_v128_load(src + step + 4));
-        wasm_v128_store(dst + 17, wasm_v128_load(src + step + 8));
-        wasm_v128_store(dst + 18, wasm_v128_load(src + 2 * step));
-        wasm_v128_store(dst + 22, wasm_v128_load(src + 2 * step + 4));
-        wasm_v128_store64_lane(dst + 26, wasm_v128_load(src + 2 * step + 8), 0); // 26 and the padding 27
+      if (run == 9 && kh == 3 && k4 == 28) {
+        // 3×3 over 3 channels (an RGB stem): 9 vector copies a row, unrolled, for this row and the
+        // next ones along the output row whose windows are inside too (no per-row checks).
+        int count = (w - kw + g[PL]) / g[SW] - ox + 1; // windows inside from here to the row's end
+        if (count > ow - ox) count = ow - ox;
+        if (count > np - r) count = np - r;
+        for (int j = 0; j < count; j++, dst += 28, src += g[SW] * 3) {
+          wasm_v128_store(dst, wasm_v128_load(src));
+          wasm_v128_store(dst + 4, wasm_v128_load(src + 4));
+          wasm_v128_store(dst + 8, wasm_v128_load(src + 8));
+          wasm_v128_store(dst + 9, wasm_v128_load(src + step));
+          wasm_v128_store(dst + 13, wasm_v128_load(src + step + 4));
+          wasm_v128_store(dst + 17, wasm_v128_load(src + step + 8));
+          wasm_v128_store(dst + 18, wasm_v128_load(src + 2 * step));
+          wasm_v128_store(dst + 22, wasm_v128_load(src + 2 * step + 4));
+          // 26, and 0 for the padding 27.
+          wasm_v128_store64_lane(dst + 26, wasm_f32x4_replace_lane(wasm_v128_load(src + 2 * step + 8), 1, 0.f), 0);
+        }
+        r += count - 1; // the loop's step moves on to the row after the last one written
+        ox += count - 1;
+        continue;
       } else {
         for (int a = 0; a + 1 < kh; a++, dst += run, src += step)
           for (int c = 0; c < run; c += 4) wasm_v128_store(dst + c, wasm_v128_load(src + c));
