@@ -56,7 +56,7 @@ export interface SetupBackendOptions {
    * gradients): the calling thread plus worker threads sharing one WebAssembly memory (Node's, or Web
    * Workers on a cross-origin isolated page; elsewhere one thread). An integer in [1, 8], default 1.
    * Each kind of call is shared only while timing shows that it is faster; larger convolutions gain
-   * most (ResNet-20 1.41× on 2 cores in the benchmark's run), small ones tie.
+   * most (ResNet-20 1.39× on 2 cores in the recorded benchmark run); simpleCnn's small ones do not.
    */
   convThreads?: number;
 }
