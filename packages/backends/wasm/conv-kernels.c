@@ -59,6 +59,14 @@ static inline void add_floats(float *__restrict dst, const float *__restrict src
   for (; c < n; c++) dst[c] += src[c];
 }
 
+// The output position p as (image n, row oy, column ox), declared; loops over positions then step
+// along with NEXT_POSITION, without divisions.
+#define POSITION(n, oy, ox, p)                                                                      \
+  int n = (p) / (g[OH] * g[OW]), oy = ((p) - n * g[OH] * g[OW]) / g[OW],                            \
+      ox = (p) - n * g[OH] * g[OW] - oy * g[OW]
+#define NEXT_POSITION(n, oy, ox)                                                                    \
+  (ox = ox + 1 == g[OW] ? (oy = oy + 1 == g[OH] ? (n++, 0) : oy + 1, 0) : ox + 1)
+
 // im2col: rows [p0, p0 + np) of the patch matrix, each K4 wide (zeros beyond K and outside the image).
 // Where a filter row lies inside the image (and the dilation is 1) its KW·CI values are one run of x,
 // copied 4 floats at a time: the last vector may run past the run's end into the next run (written
@@ -66,10 +74,9 @@ static inline void add_floats(float *__restrict dst, const float *__restrict src
 // floats — threads fill neighbouring rows of one patch matrix at the same time.
 static void im2col(const int *g, const float *x, float *col, int p0, int np) {
   const int h = g[H], w = g[W], ci = g[CI], kh = g[KH], kw = g[KW], k = g[K], k4 = g[K4];
-  const int ohw = g[OH] * g[OW], ow = g[OW], dh = g[DH], dw = g[DW], run = kw * ci;
-  // (n, oy, ox) of position p0, then stepped along without divisions.
-  int n = p0 / ohw, oy = (p0 - n * ohw) / ow, ox = p0 - n * ohw - oy * ow;
-  for (int r = 0; r < np; r++, ox = ox + 1 == ow ? (oy = oy + 1 == g[OH] ? (n++, 0) : oy + 1, 0) : ox + 1) {
+  const int ow = g[OW], dh = g[DH], dw = g[DW], run = kw * ci;
+  POSITION(n, oy, ox, p0);
+  for (int r = 0; r < np; r++, NEXT_POSITION(n, oy, ox)) {
     float *dst = col + r * k4;
     const int iy0 = oy * g[SH] - g[PT], ix0 = ox * g[SW] - g[PL];
     const int inside = dw == 1 && ix0 >= 0 && ix0 + kw <= w;
@@ -98,11 +105,10 @@ static void im2col(const int *g, const float *x, float *col, int p0, int np) {
         r += count - 1; // the loop's step moves on to the row after the last one written
         ox += count - 1;
         continue;
-      } else {
-        for (int a = 0; a + 1 < kh; a++, dst += run, src += step)
-          for (int c = 0; c < run; c += 4) wasm_v128_store(dst + c, wasm_v128_load(src + c));
-        copy_floats(dst, src, run);
       }
+      for (int a = 0; a + 1 < kh; a++, dst += run, src += step)
+        for (int c = 0; c < run; c += 4) wasm_v128_store(dst + c, wasm_v128_load(src + c));
+      copy_floats(dst, src, run);
       zero_floats(col + r * k4 + k, k4 - k);
       continue;
     }
@@ -142,9 +148,9 @@ static void matrix_rows(const float **tab, const float *a, int lda, int np) {
 // built by im2col in `col` (row r at col + r·K4, zeros outside the image).
 static void patch_rows(const int *g, const float *x, float *col, const float **tab, int p0, int np) {
   const int h = g[H], w = g[W], ci = g[CI], kh = g[KH], kw = g[KW], k4 = g[K4];
-  const int ohw = g[OH] * g[OW], ow = g[OW], run = kw * ci;
-  int n = p0 / ohw, oy = (p0 - n * ohw) / ow, ox = p0 - n * ohw - oy * ow;
-  for (int r = 0; r < np; r++, ox = ox + 1 == ow ? (oy = oy + 1 == g[OH] ? (n++, 0) : oy + 1, 0) : ox + 1) {
+  const int run = kw * ci;
+  POSITION(n, oy, ox, p0);
+  for (int r = 0; r < np; r++, NEXT_POSITION(n, oy, ox)) {
     const int iy0 = oy * g[SH] - g[PT], ix0 = ox * g[SW] - g[PL];
     if (iy0 >= 0 && iy0 + kh <= h && ix0 >= 0 && ix0 + kw <= w) {
       const float *src = x + ((n * h + iy0) * w + ix0) * ci;
@@ -346,9 +352,8 @@ void conv_filter_grad(const int *g, const float *x, const float *dy, float *dw, 
 // col2im: adds the patch-gradient rows [p0, p0 + np) into dx (positions outside the image dropped).
 static void col2im(const int *g, const float *dcol, float *dx, int p0, int np) {
   const int h = g[H], w = g[W], ci = g[CI], kh = g[KH], kw = g[KW], k4 = g[K4];
-  const int ohw = g[OH] * g[OW], ow = g[OW];
-  int n = p0 / ohw, oy = (p0 - n * ohw) / ow, ox = p0 - n * ohw - oy * ow;
-  for (int r = 0; r < np; r++, ox = ox + 1 == ow ? (oy = oy + 1 == g[OH] ? (n++, 0) : oy + 1, 0) : ox + 1) {
+  POSITION(n, oy, ox, p0);
+  for (int r = 0; r < np; r++, NEXT_POSITION(n, oy, ox)) {
     const float *src = dcol + r * k4;
     const int iy0 = oy * g[SH] - g[PT], ix0 = ox * g[SW] - g[PL];
     for (int a = 0; a < kh; a++) {
