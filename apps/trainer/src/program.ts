@@ -1,3 +1,4 @@
+import { defaultConvThreads } from '@onecycle/backends';
 import { Command, CommanderError, Option } from 'commander';
 import { CliExit } from './cli-exit.js';
 import { type GivenOptions, runDemo, runFineTune, runFit, runLrFind } from './commands.js';
@@ -55,9 +56,9 @@ function withCommon(cmd: Command, options: { model?: boolean } = {}): Command {
     )
     .option(
       '--threads <n>',
-      "threads for the WASM backend's convolution kernels (the main thread plus Node worker threads)",
+      "threads for the WASM backend's convolution kernels (the main thread plus Node worker threads); default: the logical cores, at most 4",
       integerIn(1, 8),
-      1,
+      defaultConvThreads(),
     )
     .option('--out <dir>', 'folder for plots and results', nonEmptyPath, 'out')
     .option(

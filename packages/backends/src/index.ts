@@ -16,6 +16,7 @@ export {
   BACKEND_KINDS,
   type BackendChoice,
   type BackendKind,
+  defaultConvThreads,
   type SetupBackendOptions,
   setupBackend,
 } from './setup-backend.js';

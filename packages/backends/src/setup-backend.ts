@@ -2,6 +2,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { registerWasmTrainingKernels } from './kernels/register-wasm-training-kernels.js';
+import { sharedMemoryBinary } from './kernels/shared-memory-binary.js';
 import { SimdConv } from './kernels/simd-conv.js';
 import { wasmHostMemory } from './kernels/wasm-host-memory.js';
 import { registerAllGradients } from './register-gradients.js';
@@ -54,9 +55,10 @@ export interface SetupBackendOptions {
   /**
    * Threads for this package's SIMD convolution kernels on the WASM backend (forward, filter and input
    * gradients): the calling thread plus worker threads sharing one WebAssembly memory (Node's, or Web
-   * Workers on a cross-origin isolated page; elsewhere one thread). An integer in [1, 8], default 1.
-   * Each kind of call is shared only while timing shows that it is faster; larger convolutions gain
-   * most (ResNet-20 1.39× on 2 cores in the recorded benchmark run); simpleCnn's small ones do not.
+   * Workers on a cross-origin isolated page; elsewhere one thread). An integer in [1, 8]; default
+   * {@link defaultConvThreads} (the logical cores, at most 4). Each kind of call is shared only while
+   * timing shows that it is faster. Under Node, more than one thread also loads tfjs's WASM build on a
+   * shared memory, so that the threads read and write its tensors in place.
    */
   convThreads?: number;
 }
@@ -81,6 +83,32 @@ export interface BackendChoice {
 const TFJS_NODE = '@tensorflow/tfjs-node';
 const TFJS_NODE_BACKEND = 'tensorflow';
 const INSTALL_HINT = `install it with \`npm install ${TFJS_NODE}\` (it downloads libtensorflow, so it needs internet access)`;
+
+/** The most convolution threads {@link defaultConvThreads} picks. */
+const MAX_DEFAULT_CONV_THREADS = 4;
+
+/**
+ * The convolution threads {@link setupBackend} uses when `convThreads` is not given: the logical
+ * cores this process may use (Node's `os.availableParallelism()`, a browser's
+ * `navigator.hardwareConcurrency`), at most 4; 1 where that is unknown. Each kind of convolution
+ * call is still run on one thread while timing shows that sharing it is not faster.
+ *
+ * @example
+ * ```ts
+ * import { defaultConvThreads, setupBackend } from '@onecycle/backends';
+ * console.log(defaultConvThreads()); // 2 on a 2-core machine
+ * await setupBackend('wasm', { convThreads: defaultConvThreads() }); // the same as leaving it out
+ * ```
+ */
+export function defaultConvThreads(): number {
+  const g = globalThis as {
+    process?: { getBuiltinModule?: (id: string) => unknown };
+    navigator?: { hardwareConcurrency?: number };
+  };
+  const os = g.process?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
+  const cores = os?.availableParallelism?.() ?? g.navigator?.hardwareConcurrency ?? 1;
+  return Math.max(1, Math.min(MAX_DEFAULT_CONV_THREADS, Math.floor(cores)));
+}
 
 /** True when running under Node.js (not a browser or a web worker). */
 function isNode(): boolean {
@@ -152,6 +180,45 @@ async function nodeWasmDirectory(): Promise<string> {
   return path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + path.sep;
 }
 
+/** Where tfjs's WASM backend loads its binaries from, and whether through the platform's fetch. */
+interface WasmFiles {
+  paths: string | Record<string, string>;
+  platformFetch: boolean;
+}
+
+/**
+ * The installed `.wasm` files under Node. With `share` (convolutions on several threads), where tfjs
+ * will run its SIMD build (Node has no threaded build) and this Node shares memories between
+ * threads, that build is loaded with its memory made shared (see `sharedMemoryBinary`), from a
+ * `data:` URL through the platform's fetch: the convolution kernels' worker threads then work on
+ * tfjs's tensors in place, with no copies.
+ */
+async function nodeWasmFiles(share: boolean): Promise<WasmFiles> {
+  const dir = await nodeWasmDirectory();
+  const simd = 'tfjs-backend-wasm-simd.wasm';
+  const sharing =
+    share &&
+    typeof SharedArrayBuffer === 'function' &&
+    typeof fetch === 'function' &&
+    (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true &&
+    (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) === false;
+  if (sharing) {
+    const { readFile } = (await importOptional('node:fs/promises')) as typeof import('node:fs/promises');
+    const shared = sharedMemoryBinary(await readFile(dir + simd));
+    if (shared !== undefined) {
+      const url = `data:application/wasm;base64,${Buffer.from(shared.buffer).toString('base64')}`;
+      // tfjs asks for every file's entry; only the SIMD build is loaded here.
+      const plain = 'tfjs-backend-wasm.wasm';
+      const threaded = 'tfjs-backend-wasm-threaded-simd.wasm';
+      return {
+        paths: { [plain]: dir + plain, [simd]: url, [threaded]: dir + threaded },
+        platformFetch: true,
+      };
+    }
+  }
+  return { paths: dir, platformFetch: false };
+}
+
 function validateOptions(options: SetupBackendOptions): void {
   if (options == null || typeof options !== 'object') {
     throw new TypeError(`setupBackend: options must be an object, got ${String(options)}`);
@@ -178,11 +245,19 @@ function validateOptions(options: SetupBackendOptions): void {
 
 /** Prepares and activates the WASM backend; returns a description of it or throws. */
 async function activateWasm(options: SetupBackendOptions): Promise<string> {
+  const convThreads = options.convThreads ?? defaultConvThreads();
+  // Found before `tf.findBackend`, which starts the backend: its paths must be set by then.
+  const starting = tf.engine().registry.wasm === undefined;
+  const files: WasmFiles | undefined =
+    options.wasmPaths !== undefined
+      ? { paths: options.wasmPaths, platformFetch: false }
+      : starting && isNode()
+        ? await nodeWasmFiles(convThreads > 1)
+        : undefined;
   const initialized = tf.findBackend('wasm') != null;
   if (!initialized) {
     if (options.threads !== undefined) setThreadsCount(options.threads);
-    const paths = options.wasmPaths ?? (isNode() ? await nodeWasmDirectory() : undefined);
-    if (paths !== undefined) setWasmPaths(paths);
+    if (files !== undefined) setWasmPaths(files.paths, files.platformFetch);
   }
   let ok: boolean;
   try {
@@ -199,10 +274,13 @@ async function activateWasm(options: SetupBackendOptions): Promise<string> {
   await tf.ready();
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   SimdConv.useHostMemory(wasmHostMemory(tf.findBackend('wasm')));
-  const conv = SimdConv.useThreads(options.convThreads ?? 1);
+  const conv = SimdConv.useThreads(convThreads);
   const plural = (n: number) => `${n} thread${n === 1 ? '' : 's'}`;
   const fma = SimdConv.load()?.instructions === 'relaxed-simd' ? ', fused multiply-add' : '';
-  return `WASM (${simd ? 'SIMD' : 'no SIMD'}, ${plural(getThreadsCount())}; convolutions on ${plural(conv)}${fma})`;
+  const host = wasmHostMemory(tf.findBackend('wasm'))?.memory.buffer;
+  const inPlace = conv > 1 && typeof SharedArrayBuffer === 'function' && host instanceof SharedArrayBuffer;
+  const where = inPlace ? " in tfjs's shared memory" : '';
+  return `WASM (${simd ? 'SIMD' : 'no SIMD'}, ${plural(getThreadsCount())}; convolutions on ${plural(conv)}${where}${fma})`;
 }
 
 async function activateCpu(): Promise<void> {

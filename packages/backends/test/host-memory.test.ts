@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { setupBackend } from '../src/index.js';
 import { convGeometry } from '../src/kernels/conv-geometry.js';
+import { KernelHeap } from '../src/kernels/kernel-heap.js';
 import { batchNormForward } from '../src/kernels/simd-batch-norm.js';
 import { SimdConv } from '../src/kernels/simd-conv.js';
 import { wasmHostMemory } from '../src/kernels/wasm-host-memory.js';
@@ -60,7 +61,8 @@ const LAYERS: [Shape4, Shape4, number][] = [
 
 describe("the kernels in tfjs's WASM memory (tensors read and written in place)", () => {
   beforeAll(async () => {
-    await setupBackend('wasm');
+    // Under Node, more than one convolution thread loads tfjs's WASM build on a shared memory.
+    await setupBackend('wasm', { convThreads: 2 });
   });
   afterAll(() => {
     SimdConv.useHostMemory(wasmHostMemory(tf.findBackend('wasm')));
@@ -76,7 +78,7 @@ describe("the kernels in tfjs's WASM memory (tensors read and written in place)"
   it('are kept, heap and all, when setupBackend runs again on the same backend', async () => {
     SimdConv.useThreads(1);
     const first = SimdConv.load();
-    await setupBackend('wasm');
+    await setupBackend('wasm', { convThreads: 1 });
     expect(SimdConv.load()).toBe(first);
     expect(first!.heap.memory).toBe(wasmHostMemory(tf.findBackend('wasm'))!.memory);
   });
@@ -106,6 +108,36 @@ describe("the kernels in tfjs's WASM memory (tensors read and written in place)"
       });
     }
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("share calls with worker threads that work in tfjs's (shared) memory: no copies, the bits of one thread in a memory of its own", async () => {
+    const host = wasmHostMemory(tf.findBackend('wasm'))!;
+    expect(host.memory.buffer).toBeInstanceOf(SharedArrayBuffer);
+    SimdConv.useThreads(1);
+    SimdConv.useHostMemory(undefined);
+    const own = LAYERS.map(([xs, fs, s], i) => layer(SimdConv.load()!, xs, fs, s, 10 * i, false));
+    SimdConv.useHostMemory(host);
+    SimdConv.useThreads(2);
+    const simd = SimdConv.load()!;
+    for (let i = 0; i < 400 && simd.startedThreads < 2; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(simd.startedThreads).toBe(2);
+    const copies = vi.spyOn(KernelHeap.prototype, 'set');
+    const before = tf.memory().numTensors;
+    for (let round = 0; round < 6; round++) {
+      LAYERS.forEach(([xs, fs, s], i) => {
+        const filler = tf.zeros([(round + 1) * 300_000]); // grows tfjs's memory now and then
+        const got = layer(simd, xs, fs, s, 10 * i, true);
+        filler.dispose();
+        for (const k of ['y', 'dw', 'db', 'dx'])
+          expect(bits(got.out[k]!).equals(bits(own[i]!.out[k]!))).toBe(true);
+      });
+    }
+    // Each kind of call was timed shared too, and no input was copied into a memory of the threads' own.
+    expect(simd.usage.shared).toBeGreaterThan(0);
+    expect(copies).not.toHaveBeenCalled();
+    copies.mockRestore();
+    expect(tf.memory().numTensors).toBe(before);
+    SimdConv.useThreads(1);
   });
 
   it('normalise a batch in place with the statistics of the kernels in their own memory', () => {

@@ -1,6 +1,14 @@
+import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { BACKEND_KINDS, gradientKernelNames, registerAllGradients, setupBackend } from '../src/index.js';
+import {
+  BACKEND_KINDS,
+  defaultConvThreads,
+  gradientKernelNames,
+  registerAllGradients,
+  SimdConv,
+  setupBackend,
+} from '../src/index.js';
 
 describe('setupBackend', () => {
   it('activates the CPU backend on request', async () => {
@@ -14,8 +22,16 @@ describe('setupBackend', () => {
     expect(choice.backend).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
     expect(choice.reason).toMatch(
-      /requested 'wasm': using WASM \((no )?SIMD, \d+ threads?; convolutions on \d+ threads?(, fused multiply-add)?\)/,
+      /requested 'wasm': using WASM \((no )?SIMD, \d+ threads?; convolutions on \d+ threads?( in tfjs's shared memory)?(, fused multiply-add)?\)/,
     );
+  });
+
+  it('runs the convolutions by default on the logical cores, at most 4, in tfjs memory shared with them', async () => {
+    const cores = Math.min(4, availableParallelism());
+    expect(defaultConvThreads()).toBe(cores);
+    const choice = await setupBackend('wasm');
+    expect(SimdConv.load()?.threads).toBe(cores);
+    if (cores > 1) expect(choice.reason).toMatch(/convolutions on \d threads in tfjs's shared memory/);
   });
 
   it("'auto' falls back to WASM when tfjs-node is absent and says why", async () => {

@@ -4,13 +4,13 @@ import type { KernelExports } from './kernel-module.js';
 const PAGE = 65536;
 
 /** The first 128 bytes hold the geometry of the call (read by the kernels at the heap's base). */
-const CONTROL_BYTES = 128;
-/** Int32 slots of one worker's control block (see `worker-pool.ts`). */
+const GEOMETRY_BYTES = 128;
+/** Int32 slots of one of the worker pool's blocks: a worker's control block, or the job block (see `worker-pool.ts`). */
 export const CONTROL_INTS = 16;
 /** The most threads the kernels run on (the calling thread and 7 workers). */
 export const MAX_THREADS = 8;
-/** Scratch regions start after the workers' control blocks and the job block. */
-const FIRST_REGION = CONTROL_BYTES + (MAX_THREADS + 1) * CONTROL_INTS * 4;
+/** Bytes of the worker pool's blocks: one per worker, then the job block. */
+export const POOL_BYTES = (MAX_THREADS + 1) * CONTROL_INTS * 4;
 /** Bytes of patch matrices kept between a forward pass and its filter gradient. */
 const PATCH_CAPACITY = 32 * 2 ** 20;
 /** The first block taken from a host's allocator (grown by half again when a call needs more). */
@@ -18,11 +18,6 @@ const FIRST_BLOCK = 4 * 2 ** 20;
 
 /** One byte offset per region asked for. */
 type Offsets<T extends readonly number[]> = { -readonly [K in keyof T]: number };
-
-/** Byte offset of worker `i`'s control block, from the heap's base. */
-export const controlOffset = (i: number) => CONTROL_BYTES + i * CONTROL_INTS * 4;
-/** Byte offset of the job block, from the heap's base: the job all threads claim chunks of (see `worker-pool.ts`). */
-export const JOB_BLOCK = controlOffset(MAX_THREADS);
 
 /**
  * The allocator of a memory the kernels share with its owner — tfjs's WASM backend, whose tensors the
@@ -43,9 +38,10 @@ export interface HostMemory {
 
 /**
  * The kernels' part of a WebAssembly memory as the calls use it, from its base: the geometry, the
- * workers' control blocks, the patch matrices kept from forward passes, then the call's regions (laid
- * out afresh by each call). In a memory of its own the base is 0 and the memory grows to fit; in a
- * {@link HostMemory} it is a block of the host's, taken again larger when a call needs more. Arrays
+ * patch matrices kept from forward passes, then the call's regions (laid out afresh by each call).
+ * In a memory of its own the base is 0, the worker pool's blocks follow the geometry, and the memory
+ * grows to fit; in a {@link HostMemory} it is a block of the host's, taken again larger when a call
+ * needs more (the pool's blocks are a block of their own there, which does not move). Arrays
  * that live in the same memory (the host's tensors) are used where they are; others are copied in
  * and out.
  */
@@ -58,16 +54,44 @@ export class KernelHeap {
   private blockBytes = 0;
   /** The host's block as its allocator returned it (the base is rounded up to 16 bytes). */
   private raw = 0;
+  /** The host's block for the worker pool, as its allocator returned it (0: none taken). */
+  private rawPool = 0;
+
+  /** Where the kept patches start, from the base: after the geometry (and the pool's blocks in a memory of the kernels' own). */
+  private readonly firstRegion: number;
 
   constructor(
     readonly memory: WebAssembly.Memory,
     readonly fns: KernelExports,
     private readonly host?: HostMemory,
-  ) {}
+  ) {
+    this.firstRegion = GEOMETRY_BYTES + (host == null ? POOL_BYTES : 0);
+  }
 
   /** Byte offset of the heap's start: the geometry, then the control blocks. */
   get base(): number {
     return this.start;
+  }
+
+  /**
+   * Byte offset of `POOL_BYTES` for the worker pool's blocks, which stay in place while the heap
+   * moves: after the geometry in a memory of the kernels' own (whose base is 0), else a block of the
+   * host's own, taken on the first call. Null when the host has no room.
+   */
+  poolBlocks(): number | null {
+    if (this.host == null) return GEOMETRY_BYTES;
+    if (this.rawPool === 0) this.rawPool = this.host.malloc(POOL_BYTES + 16);
+    return this.rawPool === 0 ? null : (this.rawPool + 15) & ~15;
+  }
+
+  /** Gives the host its blocks back (the heap is not used again). */
+  release(): void {
+    if (this.host == null) return;
+    if (this.raw !== 0) this.host.free(this.raw);
+    if (this.rawPool !== 0) this.host.free(this.rawPool);
+    this.raw = this.rawPool = this.start = this.blockBytes = 0;
+    this.patches.clear();
+    this.patchBytes = 0;
   }
 
   /** A view of the whole memory (taken afresh: growing the memory detaches older views). */
@@ -88,7 +112,7 @@ export class KernelHeap {
    * order), making room as needed.
    */
   regions<const T extends readonly number[]>(floats: T): Offsets<T> | null {
-    let bytes = FIRST_REGION + this.patchBytes;
+    let bytes = this.firstRegion + this.patchBytes;
     const offsets: number[] = [];
     for (const count of floats) {
       offsets.push(bytes);
@@ -115,7 +139,7 @@ export class KernelHeap {
     const raw = this.host.malloc(size + 16);
     if (raw === 0) return false;
     const start = (raw + 15) & ~15;
-    const keep = FIRST_REGION + this.patchBytes; // geometry, control and kept patches move along
+    const keep = this.firstRegion + this.patchBytes; // the geometry and kept patches move along
     if (this.blockBytes > 0) {
       this.floats().copyWithin(start >> 2, this.start >> 2, (this.start + keep) >> 2);
       this.host.free(this.raw);
@@ -218,7 +242,7 @@ export class KernelHeap {
       this.patches.clear(); // older steps' matrices, never used: start over
       this.patchBytes = 0;
     }
-    this.patches.set(key, { geometry: geometryKey(g), at: FIRST_REGION + this.patchBytes });
+    this.patches.set(key, { geometry: geometryKey(g), at: this.firstRegion + this.patchBytes });
     this.patchBytes += bytes;
     return true;
   }

@@ -47,7 +47,33 @@ function kernelSide(build: KernelBuild, threads: number, start?: StartWorker, ho
       : new WebAssembly.Memory({ initial: 16 }));
   const fns = new WebAssembly.Instance(build.module, { env: { memory } }).exports as unknown as KernelExports;
   const heap = new KernelHeap(memory, fns, host);
-  return { heap, fns, pool: new WorkerPool(build.module, memory, fns, threads - 1, start), threads };
+  return { heap, fns, pool: workerPool(build, heap, threads, start), threads };
+}
+
+/** The worker threads of a side on `heap`'s memory (none for one thread, or where the host has no room). */
+function workerPool(build: KernelBuild, heap: KernelHeap, threads: number, start?: StartWorker): WorkerPool {
+  const blocks = threads > 1 ? heap.poolBlocks() : 0;
+  const workers = blocks == null ? 0 : threads - 1;
+  return new WorkerPool(build.module, heap.memory, heap.fns, workers, start, blocks ?? 0);
+}
+
+/**
+ * The side for calls shared with `threads − 1` workers: on `alone`'s memory when it is shared (a host
+ * whose memory is shared: its tensors are then used in place by every thread), else on a shared
+ * memory of their own; `undefined` where memories cannot be shared.
+ */
+function teamSide(
+  alone: KernelSide,
+  build: KernelBuild,
+  threads: number,
+  start: StartWorker,
+): KernelSide | undefined {
+  if (isShared(alone.heap.memory)) {
+    const pool = workerPool(build, alone.heap, threads, start);
+    return { ...alone, pool, threads };
+  }
+  const shared = typeof SharedArrayBuffer === 'function' ? kernelBuild(true) : undefined;
+  return shared ? kernelSide(shared, threads, start) : undefined;
 }
 
 /**
@@ -58,7 +84,8 @@ function kernelSide(build: KernelBuild, threads: number, start?: StartWorker, ho
  * thread they run in tfjs's WASM memory where {@link SimdConv.useHostMemory} gave it (tensors used in
  * place), else in a memory of their own (inputs copied in, results copied out).
  * {@link SimdConv.useThreads} adds worker threads (Node's, or Web Workers on a cross-origin isolated
- * page) on a shared memory of their own: a call they share is cut into chunks of output positions
+ * page) on tfjs's memory where it is shared (see `setupBackend`), else on a shared memory of their
+ * own (copies in and out again): a call they share is cut into chunks of output positions
  * (or images) that the threads claim as they come free. Each kind of call is timed now and then both
  * ways and shared only while that is faster. A filter gradient's chunks are summed in a fixed order:
  * the results are the same bits on any number of threads. {@link SimdConv.load} returns `undefined`
@@ -95,8 +122,8 @@ export class SimdConv {
   /**
    * Runs the calls that one thread makes alone in `host`'s memory from now on (`undefined`: in a memory
    * of their own): tfjs's WASM backend's, whose tensors they then read and write where they are
-   * instead of copying them in and out. Calls shared with worker threads run in a shared memory of
-   * their own.
+   * instead of copying them in and out. Calls shared with worker threads run there too when that
+   * memory is shared, else in a shared memory of their own.
    *
    * @example
    * ```ts
@@ -218,15 +245,15 @@ export class SimdConv {
     const build = kernelBuild(host != null && isShared(host.memory))!;
     this.instructions = build.instructions;
     this.alone = kernelSide(build, 1, undefined, host);
-    const shared =
-      threads > 1 && start != null && typeof SharedArrayBuffer === 'function' ? kernelBuild(true) : undefined;
-    this.team = shared ? kernelSide(shared, threads, start) : undefined;
+    this.team = threads > 1 && start != null ? teamSide(this.alone, build, threads, start) : undefined;
     this.threads = this.team ? threads : 1;
   }
 
-  /** Stops the worker threads. */
+  /** Stops the worker threads and gives the host its blocks back. */
   private close(): void {
     this.team?.pool.close();
+    this.team?.heap.release();
+    this.alone.heap.release();
   }
 
   /**

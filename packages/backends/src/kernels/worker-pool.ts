@@ -1,4 +1,4 @@
-import { CONTROL_INTS, controlOffset, JOB_BLOCK } from './kernel-heap.js';
+import { CONTROL_INTS, MAX_THREADS } from './kernel-heap.js';
 import type { KernelExports } from './kernel-module.js';
 
 /** Job codes in the job block. */
@@ -189,25 +189,33 @@ function canBlock(): boolean {
 export class WorkerPool {
   private readonly workers: WorkerHandle[] = [];
   private readonly controls: Int32Array[] = [];
-  private job: Int32Array;
+  private readonly job: Int32Array;
   private readonly block = canBlock();
 
   /**
    * Starts `count` workers (none: every job runs on the calling thread alone) on `module` and the shared
-   * `memory`; `fns` is the calling thread's instance.
+   * `memory`; `fns` is the calling thread's instance. `blocks` is the byte offset of `POOL_BYTES` of
+   * `memory` that stay in place for the pool's life: one control block per worker, then the job block.
    */
   constructor(
     module: WebAssembly.Module,
-    private readonly memory: WebAssembly.Memory,
+    memory: WebAssembly.Memory,
     private readonly fns: KernelExports,
     count: number,
     start?: StartWorker,
+    blocks = 0,
   ) {
-    this.job = new Int32Array(memory.buffer, JOB_BLOCK, CONTROL_INTS);
+    const block = (i: number) => blocks + i * CONTROL_INTS * 4;
+    // Alone, the job block need not be in the memory: the calling thread is its only reader.
+    this.job =
+      count > 0
+        ? new Int32Array(memory.buffer, block(MAX_THREADS), CONTROL_INTS)
+        : new Int32Array(CONTROL_INTS);
     for (let i = 0; i < count; i++) {
-      const control = controlOffset(i);
-      this.controls.push(new Int32Array(memory.buffer, control, CONTROL_INTS));
-      this.workers.push(start!({ module, memory, control, job: JOB_BLOCK, thread: i + 1 }));
+      this.controls.push(new Int32Array(memory.buffer, block(i), CONTROL_INTS));
+      this.workers.push(
+        start!({ module, memory, control: block(i), job: block(MAX_THREADS), thread: i + 1 }),
+      );
     }
   }
 
@@ -234,18 +242,12 @@ export class WorkerPool {
   /**
    * Runs `job` over `rows` rows (images for the input gradient) in chunks of `size` (≤
    * {@link MAX_CHUNKS} chunks): the calling thread, with the workers when `shared`, claims chunks
-   * until all are done. `base` is the heap's base (the geometry's address, the job block after it);
+   * until all are done. `base` is the heap's base (the geometry's address);
    * `args` are the job's own arguments (see {@link runChunks}).
    */
   run(job: Job, size: number, rows: number, base: number, args: number[], shared: boolean): void {
     const chunks = Math.ceil(rows / size);
     if (chunks > MAX_CHUNKS) throw new RangeError(`WorkerPool.run: ${chunks} chunks, at most ${MAX_CHUNKS}`);
-    // A memory that is not shared detaches its views when it grows, and a heap in a host's memory
-    // moves (it has no workers): take the block afresh.
-    if (this.job.byteLength === 0 || this.job.byteOffset !== base + JOB_BLOCK) {
-      if (base !== 0 && this.controls.length > 0) throw new Error('WorkerPool: workers run at base 0 only');
-      this.job = new Int32Array(this.memory.buffer, base + JOB_BLOCK, CONTROL_INTS);
-    }
     const j = this.job;
     j[ARGS] = size;
     j[ARGS + 1] = rows;
