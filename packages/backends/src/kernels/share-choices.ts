@@ -1,7 +1,11 @@
 /** Timed calls each way per trial (alternating: alone, shared, alone, …). */
 const TRIALS = 5;
-/** Calls of a kind between two trials at first; doubled each time a trial confirms the choice. */
-const FIRST_PERIOD = 128;
+/**
+ * Calls of a kind between two trials at first; doubled each time a trial confirms the choice. Short:
+ * the first trials come while the process warms up (its JavaScript not yet optimised, the workers
+ * asleep between slow steps), and a choice made then is soon timed again.
+ */
+const FIRST_PERIOD = 16;
 const LONGEST_PERIOD = 4096;
 /** Calls of a kind before its first trial (the very first calls also compile and warm caches). */
 const FIRST_TRIAL_AFTER = 2;
