@@ -54,11 +54,13 @@ function withCommon(cmd: Command, options: { model?: boolean } = {}): Command {
         .argParser(oneOf(BACKENDS))
         .default('auto'),
     )
-    .option(
-      '--threads <n>',
-      "threads for the WASM backend's convolution kernels (the main thread plus Node worker threads); default: the logical cores, at most 4",
-      integerIn(1, 8),
-      defaultConvThreads(),
+    .addOption(
+      new Option(
+        '--threads <n>',
+        "threads for the WASM backend's convolution kernels (the main thread plus Node worker threads)",
+      )
+        .argParser(integerIn(1, 8))
+        .default(defaultConvThreads(), 'the logical cores, at most 4'),
     )
     .option('--out <dir>', 'folder for plots and results', nonEmptyPath, 'out')
     .option(
