@@ -84,12 +84,15 @@ export class KernelHeap {
     return this.rawPool === 0 ? null : (this.rawPool + 15) & ~15;
   }
 
-  /** Gives the host its blocks back (the heap is not used again). */
+  /**
+   * Gives the host the heap's block back (the heap is not used again). The pool's blocks are kept: a
+   * stopped worker may still read its job block until its thread has ended, and 576 bytes of memory
+   * that nothing else writes are the safe price.
+   */
   release(): void {
     if (this.host == null) return;
     if (this.raw !== 0) this.host.free(this.raw);
-    if (this.rawPool !== 0) this.host.free(this.rawPool);
-    this.raw = this.rawPool = this.start = this.blockBytes = 0;
+    this.raw = this.start = this.blockBytes = 0;
     this.patches.clear();
     this.patchBytes = 0;
   }
