@@ -206,6 +206,8 @@ export class WorkerPool {
     blocks = 0,
   ) {
     const block = (i: number) => blocks + i * CONTROL_INTS * 4;
+    // A host's allocator hands out used memory: the blocks start from zero (no job, no worker ready).
+    if (count > 0) new Int32Array(memory.buffer, blocks, (MAX_THREADS + 1) * CONTROL_INTS).fill(0);
     // Alone, the job block need not be in the memory: the calling thread is its only reader.
     this.job =
       count > 0
