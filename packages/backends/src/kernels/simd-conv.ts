@@ -249,7 +249,7 @@ export class SimdConv {
     this.threads = this.team ? threads : 1;
   }
 
-  /** Stops the worker threads and gives the host its blocks back. */
+  /** Stops the worker threads; gives the host the heaps' blocks back (see `KernelHeap.release`). */
   private close(): void {
     this.team?.pool.close();
     this.team?.heap.release();
