@@ -180,6 +180,15 @@ async function nodeWasmDirectory(): Promise<string> {
   return path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + path.sep;
 }
 
+/** Whether tfjs's platform fetch (a global `fetch` under Node) answers `url`. */
+async function fetches(url: string): Promise<boolean> {
+  try {
+    return (await tf.util.fetch(url)).ok;
+  } catch {
+    return false;
+  }
+}
+
 /** Where tfjs's WASM backend loads its binaries from, and whether through the platform's fetch. */
 interface WasmFiles {
   paths: string | Record<string, string>;
@@ -205,8 +214,12 @@ async function nodeWasmFiles(share: boolean): Promise<WasmFiles> {
   if (sharing) {
     const { readFile } = (await importOptional('node:fs/promises')) as typeof import('node:fs/promises');
     const shared = sharedMemoryBinary(await readFile(dir + simd));
-    if (shared !== undefined) {
-      const url = `data:application/wasm;base64,${Buffer.from(shared.buffer).toString('base64')}`;
+    const url =
+      shared === undefined
+        ? undefined
+        : `data:application/wasm;base64,${Buffer.from(shared.buffer).toString('base64')}`;
+    // tfjs does not catch a failed fetch (its backend would never start): try it first.
+    if (url !== undefined && (await fetches(url))) {
       // tfjs asks for every file's entry; only the SIMD build is loaded here.
       const plain = 'tfjs-backend-wasm.wasm';
       const threaded = 'tfjs-backend-wasm-threaded-simd.wasm';
