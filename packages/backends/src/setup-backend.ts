@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { registerWasmTrainingKernels } from './kernels/register-wasm-training-kernels.js';
 import { sharedMemoryBinary } from './kernels/shared-memory-binary.js';
 import { SimdConv } from './kernels/simd-conv.js';
-import { wasmHostMemory } from './kernels/wasm-host-memory.js';
+import { isSharedMemory, wasmHostMemory } from './kernels/wasm-host-memory.js';
 import { registerAllGradients } from './register-gradients.js';
 
 /**
@@ -208,7 +208,6 @@ async function nodeWasmFiles(share: boolean): Promise<WasmFiles> {
   const sharing =
     share &&
     typeof SharedArrayBuffer === 'function' &&
-    typeof fetch === 'function' &&
     (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true &&
     (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) === false;
   if (sharing) {
@@ -286,13 +285,12 @@ async function activateWasm(options: SetupBackendOptions): Promise<string> {
   }
   await tf.ready();
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-  SimdConv.useHostMemory(wasmHostMemory(tf.findBackend('wasm')));
+  const host = wasmHostMemory(tf.findBackend('wasm'));
+  SimdConv.useHostMemory(host);
   const conv = SimdConv.useThreads(convThreads);
   const plural = (n: number) => `${n} thread${n === 1 ? '' : 's'}`;
   const fma = SimdConv.load()?.instructions === 'relaxed-simd' ? ', fused multiply-add' : '';
-  const host = wasmHostMemory(tf.findBackend('wasm'))?.memory.buffer;
-  const inPlace = conv > 1 && typeof SharedArrayBuffer === 'function' && host instanceof SharedArrayBuffer;
-  const where = inPlace ? " in tfjs's shared memory" : '';
+  const where = conv > 1 && host != null && isSharedMemory(host.memory) ? " in tfjs's shared memory" : '';
   return `WASM (${simd ? 'SIMD' : 'no SIMD'}, ${plural(getThreadsCount())}; convolutions on ${plural(conv)}${where}${fma})`;
 }
 

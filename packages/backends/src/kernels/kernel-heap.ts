@@ -68,7 +68,7 @@ export class KernelHeap {
     this.firstRegion = GEOMETRY_BYTES + (host == null ? POOL_BYTES : 0);
   }
 
-  /** Byte offset of the heap's start: the geometry, then the control blocks. */
+  /** Byte offset of the heap's start, where the geometry is. */
   get base(): number {
     return this.start;
   }

@@ -3,6 +3,7 @@ import { type ConvGeometry, colFloats, keepsPatches } from './conv-geometry.js';
 import { type HostMemory, KernelHeap, MAX_THREADS } from './kernel-heap.js';
 import { type KernelBuild, type KernelExports, kernelBuild } from './kernel-module.js';
 import { ShareChoices } from './share-choices.js';
+import { isSharedMemory } from './wasm-host-memory.js';
 import {
   JOB_FILTER,
   JOB_FORWARD,
@@ -25,10 +26,6 @@ const callKind = (job: Job, g: ConvGeometry) => ((g.p * 8192 + g.k4) * 1024 + g.
 
 /** The maximum of the shared memory the threads make for themselves: 2 GiB (reserved up front). */
 const OWN_SHARED_MAX_PAGES = Math.min(32768, CONV_KERNELS_SHARED_MAX_PAGES);
-
-/** Whether `memory` is shared between threads. */
-const isShared = (memory: WebAssembly.Memory) =>
-  typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
 
 /** One memory the kernels run in: its heap, the instance on it, and the threads that share it. */
 interface KernelSide {
@@ -68,7 +65,7 @@ function teamSide(
   threads: number,
   start: StartWorker,
 ): KernelSide | undefined {
-  if (isShared(alone.heap.memory)) {
+  if (isSharedMemory(alone.heap.memory)) {
     const pool = workerPool(build, alone.heap, threads, start);
     return { ...alone, pool, threads };
   }
@@ -242,7 +239,7 @@ export class SimdConv {
     start?: StartWorker,
   ) {
     // tfjs's threaded build (a cross-origin isolated page) has a shared memory: the shared build runs in it.
-    const build = kernelBuild(host != null && isShared(host.memory))!;
+    const build = kernelBuild(host != null && isSharedMemory(host.memory))!;
     this.instructions = build.instructions;
     this.alone = kernelSide(build, 1, undefined, host);
     this.team = threads > 1 && start != null ? teamSide(this.alone, build, threads, start) : undefined;
@@ -252,8 +249,7 @@ export class SimdConv {
   /** Stops the worker threads; gives the host the heaps' blocks back (see `KernelHeap.release`). */
   private close(): void {
     this.team?.pool.close();
-    this.team?.heap.release();
-    this.alone.heap.release();
+    this.alone.heap.release(); // the team's heap is this one, or in a memory of its own
   }
 
   /**

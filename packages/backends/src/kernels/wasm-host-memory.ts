@@ -10,6 +10,10 @@ interface EmscriptenModule {
   _free?: (at: number) => void;
 }
 
+/** Whether `memory` is shared between threads (its buffer a SharedArrayBuffer). */
+export const isSharedMemory = (memory: WebAssembly.Memory) =>
+  typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
+
 /**
  * The memory and allocator of tfjs's WASM backend, for kernels that work on its tensors in place
  * (see `SimdConv.useHostMemory`): a plain memory, or a shared one where tfjs runs its threaded build

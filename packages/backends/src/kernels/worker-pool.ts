@@ -1,4 +1,4 @@
-import { CONTROL_INTS, MAX_THREADS } from './kernel-heap.js';
+import { CONTROL_INTS, MAX_THREADS, POOL_BYTES } from './kernel-heap.js';
 import type { KernelExports } from './kernel-module.js';
 
 /** Job codes in the job block. */
@@ -207,7 +207,7 @@ export class WorkerPool {
   ) {
     const block = (i: number) => blocks + i * CONTROL_INTS * 4;
     // A host's allocator hands out used memory: the blocks start from zero (no job, no worker ready).
-    if (count > 0) new Int32Array(memory.buffer, blocks, (MAX_THREADS + 1) * CONTROL_INTS).fill(0);
+    if (count > 0) new Int32Array(memory.buffer, blocks, POOL_BYTES >> 2).fill(0);
     // Alone, the job block need not be in the memory: the calling thread is its only reader.
     this.job =
       count > 0
