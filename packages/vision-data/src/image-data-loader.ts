@@ -37,8 +37,9 @@ export interface ImageDataLoaderOptions {
 
 /**
  * Batches of an {@link ImageSet} as tfjs tensors. Pixels stay compact (uint8, usually 1 channel)
- * in memory; each batch is filled into one Float32Array (grayscale expanded to 3 channels,
- * scaled to [0, 1], augmented, normalised) and handed to `tf.tensor4d` without per-pixel tensor ops.
+ * in memory; each batch is filled in one pass (grayscale expanded to 3 channels, scaled to [0, 1],
+ * augmented, normalised) without per-pixel tensor ops: on tfjs's WASM backend straight into the
+ * batch tensor's memory, elsewhere into the Float32Array the tensor is made from.
  *
  * @example
  * ```ts
@@ -67,7 +68,6 @@ export class ImageDataLoader implements DataLoader {
   padding: PaddingMode;
   private norm: NormStats | null = null;
   private lutCache: { key: string; luts: Float32Array[] } | undefined;
-  private buffer: Float32Array | undefined;
   private nextEpoch = 0;
 
   constructor(set: ImageSet, options: ImageDataLoaderOptions) {
@@ -246,24 +246,35 @@ export class ImageDataLoader implements DataLoader {
   }
 
   /**
-   * A batch's tensors. On the WASM backend `tf.tensor4d` copies the values into the backend's
-   * memory, so one buffer per loader serves every batch; the CPU backend (and tfjs-node, WebGL)
-   * keeps the array itself as the tensor's data, so each batch gets its own.
+   * A batch's tensors. On a backend that keeps tensors in a WebAssembly heap (tfjs's WASM backend)
+   * the values are filled straight into the new tensor's memory: no staging array, no copy. Other
+   * backends (CPU, tfjs-node, WebGL) keep the array a tensor is made from, so each batch gets its own.
    */
   private makeBatch(items: Int32Array, augmentSeed: number): Batch {
-    const size = items.length * this.imageSize;
-    const data = tf.getBackend() === 'wasm' ? this.reusedBuffer(size) : new Float32Array(size);
+    const shape: [number, number, number, number] = [
+      items.length,
+      this.set.height,
+      this.set.width,
+      this.channels,
+    ];
     const labels = new Int32Array(items.length);
-    this.fillInto(data, labels, items, augmentSeed);
-    return {
-      x: tf.tensor4d(data, [items.length, this.set.height, this.set.width, this.channels], 'float32'),
-      y: tf.tensor1d(labels, 'int32'),
-    };
-  }
-
-  private reusedBuffer(size: number): Float32Array {
-    if (this.buffer === undefined || this.buffer.length < size) this.buffer = new Float32Array(size);
-    return this.buffer.subarray(0, size);
+    const heap = heapBackend();
+    let x: tf.Tensor4D;
+    if (heap) {
+      const info = heap.makeOutput(shape, 'float32');
+      x = tf.engine().makeTensorFromTensorInfo(info) as tf.Tensor4D;
+      try {
+        this.fillInto(heap.typedArrayFromHeap(info), labels, items, augmentSeed);
+      } catch (error) {
+        x.dispose();
+        throw error;
+      }
+    } else {
+      const data = new Float32Array(items.length * this.imageSize);
+      this.fillInto(data, labels, items, augmentSeed);
+      x = tf.tensor4d(data, shape, 'float32');
+    }
+    return { x, y: tf.tensor1d(labels, 'int32') };
   }
 
   /**
@@ -294,6 +305,21 @@ export class ImageDataLoader implements DataLoader {
     this.lutCache = { key, luts: out };
     return out;
   }
+}
+
+/** What a backend that keeps tensors in a WebAssembly heap offers for filling one in place. */
+interface HeapBackend {
+  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+}
+
+/** The active backend when it is tfjs's WASM backend (tensors in its heap), else undefined. */
+function heapBackend(): HeapBackend | undefined {
+  if (tf.getBackend() !== 'wasm') return undefined;
+  const backend = tf.backend() as Partial<HeapBackend>;
+  return typeof backend.makeOutput === 'function' && typeof backend.typedArrayFromHeap === 'function'
+    ? (backend as HeapBackend)
+    : undefined;
 }
 
 /** Bytes scaled to [0, 1], the same table for every channel. */

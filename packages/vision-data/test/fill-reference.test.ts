@@ -10,6 +10,7 @@ import {
   type ImageSet,
   type ImageTransform,
   type NormStats,
+  type PixelTransform,
   resolveNormStats,
   seededRandom,
 } from '../src/index.js';
@@ -145,7 +146,7 @@ describe('batches keep their own data', () => {
 
   it('on the CPU backend (the tensors keep the arrays they were made from)', checkPass);
 
-  describe('on the WASM backend (one buffer per loader, copied into each tensor)', () => {
+  describe("on the WASM backend (each batch filled in its tensor's memory)", () => {
     beforeAll(async () => {
       await setupBackend('wasm');
     });
@@ -153,6 +154,26 @@ describe('batches keep their own data', () => {
     it('every batch of a pass', () => {
       expect(tf.getBackend()).toBe('wasm');
       checkPass();
+    });
+    it('a transform that throws leaves no tensor and no heap memory behind', () => {
+      const broken: PixelTransform = {
+        kind: 'pixel',
+        name: 'broken',
+        p: 1,
+        apply: () => {
+          throw new Error('broken transform');
+        },
+      };
+      const dl = new ImageDataLoader(randomSet('bytes', 1), {
+        batchSize: 4,
+        shuffle: false,
+        dropLast: false,
+        tfms: [broken],
+      });
+      const before = tf.memory();
+      expect(() => dl.oneBatch()).toThrow('broken transform');
+      expect(tf.memory().numTensors).toBe(before.numTensors);
+      expect(tf.memory().numBytes).toBe(before.numBytes);
     });
     it('fill still returns arrays of its own', () => {
       const dl = new ImageDataLoader(randomSet('bytes', 1), {
