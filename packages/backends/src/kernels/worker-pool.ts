@@ -11,14 +11,19 @@ export type Job = typeof JOB_FORWARD | typeof JOB_FILTER | typeof JOB_INPUT;
 
 /** Job-block slots: each job bumps SEQ (what idle workers watch and sleep on). */
 const SEQ = 0;
-/** The claim word: `chunks << 10 | next chunk`, taken one chunk at a time by compare-and-swap. */
+/**
+ * The claim word: `end << 10 | front`, the chunks [front, end) not yet claimed, taken one at a time
+ * by compare-and-swap: the calling thread from the front, the workers from the end. So each thread
+ * keeps to the same images from layer to layer, forward and backward, and finds their rows in its
+ * own cache.
+ */
 const CLAIM = 1;
 /** Chunks finished. */
 const DONE = 2;
 const CODE = 3;
 /** The job's arguments (see {@link runChunks}). */
 const ARGS = 4;
-/** The most chunks a job is cut into (the claim word's 10 bits). */
+/** The most chunks a job is cut into (10 bits of the claim word each for its front and end). */
 export const MAX_CHUNKS = 1023;
 
 /** Worker-block slots: set by a worker about to sleep (only then must a job wake it, a system call). */
@@ -39,7 +44,8 @@ const IDLE_SPIN_MS = 0.2;
 const WAIT_SPINS = 20000;
 
 /**
- * Claims chunks of the job in the job block `job` and runs them until none is left; `thread` picks
+ * Claims chunks of the job in the job block `job` and runs them until none is left: the calling
+ * thread (`thread` 0) from the first chunk on, the workers from the last one back; `thread` also picks
  * the thread's scratch space. Results do not depend on which thread runs which chunk: chunks write
  * disjoint rows, and the filter gradient's chunks each write their own slot, summed in chunk order by
  * the caller. Self-contained (workers get its source text). Arguments from slot 4: the chunk size in
@@ -52,9 +58,11 @@ export function runChunks(f: KernelExports, job: Int32Array, thread: number): nu
   let ran = 0;
   for (;;) {
     const word = Atomics.load(job, 1);
-    const i = word & 1023;
-    if (i >= word >>> 10) return ran;
-    if (Atomics.compareExchange(job, 1, word, word + 1) !== word) continue;
+    const front = word & 1023;
+    const end = word >>> 10;
+    if (front >= end) return ran;
+    const i = thread === 0 ? front : end - 1;
+    if (Atomics.compareExchange(job, 1, word, thread === 0 ? word + 1 : word - 1024) !== word) continue;
     // The claim holds the job in place: its arguments stay until every chunk is done.
     const size = job[4]!;
     const lo = i * size;
