@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { setupBackend } from '../src/index.js';
 import { convGeometry } from '../src/kernels/conv-geometry.js';
 import { KernelHeap } from '../src/kernels/kernel-heap.js';
-import { batchNormForward } from '../src/kernels/simd-batch-norm.js';
+import { batchNormForward, batchNormGrad } from '../src/kernels/simd-batch-norm.js';
 import { SimdConv } from '../src/kernels/simd-conv.js';
 import { wasmHostMemory } from '../src/kernels/wasm-host-memory.js';
 import { randomValues } from './helpers.js';
@@ -147,23 +147,13 @@ describe("the kernels in tfjs's WASM memory (tensors read and written in place)"
     const run = (heap: ReturnType<typeof SimdConv.load>, onHeap: boolean) => {
       if (!onHeap) {
         const [y, mean, variance] = [x.length, 16, 16].map((n) => new Float32Array(n));
-        batchNormForward(heap!.heap, x, 16, weight, bias, 1e-5, y!, mean!, variance!);
+        batchNormForward(heap!, x, 16, weight, bias, 1e-5, y!, mean!, variance!);
         return [y!, mean!, variance!];
       }
       const [tx, tw, tb] = [x, weight, bias].map((v) => tf.tensor1d(v));
       const outs = [x.length, 16, 16].map((n) => tf.zeros([n]));
       const [y, mean, variance] = outs.map(heapView);
-      batchNormForward(
-        heap!.heap,
-        heapView(tx!),
-        16,
-        heapView(tw!),
-        heapView(tb!),
-        1e-5,
-        y!,
-        mean!,
-        variance!,
-      );
+      batchNormForward(heap!, heapView(tx!), 16, heapView(tw!), heapView(tb!), 1e-5, y!, mean!, variance!);
       const values = outs.map((t) => t.dataSync() as Float32Array);
       tf.dispose([tx!, tw!, tb!, ...outs]);
       return values;
@@ -175,5 +165,68 @@ describe("the kernels in tfjs's WASM memory (tensors read and written in place)"
     inPlace.forEach((v, i) => {
       expect(bits(v).equals(bits(own[i]!))).toBe(true);
     });
+  });
+
+  it('share the batch-norm passes with worker threads in tfjs memory: the bits of one thread', async () => {
+    const c = 16;
+    const values = {
+      x: randomValues(64 * 32 * 32 * c, 6),
+      dy: randomValues(64 * 32 * 32 * c, 7),
+      weight: randomValues(c, 8),
+      bias: randomValues(c, 9),
+      dmean: randomValues(c, 10),
+      dvariance: randomValues(c, 11),
+    };
+    /** Forward then backward, every array a tensor of the WASM backend: y, mean, variance, dx, params. */
+    const run = (simd: SimdConv) => {
+      const t = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, tf.tensor1d(v)]));
+      const o = Object.fromEntries(
+        Object.entries({ y: values.x.length, mean: c, variance: c, dx: values.x.length }).map(([k, n]) => [
+          k,
+          tf.zeros([n]),
+        ]),
+      );
+      const v = (k: string) => heapView(t[k] ?? o[k]!);
+      const params = new Float32Array(2 * c);
+      expect(
+        batchNormForward(simd, v('x'), c, v('weight'), v('bias'), 1e-5, v('y'), v('mean'), v('variance')),
+      ).toBe(true);
+      const [mean, variance] = [o.mean!.dataSync(), o.variance!.dataSync()] as Float32Array[];
+      expect(
+        batchNormGrad(
+          simd,
+          v('dy'),
+          v('x'),
+          c,
+          mean!,
+          variance!,
+          v('weight'),
+          v('dmean'),
+          v('dvariance'),
+          1e-5,
+          v('dx'),
+          params,
+        ),
+      ).toBe(true);
+      const out = [...Object.values(o).map((r) => r.dataSync() as Float32Array), params];
+      tf.dispose([...Object.values(t), ...Object.values(o)]);
+      return out;
+    };
+    SimdConv.useThreads(1);
+    const alone = run(SimdConv.load()!);
+    SimdConv.useThreads(2);
+    const simd = SimdConv.load()!;
+    for (let i = 0; i < 400 && simd.startedThreads < 2; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(simd.startedThreads).toBe(2);
+    const before = tf.memory().numTensors;
+    for (let round = 0; round < 16; round++) {
+      run(simd).forEach((got, i) => {
+        expect(bits(got).equals(bits(alone[i]!))).toBe(true);
+      });
+    }
+    // Each pass was timed shared too (after its first calls, alternately alone and shared).
+    expect(simd.usage.shared).toBeGreaterThan(0);
+    expect(tf.memory().numTensors).toBe(before);
+    SimdConv.useThreads(1);
   });
 });

@@ -1,15 +1,16 @@
 // Batch normalisation kernels for the WASM backend (training mode: batch statistics), over NHWC
 // tensors seen as `rows` rows of `c` channels. Built into the same module as conv-kernels.c (see there:
-// no libc, no stack; every buffer is a pointer the caller lays out). 128-bit SIMD across channels
-// when c is a multiple of 4, scalar otherwise. Sums run in float32 over blocks of BLOCK rows, then in
-// float64 across blocks (`acc`: 2·c doubles of scratch).
+// no libc, no stack; every buffer is a pointer the caller lays out). When c is a multiple of 4: 128-bit
+// SIMD across channels, sums in float32 over blocks of rows (bn_block_sums, one range of blocks per
+// call, so that threads can share the blocks; the caller picks the block size), then in float64 across blocks in block order
+// (bn_reduce); the passes over the rows take a range of rows, for the same reason. Otherwise scalar, on
+// one thread, in float64 (bn_stats, bn_grad_sums).
 
 #include <wasm_simd128.h>
 
-#define BLOCK 256
 #define EXPORT(name) __attribute__((export_name(name)))
 
-// acc[k] += Σ_r f(r, k) for one block; SIMD over channels. f: dy (mode 0), (x − m)² (mode 1) or
+// part[k] = Σ_r f(r, k) over rows [r0, r1); SIMD over channels. f: dy (mode 0), (x − m)² (mode 1) or
 // dy·(x − m) (mode 2), with a = x or dy, b = the other.
 static void block_sums(const float *a, const float *b, const float *m, int r0, int r1, int c,
                        int mode, float *part) {
@@ -29,40 +30,56 @@ static void block_sums(const float *a, const float *b, const float *m, int r0, i
   }
 }
 
-static void sums(const float *a, const float *b, const float *m, int rows, int c, int mode,
-                 double *acc, float *part, float *out) {
+// Per-block partial sums for blocks [b0, b1) of `block` rows (c a multiple of 4): parts + blk·c gets
+// the block's sum of f (see block_sums).
+EXPORT("bn_block_sums")
+void bn_block_sums(const float *a, const float *b, const float *m, int rows, int c, int mode, float *parts,
+                   int block, int b0, int b1) {
+  for (int blk = b0; blk < b1; blk++) {
+    const int r0 = blk * block;
+    block_sums(a, b, m, r0, r0 + block < rows ? r0 + block : rows, c, mode, parts + blk * c);
+  }
+}
+
+// out[k] = Σ_blk parts[blk·c + k], added in float64 in block order, rounded to float32, then divided by
+// `divisor` (in float32) when it is positive. `acc`: c doubles.
+EXPORT("bn_reduce")
+void bn_reduce(const float *parts, int blocks, int c, double *acc, float *out, int divisor) {
   for (int k = 0; k < c; k++) acc[k] = 0;
-  if (c % 4 == 0) {
-    for (int r = 0; r < rows; r += BLOCK) {
-      block_sums(a, b, m, r, r + BLOCK < rows ? r + BLOCK : rows, c, mode, part);
-      for (int k = 0; k < c; k++) acc[k] += part[k];
-    }
-  } else {
-    for (int r = 0; r < rows; r++) {
-      for (int k = 0; k < c; k++) {
-        const float v = a[r * c + k];
-        acc[k] += mode == 0 ? v : mode == 1 ? (v - m[k]) * (v - m[k]) : v * (b[r * c + k] - m[k]);
-      }
+  for (int blk = 0; blk < blocks; blk++)
+    for (int k = 0; k < c; k++) acc[k] += parts[blk * c + k];
+  for (int k = 0; k < c; k++) out[k] = (float)acc[k];
+  if (divisor > 0)
+    for (int k = 0; k < c; k++) out[k] /= (float)divisor;
+}
+
+// out[k] = Σ_r f(r, k) in float64, one row at a time (any c).
+static void scalar_sums(const float *a, const float *b, const float *m, int rows, int c, int mode,
+                        double *acc, float *out) {
+  for (int k = 0; k < c; k++) acc[k] = 0;
+  for (int r = 0; r < rows; r++) {
+    for (int k = 0; k < c; k++) {
+      const float v = a[r * c + k];
+      acc[k] += mode == 0 ? v : mode == 1 ? (v - m[k]) * (v - m[k]) : v * (b[r * c + k] - m[k]);
     }
   }
   for (int k = 0; k < c; k++) out[k] = (float)acc[k];
 }
 
-// Per-channel mean and biased variance (two passes). `acc`: c doubles; `part`: c floats (c rounded
-// up to 4).
+// Per-channel mean and biased variance (two passes) when c is not a multiple of 4. `acc`: c doubles.
 EXPORT("bn_stats")
-void bn_stats(const float *x, int rows, int c, float *mean, float *var, double *acc, float *part) {
-  sums(x, 0, 0, rows, c, 0, acc, part, mean);
+void bn_stats(const float *x, int rows, int c, float *mean, float *var, double *acc) {
+  scalar_sums(x, 0, 0, rows, c, 0, acc, mean);
   for (int k = 0; k < c; k++) mean[k] /= (float)rows;
-  sums(x, 0, mean, rows, c, 1, acc, part, var);
+  scalar_sums(x, 0, mean, rows, c, 1, acc, var);
   for (int k = 0; k < c; k++) var[k] /= (float)rows;
 }
 
-// y = x·scale + shift per channel.
+// y = x·scale + shift per channel, over rows [r0, r1).
 EXPORT("bn_apply")
-void bn_apply(const float *x, float *y, int rows, int c, const float *scale, const float *shift) {
+void bn_apply(const float *x, float *y, int c, const float *scale, const float *shift, int r0, int r1) {
   if (c % 4 == 0) {
-    for (int r = 0; r < rows; r++) {
+    for (int r = r0; r < r1; r++) {
       const float *xr = x + r * c;
       float *yr = y + r * c;
       for (int k = 0; k < c; k += 4)
@@ -70,25 +87,25 @@ void bn_apply(const float *x, float *y, int rows, int c, const float *scale, con
                                                wasm_v128_load(shift + k)));
     }
   } else {
-    for (int r = 0; r < rows; r++)
+    for (int r = r0; r < r1; r++)
       for (int k = 0; k < c; k++) y[r * c + k] = x[r * c + k] * scale[k] + shift[k];
   }
 }
 
-// Σ dy and Σ dy·(x − mean) per channel.
+// Σ dy and Σ dy·(x − mean) per channel when c is not a multiple of 4. `acc`: c doubles.
 EXPORT("bn_grad_sums")
 void bn_grad_sums(const float *dy, const float *x, int rows, int c, const float *mean, float *sum_dy,
-                  float *sum_dy_xc, double *acc, float *part) {
-  sums(dy, 0, 0, rows, c, 0, acc, part, sum_dy);
-  sums(dy, x, mean, rows, c, 2, acc, part, sum_dy_xc);
+                  float *sum_dy_xc, double *acc) {
+  scalar_sums(dy, 0, 0, rows, c, 0, acc, sum_dy);
+  scalar_sums(dy, x, mean, rows, c, 2, acc, sum_dy_xc);
 }
 
-// dx = a·dy + b + s·(x − mean) per channel.
+// dx = a·dy + b + s·(x − mean) per channel, over rows [r0, r1).
 EXPORT("bn_grad_x")
-void bn_grad_x(const float *dy, const float *x, float *dx, int rows, int c, const float *a,
-               const float *b, const float *s, const float *mean) {
+void bn_grad_x(const float *dy, const float *x, float *dx, int c, const float *a, const float *b,
+               const float *s, const float *mean, int r0, int r1) {
   if (c % 4 == 0) {
-    for (int r = 0; r < rows; r++) {
+    for (int r = r0; r < r1; r++) {
       const float *dyr = dy + r * c, *xr = x + r * c;
       float *dxr = dx + r * c;
       for (int k = 0; k < c; k += 4) {
@@ -99,7 +116,7 @@ void bn_grad_x(const float *dy, const float *x, float *dx, int rows, int c, cons
       }
     }
   } else {
-    for (int r = 0; r < rows; r++)
+    for (int r = r0; r < r1; r++)
       for (int k = 0; k < c; k++)
         dx[r * c + k] = a[k] * dy[r * c + k] + b[k] + s[k] * (x[r * c + k] - mean[k]);
   }

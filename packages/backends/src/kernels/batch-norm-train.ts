@@ -28,7 +28,7 @@ function tooLarge(what: string, info: tf.TensorInfo): never {
  * ```
  */
 export function makeBatchNormTrainKernels(backendName: string): tf.KernelConfig[] {
-  const heap = () => SimdConv.load()!.heap;
+  const kernels = () => SimdConv.load()!;
   const paramsGrads = new Map<object, { values: Float32Array; uses: number }>();
   const view = (wasm: WasmHeapBackend, info: tf.TensorInfo) => wasm.typedArrayFromHeap(info);
   /** Runs the gradient pass; returns dx's TensorInfo and the parameters' gradients. */
@@ -38,7 +38,7 @@ export function makeBatchNormTrainKernels(backendName: string): tf.KernelConfig[
     const dx = wasm.makeOutput([...x.shape], 'float32');
     const params = new Float32Array(2 * c);
     const done = batchNormGrad(
-      heap(),
+      kernels(),
       view(wasm, inputs.dy),
       view(wasm, x),
       c,
@@ -66,7 +66,7 @@ export function makeBatchNormTrainKernels(backendName: string): tf.KernelConfig[
         const mean = wasm.makeOutput([c], 'float32');
         const variance = wasm.makeOutput([c], 'float32');
         const done = batchNormForward(
-          heap(),
+          kernels(),
           view(wasm, x),
           c,
           view(wasm, weight),

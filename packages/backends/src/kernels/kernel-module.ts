@@ -33,16 +33,21 @@ export interface KernelExports {
   transpose_filter(wt: number, w: number, k: number, co: number, k4: number): void;
   add_into(a: number, b: number, count: number): void;
   grad_rows(dst: number, dy: number, y: number, rows: number, co: number, co4: number, sums: number): void;
-  bn_stats(
-    x: number,
+  bn_block_sums(
+    a: number,
+    b: number,
+    m: number,
     rows: number,
     c: number,
-    mean: number,
-    variance: number,
-    acc: number,
-    part: number,
+    mode: number,
+    parts: number,
+    block: number,
+    b0: number,
+    b1: number,
   ): void;
-  bn_apply(x: number, y: number, rows: number, c: number, scale: number, shift: number): void;
+  bn_reduce(parts: number, blocks: number, c: number, acc: number, out: number, divisor: number): void;
+  bn_stats(x: number, rows: number, c: number, mean: number, variance: number, acc: number): void;
+  bn_apply(x: number, y: number, c: number, scale: number, shift: number, r0: number, r1: number): void;
   bn_grad_sums(
     dy: number,
     x: number,
@@ -52,18 +57,18 @@ export interface KernelExports {
     sumDy: number,
     sumDyXc: number,
     acc: number,
-    part: number,
   ): void;
   bn_grad_x(
     dy: number,
     x: number,
     dx: number,
-    rows: number,
     c: number,
     a: number,
     b: number,
     s: number,
     mean: number,
+    r0: number,
+    r1: number,
   ): void;
   column_sums(dy: number, db: number, rows: number, cols: number): void;
   pad_rows(dst: number, src: number, rows: number, cols: number, stride: number): void;

@@ -1,16 +1,56 @@
 import { up4 } from './conv-geometry.js';
-import type { KernelHeap } from './kernel-heap.js';
+import type { SimdConv } from './simd-conv.js';
+import { JOB_BN_APPLY, JOB_BN_GRAD_X, JOB_BN_SUMS, type Job } from './worker-pool.js';
+
+/** Rows per block of the float32 partial sums. */
+const BLOCK = 256;
+
+/** One number per pass and shape, below the convolutions' (which are positive): calls of one kind cost alike. */
+const passKind = (job: Job, rows: number, c: number) => -((rows * 4096 + c) * 8 + job);
+
+/**
+ * Per-channel sums over `rows` rows of `c` channels (c a multiple of 4) of f = `a` (mode 0), `(a − m)²`
+ * (mode 1) or `a·(b − m)` (mode 2): float32 over blocks of 256 rows, the blocks shared out among the
+ * threads, then float64 across blocks in block order, written to `out` (divided by `divisor` when
+ * positive). `parts` holds a block's c floats each, `acc` c doubles.
+ */
+function channelSums(
+  kernels: SimdConv,
+  rows: number,
+  c: number,
+  mode: number,
+  [a, b, m]: [number, number, number],
+  parts: number,
+  acc: number,
+  out: number,
+  divisor: number,
+): void {
+  const blocks = Math.ceil(rows / BLOCK);
+  kernels.runRows(JOB_BN_SUMS, passKind(JOB_BN_SUMS, rows, c), blocks, [
+    a,
+    b,
+    m,
+    rows,
+    c,
+    mode,
+    parts,
+    BLOCK,
+  ]);
+  kernels.heap.fns.bn_reduce(parts, blocks, c, acc, out, divisor);
+}
 
 /**
  * Batch normalisation of `x` (rows of `c` channels, channels last) with its own statistics, on the
- * kernels of `wasm/batch-norm-kernels.c`: writes `y = (x − mean) / √(variance + eps) · weight + bias`,
- * the per-channel `mean` and the biased `variance` (sums in float32 over blocks of 256 rows, then
- * float64).
+ * kernels of `wasm/batch-norm-kernels.c` in `kernels`' memory: writes `y = (x − mean) / √(variance +
+ * eps) · weight + bias`, the per-channel `mean` and the biased `variance`. With c a multiple of 4 the
+ * sums run in float32 over blocks of 256 rows, then float64, and each pass is shared with the
+ * convolution threads where they work in the same memory (the same bits on any number of threads);
+ * otherwise in float64, on this thread.
  *
  * @returns false (nothing written) when the tensors do not fit the kernels' memory.
  */
 export function batchNormForward(
-  heap: KernelHeap,
+  kernels: SimdConv,
   x: Float32Array,
   c: number,
   weight: Float32Array,
@@ -20,19 +60,34 @@ export function batchNormForward(
   mean: Float32Array,
   variance: Float32Array,
 ): boolean {
+  const heap = kernels.heap;
   const c4 = up4(c);
   // Arrays in the kernels' memory (a host's tensors) are used in place: take their addresses, and
   // copies of the per-channel values, before laying out (which may grow the memory, detaching views).
   const [xAt, yAt, meanAt, varianceAt] = [x, y, mean, variance].map((v) => heap.addressOf(v));
   [weight, bias] = [Float32Array.from(weight), Float32Array.from(bias)];
   const n = x.length;
-  const at = heap.regions([xAt === undefined ? n : 0, yAt === undefined ? n : 0, c4, c4, 2 * c4, c4, c4, c4]);
+  const rows = n / c;
+  const blocked = c % 4 === 0;
+  const parts = blocked ? Math.ceil(rows / BLOCK) * c : 0;
+  const at = heap.regions([
+    xAt === undefined ? n : 0,
+    yAt === undefined ? n : 0,
+    c4,
+    c4,
+    2 * c4,
+    parts,
+    c4,
+    c4,
+  ]);
   if (at == null) return false;
-  const [xRegion, yRegion, mp, vp, accp, partp, scp, shp] = at;
+  const [xRegion, yRegion, mp, vp, accp, partsp, scp, shp] = at;
   const xp = heap.input(x, xAt, xRegion);
   const yp = yAt ?? yRegion;
-  const rows = n / c;
-  heap.fns.bn_stats(xp, rows, c, mp, vp, accp, partp);
+  if (blocked) {
+    channelSums(kernels, rows, c, 0, [xp, 0, 0], partsp, accp, mp, rows);
+    channelSums(kernels, rows, c, 1, [xp, 0, mp], partsp, accp, vp, rows);
+  } else heap.fns.bn_stats(xp, rows, c, mp, vp, accp);
   const floats = heap.floats();
   const m = floats.subarray(mp >> 2, (mp >> 2) + c);
   const v = floats.subarray(vp >> 2, (vp >> 2) + c);
@@ -43,7 +98,7 @@ export function batchNormForward(
   }
   heap.output(mp, mean, meanAt, c);
   heap.output(vp, variance, varianceAt, c);
-  heap.fns.bn_apply(xp, yp, rows, c, scp, shp);
+  kernels.runRows(JOB_BN_APPLY, passKind(JOB_BN_APPLY, rows, c), rows, [xp, yp, c, scp, shp]);
   heap.output(yp, y, yAt, n);
   return true;
 }
@@ -51,12 +106,12 @@ export function batchNormForward(
 /**
  * The gradients of {@link batchNormForward}: writes `dx` (including the gradients `dmean`,
  * `dvariance` reaching the statistics from elsewhere) and `params` = the weight's gradient `Σ dy·x̂`
- * then the bias's `Σ dy` (`2·c` values).
+ * then the bias's `Σ dy` (`2·c` values). Sums and threads as in {@link batchNormForward}.
  *
  * @returns false (nothing written) when the tensors do not fit the kernels' memory.
  */
 export function batchNormGrad(
-  heap: KernelHeap,
+  kernels: SimdConv,
   dy: Float32Array,
   x: Float32Array,
   c: number,
@@ -69,6 +124,7 @@ export function batchNormGrad(
   dx: Float32Array,
   params: Float32Array,
 ): boolean {
+  const heap = kernels.heap;
   const c4 = up4(c);
   // As in batchNormForward: addresses and per-channel copies first.
   const [dyAt, xAt, dxAt] = [dy, x, dx].map((v) => heap.addressOf(v));
@@ -76,16 +132,21 @@ export function batchNormGrad(
     Float32Array.from(v),
   ) as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
   const n = x.length;
+  const rows = n / c;
+  const blocked = c % 4 === 0;
+  const parts = blocked ? Math.ceil(rows / BLOCK) * c : 0;
   const room = (at: number | undefined) => (at === undefined ? n : 0);
-  const at = heap.regions([room(dyAt), room(xAt), room(dxAt), c4, c4, c4, 2 * c4, c4, c4, c4, c4]);
+  const at = heap.regions([room(dyAt), room(xAt), room(dxAt), c4, c4, c4, 2 * c4, parts, c4, c4, c4]);
   if (at == null) return false;
-  const [dyRegion, xRegion, dxRegion, mp, sdp, sxp, accp, partp, ap, bp, sp] = at;
+  const [dyRegion, xRegion, dxRegion, mp, sdp, sxp, accp, partsp, ap, bp, sp] = at;
   const dyp = heap.input(dy, dyAt, dyRegion);
   const xp = heap.input(x, xAt, xRegion);
   const dxp = dxAt ?? dxRegion;
   heap.set(mp, mean);
-  const rows = n / c;
-  heap.fns.bn_grad_sums(dyp, xp, rows, c, mp, sdp, sxp, accp, partp);
+  if (blocked) {
+    channelSums(kernels, rows, c, 0, [dyp, 0, 0], partsp, accp, sdp, 0);
+    channelSums(kernels, rows, c, 2, [dyp, xp, mp], partsp, accp, sxp, 0);
+  } else heap.fns.bn_grad_sums(dyp, xp, rows, c, mp, sdp, sxp, accp);
   const floats = heap.floats();
   // x̂ = (x − mean)·invStd; dx = w·invStd·dy − w·invStd·Σdy/M − (w·invStd³·Σdy(x − mean)/M)(x − mean)
   //      + dmean/M + 2·dvariance·(x − mean)/M
@@ -100,7 +161,7 @@ export function batchNormGrad(
     params[k] = sumDyXc * invStd;
     params[c + k] = sumDy;
   }
-  heap.fns.bn_grad_x(dyp, xp, dxp, rows, c, ap, bp, sp, mp);
+  kernels.runRows(JOB_BN_GRAD_X, passKind(JOB_BN_GRAD_X, rows, c), rows, [dyp, xp, dxp, c, ap, bp, sp, mp]);
   heap.output(dxp, dx, dxAt, n);
   return true;
 }

@@ -264,6 +264,25 @@ export class SimdConv {
   }
 
   /**
+   * Runs `job`, a pass of the batch-norm kernels (see `simd-batch-norm.ts`) over `rows` (rows, or
+   * blocks of rows for the sums) of tensors in {@link SimdConv.heap}: shared with the workers when
+   * they work in that same memory (tfjs's, made shared) and calls of `kind` are faster so (see
+   * `ShareChoices`), else on this thread alone. Each chunk writes its own rows or blocks: the same
+   * bits either way.
+   *
+   * @internal
+   */
+  runRows(job: Job, kind: number, rows: number, args: number[]): void {
+    if (rows === 0) return;
+    const team = this.team?.heap === this.alone.heap ? this.team : undefined;
+    const shared = team !== undefined && this.choices.begin(kind);
+    if (shared) team.pool.wake();
+    const size = shared ? Math.ceil(rows / CHUNKS_PER_JOB) : rows;
+    (shared ? team : this.alone).pool.run(job, size, rows, 0, args, shared);
+    if (team !== undefined) this.choices.end();
+  }
+
+  /**
    * Forward convolution: `out[p, co] = act(Σ_k patch(p)[k] · filter[k, co] + bias[co])`. Arrays that
    * live in the kernels' memory (a host's tensors, see {@link SimdConv.useHostMemory}) are read and
    * written in place; others are copied in and out.

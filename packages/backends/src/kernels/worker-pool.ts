@@ -6,8 +6,18 @@ const JOB_EXIT = -1;
 export const JOB_FORWARD = 1;
 export const JOB_FILTER = 2;
 export const JOB_INPUT = 3;
+/** Batch normalisation: per-block sums (the chunks are blocks of rows), then passes over rows. */
+export const JOB_BN_SUMS = 4;
+export const JOB_BN_APPLY = 5;
+export const JOB_BN_GRAD_X = 6;
 /** The jobs a pool runs: a kernel of {@link KernelExports} cut into chunks that the threads claim. */
-export type Job = typeof JOB_FORWARD | typeof JOB_FILTER | typeof JOB_INPUT;
+export type Job =
+  | typeof JOB_FORWARD
+  | typeof JOB_FILTER
+  | typeof JOB_INPUT
+  | typeof JOB_BN_SUMS
+  | typeof JOB_BN_APPLY
+  | typeof JOB_BN_GRAD_X;
 
 /** Job-block slots: each job bumps SEQ (what idle workers watch and sleep on). */
 const SEQ = 0;
@@ -52,7 +62,9 @@ const WAIT_SPINS = 20000;
  * rows (images for the input gradient), the row count, the geometry's address, then per job —
  * forward: x, w, bias, relu, y, kept patch matrix (or 0), scratch, scratch stride per thread;
  * filter: x, dy, dw, dw stride per chunk, kept patch matrix (or 0), scratch, scratch stride per thread;
- * input: dy, wt, dx, scratch, scratch stride per thread.
+ * input: dy, wt, dx, scratch, scratch stride per thread;
+ * batch-norm sums (the rows are blocks): a, b, m, rows, c, mode, parts, rows per block;
+ * batch-norm apply: x, y, c, scale, shift; batch-norm input gradient: dy, x, dx, c, a, b, s, mean.
  */
 export function runChunks(f: KernelExports, job: Int32Array, thread: number): number {
   let ran = 0;
@@ -78,6 +90,15 @@ export function runChunks(f: KernelExports, job: Int32Array, thread: number): nu
         break;
       case 3:
         f.conv_input_grad(g, a[7]!, a[8]!, a[9]!, a[10]! + thread * a[11]!, lo, hi);
+        break;
+      case 4:
+        f.bn_block_sums(a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!, a[14]!, lo, hi);
+        break;
+      case 5:
+        f.bn_apply(a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, lo, hi);
+        break;
+      case 6:
+        f.bn_grad_x(a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!, a[14]!, lo, hi);
         break;
     }
     ran++;
