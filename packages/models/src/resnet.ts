@@ -77,7 +77,7 @@ export class BasicBlock extends Module {
    * ```
    */
   forward(x: tf.Tensor): tf.Tensor {
-    const h = this.bn2.forward(this.conv2.forward(tf.relu(this.bn1.forward(this.conv1.forward(x)))));
+    const h = this.bn2.forward(this.conv2.forward(this.bn1.forwardActivated(this.conv1.forward(x), 'relu')));
     const shortcut = this.downsample ? this.downsample.forward(x) : x;
     return tf.relu(tf.add(h, shortcut));
   }

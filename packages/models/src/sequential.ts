@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import { BatchNorm2d } from './layers/batch-norm2d.js';
 import { Conv2d } from './layers/conv2d.js';
 import { ReLU } from './layers/relu.js';
 import { Module } from './module.js';
@@ -74,8 +75,9 @@ export class Sequential extends Module {
   }
 
   /**
-   * Applies every layer in order. A `Conv2d` directly followed by a plain `ReLU` runs as one fused
-   * op (same result, see {@link Conv2d.forwardActivated}).
+   * Applies every layer in order. A `Conv2d` or a `BatchNorm2d` directly followed by a plain `ReLU`
+   * runs as one fused op (same result, see {@link Conv2d.forwardActivated} and
+   * {@link BatchNorm2d.forwardActivated}).
    *
    * @example
    * ```ts
@@ -87,8 +89,11 @@ export class Sequential extends Module {
     const layers = this.layerList;
     for (let i = 0; i < layers.length; i++) {
       const layer = layers[i]!;
-      if (layer instanceof Conv2d && layer.constructor === Conv2d && layers[i + 1]?.constructor === ReLU) {
-        h = layer.forwardActivated(h, 'relu');
+      const fusable =
+        (layer.constructor === Conv2d || layer.constructor === BatchNorm2d) &&
+        layers[i + 1]?.constructor === ReLU;
+      if (fusable) {
+        h = (layer as Conv2d | BatchNorm2d).forwardActivated(h, 'relu');
         i++;
       } else {
         h = layer.forward(h);

@@ -120,11 +120,14 @@ export interface Conv2dBiasActInputGradInputs {
  * statistics, channels last). Where a backend lacks `forward`, the op is made of tfjs's standard ops.
  *
  * - `forward`: {@link BatchNormTrainInputs}; outputs `y`, `mean`, `variance` (biased, over all but the
- *   last axis), with `y = (x − mean) / √(variance + eps) · weight + bias`.
+ *   last axis), with `y = (x − mean) / √(variance + eps) · weight + bias`, then `max(y, 0)` for the
+ *   activation `'relu'`.
  * - `inputGrad`: {@link BatchNormTrainInputGradInputs}; output `dx` (the gradients reaching `mean` and
  *   `variance` from elsewhere included).
  * - `paramsGrad`: {@link BatchNormTrainParamsGradInputs}; output `[2, C]`: the weight's gradient
  *   `Σ dy·x̂`, then the bias's `Σ dy`.
+ *
+ * With the activation `'relu'` both gradients take `dy` only where the normalised value is positive.
  *
  * All take {@link BatchNormTrainAttrs}.
  *
@@ -157,31 +160,32 @@ export interface BatchNormTrainInputs {
 
 /**
  * Inputs of {@link BATCH_NORM_TRAIN_KERNELS}`.paramsGrad`: the output gradient `dy`, the forward
- * input `x` and the batch statistics it computed.
+ * inputs `x`, `weight` and `bias`, and the batch statistics the forward pass computed.
  *
  * @example
  * ```ts
- * const inputs: BatchNormTrainParamsGradInputs = { dy, x, mean, variance };
+ * const inputs: BatchNormTrainParamsGradInputs = { dy, x, weight, bias, mean, variance };
  * ```
  */
 export interface BatchNormTrainParamsGradInputs {
   dy: tf.TensorInfo;
   x: tf.TensorInfo;
+  weight: tf.TensorInfo;
+  bias: tf.TensorInfo;
   mean: tf.TensorInfo;
   variance: tf.TensorInfo;
 }
 
 /**
- * Inputs of {@link BATCH_NORM_TRAIN_KERNELS}`.inputGrad`: those of `paramsGrad`, the `weight`, and the
- * gradients `dmean` and `dvariance` reaching the statistics from elsewhere.
+ * Inputs of {@link BATCH_NORM_TRAIN_KERNELS}`.inputGrad`: those of `paramsGrad`, and the gradients
+ * `dmean` and `dvariance` reaching the statistics from elsewhere.
  *
  * @example
  * ```ts
- * const inputs: BatchNormTrainInputGradInputs = { dy, x, mean, variance, weight, dmean, dvariance };
+ * const inputs: BatchNormTrainInputGradInputs = { dy, x, weight, bias, mean, variance, dmean, dvariance };
  * ```
  */
 export interface BatchNormTrainInputGradInputs extends BatchNormTrainParamsGradInputs {
-  weight: tf.TensorInfo;
   dmean: tf.TensorInfo;
   dvariance: tf.TensorInfo;
 }
@@ -191,12 +195,14 @@ export interface BatchNormTrainInputGradInputs extends BatchNormTrainParamsGradI
  *
  * @example
  * ```ts
- * const attrs: BatchNormTrainAttrs = { eps: 1e-5 };
+ * const attrs: BatchNormTrainAttrs = { eps: 1e-5, activation: 'relu' };
  * ```
  */
 export interface BatchNormTrainAttrs {
   /** Added to the variance before its square root. */
   eps: number;
+  /** Applied to the normalised output: none (`'linear'`) or `max(·, 0)`. */
+  activation: 'linear' | 'relu';
 }
 
 /**

@@ -62,6 +62,21 @@ describe('batchNormTrain without its kernels', () => {
     }
     tf.dispose([x, weight, bias, y, mean, variance]);
   });
+
+  it("with the activation 'relu' is relu of the normalised output; another activation is a RangeError", () => {
+    const x = tf.tensor4d(values(4 * 2 * 2 * 3, 5), [4, 2, 2, 3]);
+    const weight = tf.tensor1d([1, 2, 0.5]);
+    const bias = tf.tensor1d([0, -1, 3]);
+    const linear = batchNormTrain(x, weight, bias, 1e-5);
+    const relu = batchNormTrain(x, weight, bias, 1e-5, 'relu');
+    const want = Array.from(linear.y.dataSync(), (v) => Math.max(v, 0));
+    expect(Array.from(relu.y.dataSync())).toEqual(want);
+    expect(want.some((v) => v === 0) && want.some((v) => v > 0)).toBe(true);
+    expect(() => batchNormTrain(x, weight, bias, 1e-5, 'gelu' as 'relu')).toThrow(
+      "batchNormTrain: activation must be 'linear' or 'relu', got gelu",
+    );
+    tf.dispose([x, weight, bias, linear.y, linear.mean, linear.variance, relu.y, relu.mean, relu.variance]);
+  });
 });
 
 describe('softmaxCrossEntropy without its kernel', () => {

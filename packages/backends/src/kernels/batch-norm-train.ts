@@ -18,8 +18,8 @@ function tooLarge(what: string, info: tf.TensorInfo): never {
 
 /**
  * Builds the WASM kernels of the trainable batch normalisation ({@link BATCH_NORM_TRAIN_KERNELS})
- * on the SIMD kernels of `wasm/batch-norm-kernels.c`: two passes forward (statistics, then output),
- * two for the input gradient, whose per-channel sums are also the weight's and bias's gradients —
+ * on the SIMD kernels of `wasm/batch-norm-kernels.c`: two passes forward (statistics, then output,
+ * with the ReLU when asked), two for the input gradient (masked by that ReLU), whose per-channel sums are also the weight's and bias's gradients —
  * kept, by the output gradient's data id, for the parameters kernel that follows.
  *
  * @example
@@ -32,7 +32,7 @@ export function makeBatchNormTrainKernels(backendName: string): tf.KernelConfig[
   const paramsGrads = new Map<object, { values: Float32Array; uses: number }>();
   const view = (wasm: WasmHeapBackend, info: tf.TensorInfo) => wasm.typedArrayFromHeap(info);
   /** Runs the gradient pass; returns dx's TensorInfo and the parameters' gradients. */
-  const grad = (inputs: BatchNormTrainInputGradInputs, eps: number, wasm: WasmHeapBackend) => {
+  const grad = (inputs: BatchNormTrainInputGradInputs, attrs: BatchNormTrainAttrs, wasm: WasmHeapBackend) => {
     const x = inputs.x;
     const c = x.shape[x.shape.length - 1]!;
     const dx = wasm.makeOutput([...x.shape], 'float32');
@@ -47,9 +47,10 @@ export function makeBatchNormTrainKernels(backendName: string): tf.KernelConfig[
       view(wasm, inputs.weight),
       view(wasm, inputs.dmean),
       view(wasm, inputs.dvariance),
-      eps,
+      attrs.eps,
       wasm.typedArrayFromHeap(dx),
       params,
+      attrs.activation === 'relu' ? view(wasm, inputs.bias) : null,
     );
     if (!done) tooLarge('batch norm gradient', x);
     return { dx, params };
@@ -60,6 +61,7 @@ export function makeBatchNormTrainKernels(backendName: string): tf.KernelConfig[
       backendName,
       kernelFunc: ({ inputs, backend, attrs }) => {
         const { x, weight, bias } = inputs as unknown as BatchNormTrainInputs;
+        const { eps, activation } = attrs as unknown as BatchNormTrainAttrs;
         const wasm = backend as unknown as WasmHeapBackend;
         const c = x.shape[x.shape.length - 1]!;
         const y = wasm.makeOutput([...x.shape], 'float32');
@@ -71,10 +73,11 @@ export function makeBatchNormTrainKernels(backendName: string): tf.KernelConfig[
           c,
           view(wasm, weight),
           view(wasm, bias),
-          (attrs as unknown as BatchNormTrainAttrs).eps,
+          eps,
           wasm.typedArrayFromHeap(y),
           wasm.typedArrayFromHeap(mean),
           wasm.typedArrayFromHeap(variance),
+          activation === 'relu',
         );
         if (!done) tooLarge('batch norm', x);
         return [y, mean, variance];
@@ -87,7 +90,7 @@ export function makeBatchNormTrainKernels(backendName: string): tf.KernelConfig[
         const t = inputs as unknown as BatchNormTrainInputGradInputs;
         const { dx, params } = grad(
           t,
-          (attrs as unknown as BatchNormTrainAttrs).eps,
+          attrs as unknown as BatchNormTrainAttrs,
           backend as unknown as WasmHeapBackend,
         );
         if (paramsGrads.size >= 64) paramsGrads.clear();
@@ -110,9 +113,9 @@ export function makeBatchNormTrainKernels(backendName: string): tf.KernelConfig[
           if (++known.uses === 2) paramsGrads.delete(t.dy.dataId);
         } else {
           // No input gradient came first: run the gradient pass for its sums alone (dx discarded).
-          // Any [C] tensors stand in for weight, dmean and dvariance: the sums do not read them.
-          const sumsOnly = { ...t, weight: t.mean, dmean: t.mean, dvariance: t.mean };
-          const { dx, params } = grad(sumsOnly, (attrs as unknown as BatchNormTrainAttrs).eps, wasm);
+          // Any [C] tensors stand in for dmean and dvariance: the sums do not read them.
+          const sumsOnly = { ...t, dmean: t.mean, dvariance: t.mean };
+          const { dx, params } = grad(sumsOnly, attrs as unknown as BatchNormTrainAttrs, wasm);
           (backend as unknown as WasmHeapBackend).disposeData(dx.dataId);
           values = params;
         }

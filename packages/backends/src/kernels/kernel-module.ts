@@ -42,12 +42,13 @@ export interface KernelExports {
     mode: number,
     parts: number,
     block: number,
+    affine: number,
     b0: number,
     b1: number,
   ): void;
   bn_reduce(parts: number, blocks: number, c: number, acc: number, out: number, divisor: number): void;
   bn_stats(x: number, rows: number, c: number, mean: number, variance: number, acc: number): void;
-  bn_apply(x: number, y: number, c: number, scale: number, shift: number, r0: number, r1: number): void;
+  bn_apply(x: number, y: number, c: number, affine: number, relu: number, r0: number, r1: number): void;
   bn_grad_sums(
     dy: number,
     x: number,
@@ -57,6 +58,7 @@ export interface KernelExports {
     sumDy: number,
     sumDyXc: number,
     acc: number,
+    affine: number,
   ): void;
   bn_grad_x(
     dy: number,
@@ -67,6 +69,7 @@ export interface KernelExports {
     b: number,
     s: number,
     mean: number,
+    affine: number,
     r0: number,
     r1: number,
   ): void;

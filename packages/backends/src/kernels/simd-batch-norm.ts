@@ -10,9 +10,10 @@ const passKind = (job: Job, rows: number, c: number) => -((rows * 4096 + c) * 8 
 
 /**
  * Per-channel sums over `rows` rows of `c` channels (c a multiple of 4) of f = `a` (mode 0), `(a − m)²`
- * (mode 1) or `a·(b − m)` (mode 2): float32 over blocks of 256 rows, the blocks shared out among the
- * threads, then float64 across blocks in block order, written to `out` (divided by `divisor` when
- * positive). `parts` holds a block's c floats each, `acc` c doubles.
+ * (mode 1) or `a·(b − m)` (mode 2), `a` masked by a ReLU of `b` when `affine` (see {@link writeAffine})
+ * is not 0: float32 over blocks of 256 rows, the blocks shared out among the threads, then float64
+ * across blocks in block order, written to `out` (divided by `divisor` when positive). `parts` holds
+ * a block's c floats each, `acc` c doubles.
  */
 function channelSums(
   kernels: SimdConv,
@@ -20,32 +21,43 @@ function channelSums(
   c: number,
   mode: number,
   [a, b, m]: [number, number, number],
-  parts: number,
-  acc: number,
+  { parts, acc, affine }: { parts: number; acc: number; affine: number },
   out: number,
   divisor: number,
 ): void {
   const blocks = Math.ceil(rows / BLOCK);
-  kernels.runRows(JOB_BN_SUMS, passKind(JOB_BN_SUMS, rows, c), blocks, [
-    a,
-    b,
-    m,
-    rows,
-    c,
-    mode,
-    parts,
-    BLOCK,
-  ]);
+  const args = [a, b, m, rows, c, mode, parts, BLOCK, affine];
+  kernels.runRows(JOB_BN_SUMS, passKind(JOB_BN_SUMS, rows, c), blocks, args);
   kernels.heap.fns.bn_reduce(parts, blocks, c, acc, out, divisor);
+}
+
+/**
+ * Writes each channel's scale `weight / √(variance + eps)` at `at`, and its shift `bias − mean·scale`
+ * `c4` floats further: what the normalisation applies, and what the gradient of a ReLU after it
+ * recomputes (the same bits from the same statistics).
+ */
+function writeAffine(
+  floats: Float32Array,
+  at: number,
+  c: number,
+  { weight, bias, mean, variance }: Record<'weight' | 'bias' | 'mean' | 'variance', Float32Array>,
+  eps: number,
+): void {
+  const shift = (at >> 2) + up4(c);
+  for (let k = 0; k < c; k++) {
+    const scale = weight[k]! / Math.sqrt(variance[k]! + eps);
+    floats[(at >> 2) + k] = scale;
+    floats[shift + k] = bias[k]! - mean[k]! * scale;
+  }
 }
 
 /**
  * Batch normalisation of `x` (rows of `c` channels, channels last) with its own statistics, on the
  * kernels of `wasm/batch-norm-kernels.c` in `kernels`' memory: writes `y = (x − mean) / √(variance +
- * eps) · weight + bias`, the per-channel `mean` and the biased `variance`. With c a multiple of 4 the
- * sums run in float32 over blocks of 256 rows, then float64, and each pass is shared with the
- * convolution threads where they work in the same memory (the same bits on any number of threads);
- * otherwise in float64, on this thread.
+ * eps) · weight + bias` (then `max(y, 0)` when `relu`), the per-channel `mean` and the biased
+ * `variance`. With c a multiple of 4 the sums run in float32 over blocks of 256 rows, then float64,
+ * and each pass is shared with the convolution threads where they work in the same memory (the same
+ * bits on any number of threads); otherwise in float64, on this thread.
  *
  * @returns false (nothing written) when the tensors do not fit the kernels' memory.
  */
@@ -59,6 +71,7 @@ export function batchNormForward(
   y: Float32Array,
   mean: Float32Array,
   variance: Float32Array,
+  relu = false,
 ): boolean {
   const heap = kernels.heap;
   const c4 = up4(c);
@@ -70,35 +83,24 @@ export function batchNormForward(
   const rows = n / c;
   const blocked = c % 4 === 0;
   const parts = blocked ? Math.ceil(rows / BLOCK) * c : 0;
-  const at = heap.regions([
-    xAt === undefined ? n : 0,
-    yAt === undefined ? n : 0,
-    c4,
-    c4,
-    2 * c4,
-    parts,
-    c4,
-    c4,
-  ]);
+  const yRoom = yAt === undefined ? n : 0;
+  const at = heap.regions([xAt === undefined ? n : 0, yRoom, c4, c4, 2 * c4, parts, 2 * c4]);
   if (at == null) return false;
-  const [xRegion, yRegion, mp, vp, accp, partsp, scp, shp] = at;
+  const [xRegion, yRegion, mp, vp, acc, partsp, affine] = at;
   const xp = heap.input(x, xAt, xRegion);
   const yp = yAt ?? yRegion;
   if (blocked) {
-    channelSums(kernels, rows, c, 0, [xp, 0, 0], partsp, accp, mp, rows);
-    channelSums(kernels, rows, c, 1, [xp, 0, mp], partsp, accp, vp, rows);
-  } else heap.fns.bn_stats(xp, rows, c, mp, vp, accp);
+    const scratch = { parts: partsp, acc, affine: 0 };
+    channelSums(kernels, rows, c, 0, [xp, 0, 0], scratch, mp, rows);
+    channelSums(kernels, rows, c, 1, [xp, 0, mp], scratch, vp, rows);
+  } else heap.fns.bn_stats(xp, rows, c, mp, vp, acc);
   const floats = heap.floats();
   const m = floats.subarray(mp >> 2, (mp >> 2) + c);
   const v = floats.subarray(vp >> 2, (vp >> 2) + c);
-  for (let k = 0; k < c; k++) {
-    const scale = weight[k]! / Math.sqrt(v[k]! + eps);
-    floats[(scp >> 2) + k] = scale;
-    floats[(shp >> 2) + k] = bias[k]! - m[k]! * scale;
-  }
+  writeAffine(floats, affine, c, { weight, bias, mean: m, variance: v }, eps);
   heap.output(mp, mean, meanAt, c);
   heap.output(vp, variance, varianceAt, c);
-  kernels.runRows(JOB_BN_APPLY, passKind(JOB_BN_APPLY, rows, c), rows, [xp, yp, c, scp, shp]);
+  kernels.runRows(JOB_BN_APPLY, passKind(JOB_BN_APPLY, rows, c), rows, [xp, yp, c, affine, relu ? 1 : 0]);
   heap.output(yp, y, yAt, n);
   return true;
 }
@@ -106,7 +108,9 @@ export function batchNormForward(
 /**
  * The gradients of {@link batchNormForward}: writes `dx` (including the gradients `dmean`,
  * `dvariance` reaching the statistics from elsewhere) and `params` = the weight's gradient `Σ dy·x̂`
- * then the bias's `Σ dy` (`2·c` values). Sums and threads as in {@link batchNormForward}.
+ * then the bias's `Σ dy` (`2·c` values). With `reluBias` (the forward pass's bias, given when a ReLU
+ * followed), `dy` counts only where the ReLU passed its input on. Sums and threads as in
+ * {@link batchNormForward}.
  *
  * @returns false (nothing written) when the tensors do not fit the kernels' memory.
  */
@@ -123,6 +127,7 @@ export function batchNormGrad(
   eps: number,
   dx: Float32Array,
   params: Float32Array,
+  reluBias: Float32Array | null = null,
 ): boolean {
   const heap = kernels.heap;
   const c4 = up4(c);
@@ -131,23 +136,27 @@ export function batchNormGrad(
   [mean, variance, weight, dmean, dvariance] = [mean, variance, weight, dmean, dvariance].map((v) =>
     Float32Array.from(v),
   ) as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+  const bias = reluBias && Float32Array.from(reluBias);
   const n = x.length;
   const rows = n / c;
   const blocked = c % 4 === 0;
   const parts = blocked ? Math.ceil(rows / BLOCK) * c : 0;
   const room = (at: number | undefined) => (at === undefined ? n : 0);
-  const at = heap.regions([room(dyAt), room(xAt), room(dxAt), c4, c4, c4, 2 * c4, parts, c4, c4, c4]);
+  const at = heap.regions([room(dyAt), room(xAt), room(dxAt), c4, c4, c4, 2 * c4, parts, c4, c4, c4, 2 * c4]);
   if (at == null) return false;
-  const [dyRegion, xRegion, dxRegion, mp, sdp, sxp, accp, partsp, ap, bp, sp] = at;
+  const [dyRegion, xRegion, dxRegion, mp, sdp, sxp, acc, partsp, ap, bp, sp, affineRegion] = at;
   const dyp = heap.input(dy, dyAt, dyRegion);
   const xp = heap.input(x, xAt, xRegion);
   const dxp = dxAt ?? dxRegion;
   heap.set(mp, mean);
-  if (blocked) {
-    channelSums(kernels, rows, c, 0, [dyp, 0, 0], partsp, accp, sdp, 0);
-    channelSums(kernels, rows, c, 2, [dyp, xp, mp], partsp, accp, sxp, 0);
-  } else heap.fns.bn_grad_sums(dyp, xp, rows, c, mp, sdp, sxp, accp);
   const floats = heap.floats();
+  const affine = bias ? affineRegion : 0;
+  if (bias) writeAffine(floats, affine, c, { weight, bias, mean, variance }, eps);
+  if (blocked) {
+    const scratch = { parts: partsp, acc, affine };
+    channelSums(kernels, rows, c, 0, [dyp, xp, 0], scratch, sdp, 0);
+    channelSums(kernels, rows, c, 2, [dyp, xp, mp], scratch, sxp, 0);
+  } else heap.fns.bn_grad_sums(dyp, xp, rows, c, mp, sdp, sxp, acc, affine);
   // x̂ = (x − mean)·invStd; dx = w·invStd·dy − w·invStd·Σdy/M − (w·invStd³·Σdy(x − mean)/M)(x − mean)
   //      + dmean/M + 2·dvariance·(x − mean)/M
   for (let k = 0; k < c; k++) {
@@ -161,7 +170,8 @@ export function batchNormGrad(
     params[k] = sumDyXc * invStd;
     params[c + k] = sumDy;
   }
-  kernels.runRows(JOB_BN_GRAD_X, passKind(JOB_BN_GRAD_X, rows, c), rows, [dyp, xp, dxp, c, ap, bp, sp, mp]);
+  const args = [dyp, xp, dxp, c, ap, bp, sp, mp, affine];
+  kernels.runRows(JOB_BN_GRAD_X, passKind(JOB_BN_GRAD_X, rows, c), rows, args);
   heap.output(dxp, dx, dxAt, n);
   return true;
 }

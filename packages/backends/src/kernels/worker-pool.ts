@@ -63,8 +63,9 @@ const WAIT_SPINS = 20000;
  * forward: x, w, bias, relu, y, kept patch matrix (or 0), scratch, scratch stride per thread;
  * filter: x, dy, dw, dw stride per chunk, kept patch matrix (or 0), scratch, scratch stride per thread;
  * input: dy, wt, dx, scratch, scratch stride per thread;
- * batch-norm sums (the rows are blocks): a, b, m, rows, c, mode, parts, rows per block;
- * batch-norm apply: x, y, c, scale, shift; batch-norm input gradient: dy, x, dx, c, a, b, s, mean.
+ * batch-norm sums (the rows are blocks): a, b, m, rows, c, mode, parts, rows per block, affine (or 0);
+ * batch-norm apply: x, y, c, affine, relu; batch-norm input gradient: dy, x, dx, c, a, b, s, mean,
+ * affine (or 0).
  */
 export function runChunks(f: KernelExports, job: Int32Array, thread: number): number {
   let ran = 0;
@@ -92,13 +93,13 @@ export function runChunks(f: KernelExports, job: Int32Array, thread: number): nu
         f.conv_input_grad(g, a[7]!, a[8]!, a[9]!, a[10]! + thread * a[11]!, lo, hi);
         break;
       case 4:
-        f.bn_block_sums(a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!, a[14]!, lo, hi);
+        f.bn_block_sums(a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!, a[14]!, a[15]!, lo, hi);
         break;
       case 5:
         f.bn_apply(a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, lo, hi);
         break;
       case 6:
-        f.bn_grad_x(a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!, a[14]!, lo, hi);
+        f.bn_grad_x(a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!, a[14]!, a[15]!, lo, hi);
         break;
     }
     ran++;

@@ -100,6 +100,21 @@ export class BatchNorm2d extends Module {
    * ```
    */
   forward(x: tf.Tensor): tf.Tensor {
+    return this.forwardActivated(x, 'linear');
+  }
+
+  /**
+   * Normalisation then an activation. In training mode on a backend with fused batch-norm kernels
+   * (`@onecycle/backends`' WASM) the ReLU runs inside them ({@link batchNormTrain}): no separate
+   * pass forward or backward. {@link Sequential} uses it for a `BatchNorm2d` directly followed by a
+   * `ReLU`.
+   *
+   * @example
+   * ```ts
+   * const y = tf.tidy(() => bn.forwardActivated(x, 'relu')); // same as relu(bn(x))
+   * ```
+   */
+  forwardActivated(x: tf.Tensor, activation: 'linear' | 'relu'): tf.Tensor {
     checkNhwc(x, this.numFeatures, `BatchNorm2d(${this.numFeatures})`);
     let mean: tf.Tensor;
     let variance: tf.Tensor;
@@ -114,7 +129,7 @@ export class BatchNorm2d extends Module {
         // One kernel forward and one per needed gradient (the WASM backend of @onecycle/backends).
         const weight = this.weight ?? tf.onesLike(this.runningMean);
         const bias = this.bias ?? tf.zerosLike(this.runningMean);
-        const out = batchNormTrain(x, weight, bias, this.eps);
+        const out = batchNormTrain(x, weight, bias, this.eps, activation);
         this.updateRunning(out.mean, out.variance, n);
         return out.y;
       }
@@ -127,7 +142,8 @@ export class BatchNorm2d extends Module {
     let scale = tf.rsqrt(tf.add(variance, this.eps));
     if (this.weight) scale = tf.mul(scale, this.weight);
     const y = tf.mul(tf.sub(x, mean), scale);
-    return this.bias ? tf.add(y, this.bias) : y;
+    const out = this.bias ? tf.add(y, this.bias) : y;
+    return activation === 'relu' ? tf.relu(out) : out;
   }
 
   /**
