@@ -77,9 +77,9 @@ describe('SimdConv kernels (the WebAssembly SIMD convolutions)', () => {
     SimdConv.useThreads(1);
   });
 
-  it('are compiled from the current wasm/conv-kernels.c and wasm/batch-norm-kernels.c', () => {
+  it('are compiled from the current C sources in wasm/', () => {
     const hash = createHash('sha256');
-    for (const file of ['conv-kernels.c', 'batch-norm-kernels.c']) {
+    for (const file of ['conv-kernels.c', 'batch-norm-kernels.c', 'elementwise-kernels.c']) {
       hash.update(readFileSync(new URL(`../wasm/${file}`, import.meta.url)));
     }
     expect(hash.digest('hex')).toBe(CONV_KERNELS_SOURCE_SHA256);

@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs-core';
+import { addRelu } from '@onecycle/ops';
+import type * as tf from '@tensorflow/tfjs-core';
 import { BatchNorm2d } from './layers/batch-norm2d.js';
 import { checkInt } from './layers/check.js';
 import { Conv2d } from './layers/conv2d.js';
@@ -69,7 +70,8 @@ export class BasicBlock extends Module {
   }
 
   /**
-   * `relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x))`.
+   * `relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x))`: the first ReLU inside the batch norm's
+   * kernels, the sum and the last ReLU one op (`addRelu`) where the backend has them.
    *
    * @example
    * ```ts
@@ -79,7 +81,7 @@ export class BasicBlock extends Module {
   forward(x: tf.Tensor): tf.Tensor {
     const h = this.bn2.forward(this.conv2.forward(this.bn1.forwardActivated(this.conv1.forward(x), 'relu')));
     const shortcut = this.downsample ? this.downsample.forward(x) : x;
-    return tf.relu(tf.add(h, shortcut));
+    return addRelu(h, shortcut);
   }
 }
 

@@ -64,10 +64,12 @@ export function batchNormTrain(
     throw new RangeError(`batchNormTrain: activation must be 'linear' or 'relu', got ${String(activation)}`);
   }
   if (!batchNormTrainIsFused()) {
-    const axes = x.shape.slice(0, -1).map((_, i) => i);
-    const { mean, variance } = tf.moments(x, axes);
-    const y = tf.add(tf.mul(tf.sub(x, mean), tf.mul(tf.rsqrt(tf.add(variance, eps)), weight)), bias);
-    return { y: activation === 'relu' ? tf.relu(y) : y, mean, variance };
+    return tf.tidy(() => {
+      const axes = x.shape.slice(0, -1).map((_, i) => i);
+      const { mean, variance } = tf.moments(x, axes);
+      const y = tf.add(tf.mul(tf.sub(x, mean), tf.mul(tf.rsqrt(tf.add(variance, eps)), weight)), bias);
+      return { y: activation === 'relu' ? tf.relu(y) : y, mean, variance };
+    });
   }
   registerGradient();
   const attrs: BatchNormTrainAttrs = { eps, activation };

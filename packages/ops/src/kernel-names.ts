@@ -206,6 +206,49 @@ export interface BatchNormTrainAttrs {
 }
 
 /**
+ * Kernel names of {@link addRelu}, no attributes:
+ * - `forward`: {@link AddReluInputs}; output `max(a + b, 0)` (float32, the inputs' shape).
+ * - `inputGrad`: {@link AddReluGradInputs}; output `dy` where the forward output `y` is positive, else
+ *   0: the gradient in `a` and in `b` alike.
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * const fast = tf.getKernel(ADD_RELU_KERNELS.forward, tf.getBackend()) != null;
+ * ```
+ */
+export const ADD_RELU_KERNELS = {
+  forward: 'OnecycleAddRelu',
+  inputGrad: 'OnecycleAddReluGrad',
+} as const;
+
+/**
+ * Inputs of {@link ADD_RELU_KERNELS}`.forward`: two float32 tensors of one shape.
+ *
+ * @example
+ * ```ts
+ * const inputs: AddReluInputs = { a: h, b: shortcut };
+ * ```
+ */
+export interface AddReluInputs {
+  a: tf.TensorInfo;
+  b: tf.TensorInfo;
+}
+
+/**
+ * Inputs of {@link ADD_RELU_KERNELS}`.inputGrad`: the output gradient `dy` and the forward output `y`.
+ *
+ * @example
+ * ```ts
+ * const inputs: AddReluGradInputs = { dy, y };
+ * ```
+ */
+export interface AddReluGradInputs {
+  dy: tf.TensorInfo;
+  y: tf.TensorInfo;
+}
+
+/**
  * Kernel name of the fused softmax cross-entropy ({@link softmaxCrossEntropy}). Inputs
  * {@link SoftmaxCrossEntropyInputs}, no attributes; two outputs: the mean loss over the batch (a
  * float32 scalar, `mean_i(logSumExp(logits_i) − logits_i[labels_i])`), and its gradient in `logits`

@@ -6,6 +6,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  addRelu,
+  addReluIsFused,
   BATCH_NORM_TRAIN_KERNELS,
   batchNormTrain,
   batchNormTrainIsFused,
@@ -64,6 +66,7 @@ describe('batchNormTrain without its kernels', () => {
   });
 
   it("with the activation 'relu' is relu of the normalised output; another activation is a RangeError", () => {
+    const before = tf.memory().numTensors;
     const x = tf.tensor4d(values(4 * 2 * 2 * 3, 5), [4, 2, 2, 3]);
     const weight = tf.tensor1d([1, 2, 0.5]);
     const bias = tf.tensor1d([0, -1, 3]);
@@ -76,6 +79,26 @@ describe('batchNormTrain without its kernels', () => {
       "batchNormTrain: activation must be 'linear' or 'relu', got gelu",
     );
     tf.dispose([x, weight, bias, linear.y, linear.mean, linear.variance, relu.y, relu.mean, relu.variance]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('addRelu without its kernels', () => {
+  it('is relu(a + b), broadcasting as tfjs does, tensors freed', () => {
+    expect(addReluIsFused()).toBe(false);
+    const before = tf.memory().numTensors;
+    const a = tf.tensor4d(values(2 * 3 * 3 * 4, 6), [2, 3, 3, 4]);
+    const b = tf.tensor4d(values(2 * 3 * 3 * 4, 7), [2, 3, 3, 4]);
+    const bias = tf.tensor1d([0.5, -0.5, 1, -1]);
+    for (const other of [b, bias]) {
+      const got = addRelu(a, other);
+      const want = tf.tidy(() => tf.relu(tf.add(a, other)));
+      expect(got.shape).toEqual([2, 3, 3, 4]);
+      expect(Array.from(got.dataSync())).toEqual(Array.from(want.dataSync()));
+      tf.dispose([got, want]);
+    }
+    tf.dispose([a, b, bias]);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
 

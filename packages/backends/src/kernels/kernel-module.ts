@@ -5,7 +5,7 @@ import {
   CONV_KERNELS_WASM_BASE64,
 } from '../generated/conv-kernels-wasm.js';
 
-/** The functions `wasm/conv-kernels.c` and `wasm/batch-norm-kernels.c` export (byte offsets, counts). */
+/** The functions the C sources in `wasm/` export (byte offsets, counts). */
 export interface KernelExports {
   conv_forward(
     g: number,
@@ -73,6 +73,8 @@ export interface KernelExports {
     r0: number,
     r1: number,
   ): void;
+  add_relu(a: number, b: number, y: number, i0: number, i1: number): void;
+  relu_grad(dy: number, y: number, dx: number, i0: number, i1: number): void;
   column_sums(dy: number, db: number, rows: number, cols: number): void;
   pad_rows(dst: number, src: number, rows: number, cols: number, stride: number): void;
   unpad_rows(dst: number, src: number, rows: number, cols: number, stride: number): void;

@@ -1,10 +1,12 @@
 import '@tensorflow/tfjs-backend-wasm';
 import {
+  ADD_RELU_KERNELS,
   BATCH_NORM_TRAIN_KERNELS,
   CONV2D_BIAS_ACT_KERNELS,
   SOFTMAX_CROSS_ENTROPY_KERNEL,
 } from '@onecycle/ops';
 import * as tf from '@tensorflow/tfjs-core';
+import { makeAddReluKernels } from './add-relu.js';
 import { makeBatchNormTrainKernels } from './batch-norm-train.js';
 import { makeCastKernel } from './cast.js';
 import { makeContiguousSliceKernel, makeSplitKernel } from './contiguous-slice.js';
@@ -43,7 +45,8 @@ const WASM = 'wasm';
  * in one pass, same bits), `Slice` of a contiguous run and `SplitV` on it (WASM's copies the whole
  * input out of its heap for every slice), and
  * the fused kernels of `@onecycle/ops`
- * (convolution + bias + ReLU and batch norm where the SIMD kernels load, softmax cross-entropy).
+ * (convolution + bias + ReLU, batch norm and the residual sum with its ReLU where the SIMD kernels
+ * load, softmax cross-entropy).
  *
  * @example
  * ```ts
@@ -62,6 +65,8 @@ export const WASM_TRAINING_KERNELS: readonly string[] = [
   BATCH_NORM_TRAIN_KERNELS.forward,
   BATCH_NORM_TRAIN_KERNELS.inputGrad,
   BATCH_NORM_TRAIN_KERNELS.paramsGrad,
+  ADD_RELU_KERNELS.forward,
+  ADD_RELU_KERNELS.inputGrad,
   SOFTMAX_CROSS_ENTROPY_KERNEL,
   tf.Conv2DBackpropFilter,
   tf.Conv2DBackpropInput,
@@ -95,8 +100,8 @@ function makeKernels(existing: (name: string) => tf.KernelConfig | undefined): t
     ...(fusedConv2d ? [makeSimdConv2DKernel(tf.FusedConv2D, fusedConv2d)] : []),
     // The trainable fused convolution of @onecycle/ops, only where the SIMD kernels run.
     ...(fusedConv2d && SimdConv.load() ? makeConv2DBiasActKernels(fusedConv2d) : []),
-    // The trainable batch norm of @onecycle/ops, likewise.
-    ...(SimdConv.load() ? makeBatchNormTrainKernels(WASM) : []),
+    // The trainable batch norm and residual ReLU of @onecycle/ops, likewise.
+    ...(SimdConv.load() ? [...makeBatchNormTrainKernels(WASM), ...makeAddReluKernels(WASM)] : []),
     ...(sum ? [makeLeadingAxesReduceKernel(sum, 'sum')] : []),
     ...(mean ? [makeInnerAxesMeanKernel(makeLeadingAxesReduceKernel(mean, 'mean'))] : []),
     ...(slice ? [makeContiguousSliceKernel(slice)] : []),

@@ -10,6 +10,9 @@ export const JOB_INPUT = 3;
 export const JOB_BN_SUMS = 4;
 export const JOB_BN_APPLY = 5;
 export const JOB_BN_GRAD_X = 6;
+/** Elementwise (the rows are values): a residual sum with its ReLU, and the ReLU's gradient. */
+export const JOB_ADD_RELU = 7;
+export const JOB_RELU_GRAD = 8;
 /** The jobs a pool runs: a kernel of {@link KernelExports} cut into chunks that the threads claim. */
 export type Job =
   | typeof JOB_FORWARD
@@ -17,7 +20,9 @@ export type Job =
   | typeof JOB_INPUT
   | typeof JOB_BN_SUMS
   | typeof JOB_BN_APPLY
-  | typeof JOB_BN_GRAD_X;
+  | typeof JOB_BN_GRAD_X
+  | typeof JOB_ADD_RELU
+  | typeof JOB_RELU_GRAD;
 
 /** Job-block slots: each job bumps SEQ (what idle workers watch and sleep on). */
 const SEQ = 0;
@@ -65,7 +70,7 @@ const WAIT_SPINS = 20000;
  * input: dy, wt, dx, scratch, scratch stride per thread;
  * batch-norm sums (the rows are blocks): a, b, m, rows, c, mode, parts, rows per block, affine (or 0);
  * batch-norm apply: x, y, c, affine, relu; batch-norm input gradient: dy, x, dx, c, a, b, s, mean,
- * affine (or 0).
+ * affine (or 0); add and ReLU (the rows are values): a, b, y; ReLU gradient: dy, y, dx.
  */
 export function runChunks(f: KernelExports, job: Int32Array, thread: number): number {
   let ran = 0;
@@ -100,6 +105,12 @@ export function runChunks(f: KernelExports, job: Int32Array, thread: number): nu
         break;
       case 6:
         f.bn_grad_x(a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!, a[14]!, a[15]!, lo, hi);
+        break;
+      case 7:
+        f.add_relu(a[7]!, a[8]!, a[9]!, lo, hi);
+        break;
+      case 8:
+        f.relu_grad(a[7]!, a[8]!, a[9]!, lo, hi);
         break;
     }
     ran++;
