@@ -25,38 +25,59 @@ static inline v128_t relu_masked(v128_t dy, v128_t x, v128_t scale, v128_t shift
   return wasm_v128_and(dy, wasm_f32x4_gt(z, wasm_f32x4_splat(0.f)));
 }
 
-// part[k] = Σ_r f(r, k) over rows [r0, r1); SIMD over channels. f: a (mode 0), (a − m)² (mode 1) or
-// a·(b − m) (mode 2), with a = x or dy, b = x. With `affine`, a = dy is masked by the ReLU of b = x
-// (modes 0 and 2).
-static void block_sums(const float *a, const float *b, const float *m, int r0, int r1, int c, int mode,
-                       float *part, const float *affine) {
+// part[k] = Σ_r f(r, k) over rows [r0, r1); SIMD over channels. f: a (mode 0) or (a − m)² (mode 1),
+// with a = x.
+static void block_sums(const float *a, const float *m, int r0, int r1, int c, int mode, float *part) {
   for (int k = 0; k < c; k += 4) wasm_v128_store(part + k, wasm_f32x4_splat(0.f));
   for (int r = r0; r < r1; r++) {
-    const float *ar = a + r * c, *br = b ? b + r * c : 0;
+    const float *ar = a + r * c;
     for (int k = 0; k < c; k += 4) {
       v128_t v = wasm_v128_load(ar + k);
-      if (affine)
-        v = relu_masked(v, wasm_v128_load(br + k), wasm_v128_load(affine + k),
-                        wasm_v128_load(shifts(affine, c) + k));
       if (mode == 1) {
         v = wasm_f32x4_sub(v, wasm_v128_load(m + k));
         v = wasm_f32x4_mul(v, v);
-      } else if (mode == 2) {
-        v = wasm_f32x4_mul(v, wasm_f32x4_sub(wasm_v128_load(br + k), wasm_v128_load(m + k)));
       }
       wasm_v128_store(part + k, wasm_f32x4_add(wasm_v128_load(part + k), v));
     }
   }
 }
 
-// Per-block partial sums for blocks [b0, b1) of `block` rows (c a multiple of 4): parts + blk·c gets
-// the block's sum of f (see block_sums; `affine` may be 0).
+// The gradient's two sums over rows [r0, r1) in one pass: part_dy[k] = Σ_r dy and part_dyxc[k] =
+// Σ_r dy·(x − m), dy masked by the ReLU of x when `affine` is given; SIMD over channels.
+static void block_grad_sums(const float *dy, const float *x, const float *m, int r0, int r1, int c,
+                            float *part_dy, float *part_dyxc, const float *affine) {
+  for (int k = 0; k < c; k += 4) {
+    wasm_v128_store(part_dy + k, wasm_f32x4_splat(0.f));
+    wasm_v128_store(part_dyxc + k, wasm_f32x4_splat(0.f));
+  }
+  for (int r = r0; r < r1; r++) {
+    const float *dyr = dy + r * c, *xr = x + r * c;
+    for (int k = 0; k < c; k += 4) {
+      const v128_t xv = wasm_v128_load(xr + k);
+      v128_t g = wasm_v128_load(dyr + k);
+      if (affine)
+        g = relu_masked(g, xv, wasm_v128_load(affine + k), wasm_v128_load(shifts(affine, c) + k));
+      wasm_v128_store(part_dy + k, wasm_f32x4_add(wasm_v128_load(part_dy + k), g));
+      const v128_t gxc = wasm_f32x4_mul(g, wasm_f32x4_sub(xv, wasm_v128_load(m + k)));
+      wasm_v128_store(part_dyxc + k, wasm_f32x4_add(wasm_v128_load(part_dyxc + k), gxc));
+    }
+  }
+}
+
+// Per-block partial sums for blocks [b0, b1) of `block` rows (c a multiple of 4): for modes 0 and 1
+// (see block_sums, a = x), parts + blk·c gets the block's sum; for mode 2, the gradient's sums (see
+// block_grad_sums, a = dy, b = x, `affine` or 0): Σ dy at parts + blk·c, Σ dy·(x − m) at
+// parts + (blocks + blk)·c.
 EXPORT("bn_block_sums")
 void bn_block_sums(const float *a, const float *b, const float *m, int rows, int c, int mode, float *parts,
                    int block, const float *affine, int b0, int b1) {
+  const int blocks = (rows + block - 1) / block;
   for (int blk = b0; blk < b1; blk++) {
-    const int r0 = blk * block;
-    block_sums(a, b, m, r0, r0 + block < rows ? r0 + block : rows, c, mode, parts + blk * c, affine);
+    const int r0 = blk * block, r1 = r0 + block < rows ? r0 + block : rows;
+    if (mode == 2)
+      block_grad_sums(a, b, m, r0, r1, c, parts + blk * c, parts + (blocks + blk) * c, affine);
+    else
+      block_sums(a, m, r0, r1, c, mode, parts + blk * c);
   }
 }
 

@@ -9,26 +9,29 @@ const BLOCK = 256;
 const passKind = (job: Job, rows: number, c: number) => -((rows * 4096 + c) * 8 + job);
 
 /**
- * Per-channel sums over `rows` rows of `c` channels (c a multiple of 4) of f = `a` (mode 0), `(a − m)²`
- * (mode 1) or `a·(b − m)` (mode 2), `a` masked by a ReLU of `b` when `affine` (see {@link writeAffine})
- * is not 0: float32 over blocks of 256 rows, the blocks shared out among the threads, then float64
- * across blocks in block order, written to `out` (divided by `divisor` when positive). `parts` holds
- * a block's c floats each, `acc` c doubles.
+ * Per-channel sums over `rows` rows of `c` channels (c a multiple of 4), in float32 over blocks of 256
+ * rows (the blocks shared out among the threads), then in float64 across blocks in block order, written
+ * to `outs` (divided by `divisor` when positive): `Σ a` (mode 0) or `Σ (a − m)²` (mode 1) to `outs[0]`;
+ * in mode 2, one pass for the gradient's `Σ a` and `Σ a·(b − m)` (a = dy masked by a ReLU of b = x
+ * when `affine`, see {@link writeAffine}, is not 0) to `outs[0]` and `outs[1]`. `parts` holds c floats
+ * a block and a sum, `acc` c doubles.
  */
 function channelSums(
   kernels: SimdConv,
   rows: number,
   c: number,
-  mode: number,
+  mode: 0 | 1 | 2,
   [a, b, m]: [number, number, number],
   { parts, acc, affine }: { parts: number; acc: number; affine: number },
-  out: number,
+  outs: number[],
   divisor: number,
 ): void {
   const blocks = Math.ceil(rows / BLOCK);
   const args = [a, b, m, rows, c, mode, parts, BLOCK, affine];
   kernels.runRows(JOB_BN_SUMS, passKind(JOB_BN_SUMS, rows, c), blocks, args);
-  kernels.heap.fns.bn_reduce(parts, blocks, c, acc, out, divisor);
+  outs.forEach((out, i) =>
+    kernels.heap.fns.bn_reduce(parts + i * blocks * c * 4, blocks, c, acc, out, divisor),
+  );
 }
 
 /**
@@ -91,8 +94,8 @@ export function batchNormForward(
   const yp = yAt ?? yRegion;
   if (blocked) {
     const scratch = { parts: partsp, acc, affine: 0 };
-    channelSums(kernels, rows, c, 0, [xp, 0, 0], scratch, mp, rows);
-    channelSums(kernels, rows, c, 1, [xp, 0, mp], scratch, vp, rows);
+    channelSums(kernels, rows, c, 0, [xp, 0, 0], scratch, [mp], rows);
+    channelSums(kernels, rows, c, 1, [xp, 0, mp], scratch, [vp], rows);
   } else heap.fns.bn_stats(xp, rows, c, mp, vp, acc);
   const floats = heap.floats();
   const m = floats.subarray(mp >> 2, (mp >> 2) + c);
@@ -140,7 +143,7 @@ export function batchNormGrad(
   const n = x.length;
   const rows = n / c;
   const blocked = c % 4 === 0;
-  const parts = blocked ? Math.ceil(rows / BLOCK) * c : 0;
+  const parts = blocked ? 2 * Math.ceil(rows / BLOCK) * c : 0; // the two sums of each block
   const room = (at: number | undefined) => (at === undefined ? n : 0);
   const at = heap.regions([room(dyAt), room(xAt), room(dxAt), c4, c4, c4, 2 * c4, parts, c4, c4, c4, 2 * c4]);
   if (at == null) return false;
@@ -154,8 +157,7 @@ export function batchNormGrad(
   if (bias) writeAffine(floats, affine, c, { weight, bias, mean, variance }, eps);
   if (blocked) {
     const scratch = { parts: partsp, acc, affine };
-    channelSums(kernels, rows, c, 0, [dyp, xp, 0], scratch, sdp, 0);
-    channelSums(kernels, rows, c, 2, [dyp, xp, mp], scratch, sxp, 0);
+    channelSums(kernels, rows, c, 2, [dyp, xp, mp], scratch, [sdp, sxp], 0);
   } else heap.fns.bn_grad_sums(dyp, xp, rows, c, mp, sdp, sxp, acc, affine);
   // x̂ = (x − mean)·invStd; dx = w·invStd·dy − w·invStd·Σdy/M − (w·invStd³·Σdy(x − mean)/M)(x − mean)
   //      + dmean/M + 2·dvariance·(x − mean)/M
