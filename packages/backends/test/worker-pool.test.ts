@@ -26,7 +26,10 @@ function recordingKernels(runs: { thread: number; lo: number; hi: number }[], du
       }
     },
   } as unknown as KernelExports;
-  return { kernels, as: (t: number) => (thread = t) };
+  const as = (t: number) => {
+    thread = t;
+  };
+  return { kernels, as };
 }
 
 describe('runChunks', () => {

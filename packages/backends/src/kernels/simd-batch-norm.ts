@@ -29,9 +29,9 @@ function channelSums(
   const blocks = Math.ceil(rows / BLOCK);
   const args = [a, b, m, rows, c, mode, parts, BLOCK, affine];
   kernels.runRows(JOB_BN_SUMS, passKind(JOB_BN_SUMS, rows, c), blocks, args);
-  outs.forEach((out, i) =>
-    kernels.heap.fns.bn_reduce(parts + i * blocks * c * 4, blocks, c, acc, out, divisor),
-  );
+  outs.forEach((out, i) => {
+    kernels.heap.fns.bn_reduce(parts + i * blocks * c * 4, blocks, c, acc, out, divisor);
+  });
 }
 
 /**
