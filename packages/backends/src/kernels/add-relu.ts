@@ -1,8 +1,9 @@
 import { ADD_RELU_KERNELS, type AddReluGradInputs, type AddReluInputs } from '@onecycle/ops';
 import type * as tf from '@tensorflow/tfjs-core';
 import { SimdConv } from './simd-conv.js';
-import { addReluForward, reluGradFromOutput } from './simd-elementwise.js';
+import { elementwise } from './simd-elementwise.js';
 import type { WasmHeapBackend } from './wasm-kernel-calls.js';
+import { JOB_ADD_RELU, JOB_RELU_GRAD, type Job } from './worker-pool.js';
 
 /**
  * Builds the WASM kernels of `@onecycle/ops`' `addRelu` ({@link ADD_RELU_KERNELS}) on the SIMD kernels
@@ -15,17 +16,17 @@ import type { WasmHeapBackend } from './wasm-kernel-calls.js';
  * ```
  */
 export function makeAddReluKernels(backendName: string): tf.KernelConfig[] {
-  /** Runs `pass` on views of `inputs` into a new float32 output of `like`'s shape. */
+  /** Runs the elementwise `job` on views of `inputs` into a new float32 output of `like`'s shape. */
   const run = (
     backend: unknown,
     like: tf.TensorInfo,
     inputs: [tf.TensorInfo, tf.TensorInfo],
-    pass: typeof addReluForward,
+    job: Job,
   ): tf.TensorInfo => {
     const wasm = backend as WasmHeapBackend;
     const out = wasm.makeOutput([...like.shape], 'float32');
     const [a, b] = inputs.map((t) => wasm.typedArrayFromHeap(t));
-    if (!pass(SimdConv.load()!, a!, b!, wasm.typedArrayFromHeap(out))) {
+    if (!elementwise(SimdConv.load()!, job, [a!, b!], wasm.typedArrayFromHeap(out))) {
       wasm.disposeData(out.dataId);
       throw new Error(
         `addRelu: tensors of shape [${like.shape}] do not fit the WASM kernels' memory (at most 4 GiB)`,
@@ -39,7 +40,7 @@ export function makeAddReluKernels(backendName: string): tf.KernelConfig[] {
       backendName,
       kernelFunc: ({ inputs, backend }) => {
         const { a, b } = inputs as unknown as AddReluInputs;
-        return run(backend, a, [a, b], addReluForward);
+        return run(backend, a, [a, b], JOB_ADD_RELU);
       },
     },
     {
@@ -47,7 +48,7 @@ export function makeAddReluKernels(backendName: string): tf.KernelConfig[] {
       backendName,
       kernelFunc: ({ inputs, backend }) => {
         const { dy, y } = inputs as unknown as AddReluGradInputs;
-        return run(backend, y, [dy, y], reluGradFromOutput);
+        return run(backend, y, [dy, y], JOB_RELU_GRAD);
       },
     },
   ];

@@ -1,12 +1,9 @@
 import { up4 } from './conv-geometry.js';
 import type { SimdConv } from './simd-conv.js';
-import { JOB_BN_APPLY, JOB_BN_GRAD_X, JOB_BN_SUMS, type Job } from './worker-pool.js';
+import { JOB_BN_APPLY, JOB_BN_GRAD_X, JOB_BN_SUMS } from './worker-pool.js';
 
 /** Rows per block of the float32 partial sums. */
 const BLOCK = 256;
-
-/** One number per pass and shape, below the convolutions' (which are positive): calls of one kind cost alike. */
-const passKind = (job: Job, rows: number, c: number) => -((rows * 4096 + c) * 8 + job);
 
 /**
  * Per-channel sums over `rows` rows of `c` channels (c a multiple of 4), in float32 over blocks of 256
@@ -28,7 +25,7 @@ function channelSums(
 ): void {
   const blocks = Math.ceil(rows / BLOCK);
   const args = [a, b, m, rows, c, mode, parts, BLOCK, affine];
-  kernels.runRows(JOB_BN_SUMS, passKind(JOB_BN_SUMS, rows, c), blocks, args);
+  kernels.runRows(JOB_BN_SUMS, blocks, c, args);
   outs.forEach((out, i) => {
     kernels.heap.fns.bn_reduce(parts + i * blocks * c * 4, blocks, c, acc, out, divisor);
   });
@@ -103,7 +100,7 @@ export function batchNormForward(
   writeAffine(floats, affine, c, { weight, bias, mean: m, variance: v }, eps);
   heap.output(mp, mean, meanAt, c);
   heap.output(vp, variance, varianceAt, c);
-  kernels.runRows(JOB_BN_APPLY, passKind(JOB_BN_APPLY, rows, c), rows, [xp, yp, c, affine, relu ? 1 : 0]);
+  kernels.runRows(JOB_BN_APPLY, rows, c, [xp, yp, c, affine, relu ? 1 : 0]);
   heap.output(yp, y, yAt, n);
   return true;
 }
@@ -173,7 +170,7 @@ export function batchNormGrad(
     params[c + k] = sumDy;
   }
   const args = [dyp, xp, dxp, c, ap, bp, sp, mp, affine];
-  kernels.runRows(JOB_BN_GRAD_X, passKind(JOB_BN_GRAD_X, rows, c), rows, args);
+  kernels.runRows(JOB_BN_GRAD_X, rows, c, args);
   heap.output(dxp, dx, dxAt, n);
   return true;
 }

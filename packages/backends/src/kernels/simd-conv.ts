@@ -23,6 +23,8 @@ const CHUNKS_PER_JOB = 16;
 const filterChunkRows = (p: number) => Math.max(256, 64 * Math.ceil(p / (64 * CHUNKS_PER_JOB)));
 /** One number per job and layer shape (positions, patch length, output channels): calls of one kind cost alike. */
 const callKind = (job: Job, g: ConvGeometry) => ((g.p * 8192 + g.k4) * 1024 + g.co4) * 4 + job;
+/** One number per row job and shape (rows, values per row), below the convolutions': their kinds. */
+const rowsKind = (job: Job, rows: number, width: number) => -((rows * 4096 + width) * 16 + job);
 
 /** The maximum of the shared memory the threads make for themselves: 2 GiB (reserved up front). */
 const OWN_SHARED_MAX_PAGES = Math.min(32768, CONV_KERNELS_SHARED_MAX_PAGES);
@@ -264,18 +266,18 @@ export class SimdConv {
   }
 
   /**
-   * Runs `job`, a pass of the batch-norm kernels (see `simd-batch-norm.ts`) over `rows` (rows, or
-   * blocks of rows for the sums) of tensors in {@link SimdConv.heap}: shared with the workers when
-   * they work in that same memory (tfjs's, made shared) and calls of `kind` are faster so (see
-   * `ShareChoices`), else on this thread alone. Each chunk writes its own rows or blocks: the same
-   * bits either way.
+   * Runs `job`, a pass of the batch-norm or elementwise kernels (see `simd-batch-norm.ts`,
+   * `simd-elementwise.ts`) over `rows` (rows of `width` values, or blocks of rows for the sums) of
+   * tensors in {@link SimdConv.heap}: shared with the workers when they work in that same memory
+   * (tfjs's, made shared) and calls of that kind are faster so (see `ShareChoices`), else on this
+   * thread alone. Each chunk writes its own rows or blocks: the same bits either way.
    *
    * @internal
    */
-  runRows(job: Job, kind: number, rows: number, args: number[]): void {
+  runRows(job: Job, rows: number, width: number, args: number[]): void {
     if (rows === 0) return;
     const team = this.team?.heap === this.alone.heap ? this.team : undefined;
-    const shared = team !== undefined && this.choices.begin(kind);
+    const shared = team !== undefined && this.choices.begin(rowsKind(job, rows, width));
     if (shared) team.pool.wake();
     const size = shared ? Math.ceil(rows / CHUNKS_PER_JOB) : rows;
     (shared ? team : this.alone).pool.run(job, size, rows, 0, args, shared);

@@ -1,16 +1,15 @@
 import type { SimdConv } from './simd-conv.js';
-import { JOB_ADD_RELU, JOB_RELU_GRAD, type Job } from './worker-pool.js';
-
-/** One number per job and size, below the convolutions' and the batch norm's: calls of one kind cost alike. */
-const passKind = (job: Job, n: number) => -(n * 8 + job) - 2 ** 50;
+import type { Job } from './worker-pool.js';
 
 /**
- * Runs the elementwise kernel `job` of `wasm/elementwise-kernels.c` over `n` values: `ins` are its two
- * inputs, `out` its output, used in place where they live in `kernels`' memory (tfjs's tensors) and
- * copied in and out otherwise; the values are shared out among the convolution threads where they work
- * in that memory. Returns false (nothing written) when the arrays do not fit the kernels' memory.
+ * Runs the elementwise kernel `job` of `wasm/elementwise-kernels.c` over `n` values — `JOB_ADD_RELU`:
+ * `out = max(a + b, 0)`; `JOB_RELU_GRAD`: `out = dy` where `y > 0`, else 0 — on its two inputs `ins`
+ * (`[a, b]` or `[dy, y]`), used in place with `out` where they live in `kernels`' memory (tfjs's
+ * tensors) and copied in and out otherwise; the values are shared out among the convolution threads
+ * where they work in that memory. Returns false (nothing written) when the arrays do not fit the
+ * kernels' memory.
  */
-function elementwise(
+export function elementwise(
   kernels: SimdConv,
   job: Job,
   ins: [Float32Array, Float32Array],
@@ -28,35 +27,7 @@ function elementwise(
   const ap = heap.input(ins[0], aAt, at[0]);
   const bp = heap.input(ins[1], bAt, at[1]);
   const yp = outAt ?? at[2];
-  kernels.runRows(job, passKind(job, n), n, [ap, bp, yp]);
+  kernels.runRows(job, n, 1, [ap, bp, yp]);
   heap.output(yp, out, outAt, n);
   return true;
-}
-
-/**
- * `y = max(a + b, 0)` (0 where `a + b` is not positive) on the SIMD kernels (see `elementwise`).
- *
- * @returns false (nothing written) when the arrays do not fit the kernels' memory.
- */
-export function addReluForward(
-  kernels: SimdConv,
-  a: Float32Array,
-  b: Float32Array,
-  y: Float32Array,
-): boolean {
-  return elementwise(kernels, JOB_ADD_RELU, [a, b], y);
-}
-
-/**
- * `dx = dy` where `y > 0`, else 0: the gradient through a ReLU whose output is `y` (see `elementwise`).
- *
- * @returns false (nothing written) when the arrays do not fit the kernels' memory.
- */
-export function reluGradFromOutput(
-  kernels: SimdConv,
-  dy: Float32Array,
-  y: Float32Array,
-  dx: Float32Array,
-): boolean {
-  return elementwise(kernels, JOB_RELU_GRAD, [dy, y], dx);
 }
