@@ -96,6 +96,9 @@ describe('the forward pass and the filter gradient sum in one order, whatever th
     ['stride 2, same (simpleCnn)', [3, 14, 14, 16], [3, 3, 16, 16], [2, 2], 'same'],
     ['2 output channels (padded to 4)', [2, 7, 7, 16], [3, 3, 16, 2], [2, 2], 'same'],
     ['rows of 12 floats, 3 output channels', [2, 9, 8, 4], [3, 3, 4, 3], [1, 1], 'same'],
+    ['rows of 12 floats, 2 output channels', [2, 9, 8, 4], [3, 3, 4, 2], [1, 1], 'same'],
+    ['10 output channels (8 + 2)', [2, 7, 7, 16], [3, 3, 16, 10], [2, 2], 'same'],
+    ['1 output channel', [2, 7, 6, 8], [3, 3, 8, 1], [1, 1], 'same'],
     ['stride 1, same (ResNet), 12 output channels', [2, 10, 9, 8], [3, 3, 8, 12], [1, 1], 'same'],
     ['a 3-channel stem (patches copied)', [2, 12, 12, 3], [3, 3, 3, 16], [2, 2], 'same'],
     ['dilation 2 (patches copied)', [2, 12, 9, 8], [3, 2, 8, 7], [1, 1], 'valid', 2],
@@ -105,7 +108,8 @@ describe('the forward pass and the filter gradient sum in one order, whatever th
     const x = randomValues(g.n * g.h * g.w * g.ci, 7);
     const wDense = randomValues(g.k * g.co, 8);
     const bias = randomValues(g.co4, 9);
-    const dy = randomValues(g.p * g.co4, 10);
+    // dy's padding columns hold zeros, as the kernels' layout has them (their products are skipped).
+    const dy = randomValues(g.p * g.co4, 10).map((v, i) => (i % g.co4 < g.co ? v : 0));
     const w = new Float32Array(g.k * g.co4);
     for (let k = 0; k < g.k; k++) w.set(wDense.subarray(k * g.co, (k + 1) * g.co), k * g.co4);
 

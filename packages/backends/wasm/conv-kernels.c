@@ -285,43 +285,100 @@ void conv_forward(const int *g, const float *x, const float *wgt, const float *b
   }
 }
 
+// dw[i + k, c0 + j] += Σ_r xs_r[k] · dy[r, c0 + j] for k < 4·KB and j < NC (≤ 4), over a chunk's
+// rows in order, where xs_r = t[r] + off: the last columns of dw when fewer than 8 remain (a small
+// layer's 2 or 3 output channels, say), with k along the vector lanes and dy's value splat, so that no
+// lane holds a padding column and each row's 4·KB values take KB loads. The same products added in the
+// same order as gemm_filter's 4×4 tiles, so the same bits. dw points at row i.
+static inline __attribute__((always_inline)) void filter_narrow_tile(const float *const *t, int off,
+                                                                     const float *dy, int co4, float *dw,
+                                                                     int np, int c0, const int KB,
+                                                                     const int NC) {
+  v128_t acc[8][4];
+  for (int b = 0; b < KB; b++)
+    for (int j = 0; j < NC; j++) {
+      const float *o = dw + 4 * b * co4 + c0 + j;
+      acc[b][j] = wasm_f32x4_make(o[0], o[co4], o[2 * co4], o[3 * co4]);
+    }
+  for (int r = 0; r < np; r++, dy += co4) {
+    const float *xs = t[r] + off;
+    v128_t d[4];
+    for (int j = 0; j < NC; j++) d[j] = wasm_v128_load32_splat(dy + c0 + j);
+    for (int b = 0; b < KB; b++) {
+      const v128_t x = wasm_v128_load(xs + 4 * b);
+      for (int j = 0; j < NC; j++) acc[b][j] = MADD(acc[b][j], x, d[j]);
+    }
+  }
+  for (int b = 0; b < KB; b++)
+    for (int j = 0; j < NC; j++) {
+      float *o = dw + 4 * b * co4 + c0 + j;
+      o[0] = wasm_f32x4_extract_lane(acc[b][j], 0);
+      o[co4] = wasm_f32x4_extract_lane(acc[b][j], 1);
+      o[2 * co4] = wasm_f32x4_extract_lane(acc[b][j], 2);
+      o[3 * co4] = wasm_f32x4_extract_lane(acc[b][j], 3);
+    }
+}
+
+// Filter rows a narrow tile takes at a time for NC columns: as many as keep its accumulators, the
+// splat values and a row's vector within the engine's 16 vector registers.
+#define NARROW_BLOCKS(nc) ((nc) == 1 ? 8 : (nc) == 2 ? 5 : (nc) == 3 ? 3 : 2)
+
+// The narrow columns [c0, c0 + nc) of dw (nc ≤ 4) over one chunk: tiles of NARROW_BLOCKS(nc) blocks of
+// 4 filter rows inside one segment, then single blocks up to the segment's end.
+static void gemm_filter_narrow(const int *g, const float *const *tab, int len, const float *dy, float *dw,
+                               int np, int c0, int nc) {
+  const int k4 = g[K4], co4 = g[CO4], kb = NARROW_BLOCKS(nc);
+  for (int i = 0; i < k4;) {
+    const int sg = i / len, off = i - sg * len;
+    const float *const *t = tab + sg * CHUNK;
+    float *o = dw + i * co4;
+    if (off + 4 * kb <= len) {
+      switch (nc) {
+        case 1: filter_narrow_tile(t, off, dy, co4, o, np, c0, NARROW_BLOCKS(1), 1); break;
+        case 2: filter_narrow_tile(t, off, dy, co4, o, np, c0, NARROW_BLOCKS(2), 2); break;
+        case 3: filter_narrow_tile(t, off, dy, co4, o, np, c0, NARROW_BLOCKS(3), 3); break;
+        default: filter_narrow_tile(t, off, dy, co4, o, np, c0, NARROW_BLOCKS(4), 4); break;
+      }
+      i += 4 * kb;
+    } else {
+      switch (nc) {
+        case 1: filter_narrow_tile(t, off, dy, co4, o, np, c0, 1, 1); break;
+        case 2: filter_narrow_tile(t, off, dy, co4, o, np, c0, 1, 2); break;
+        case 3: filter_narrow_tile(t, off, dy, co4, o, np, c0, 1, 3); break;
+        default: filter_narrow_tile(t, off, dy, co4, o, np, c0, 1, 4); break;
+      }
+      i += 4;
+    }
+  }
+}
+
 // dw[k, :] += Σ_r row_r[k] · dy[r, :] over the rows of one chunk read through `tab` (segments of `len`
-// floats, a multiple of 4, or K4 for one segment), rows in order; 4 rows of dw × 8 columns per tile.
+// floats, a multiple of 4, or K4 for one segment), rows in order; 4 rows of dw × 8 columns per tile,
+// and the last columns, when fewer than 8 remain, by gemm_filter_narrow (its padding columns stay 0).
 static void gemm_filter(const int *g, const float *const *tab, int len, const float *dy, float *dw, int np) {
-  const int k4 = g[K4], co4 = g[CO4];
+  const int k4 = g[K4], co4 = g[CO4], wide = co4 & ~7;
   for (int i = 0; i < k4; i += 4) {
     const int sg = i / len, off = i - sg * len;
     const float *const *t = tab + sg * CHUNK;
-    for (int c = 0; c < co4; c += 8) {
+    for (int c = 0; c < wide; c += 8) {
       float *o = dw + i * co4 + c;
       const float *d = dy + c;
-      if (c + 8 <= co4) {
-        v128_t a00 = wasm_v128_load(o), a01 = wasm_v128_load(o + 4);
-        v128_t a10 = wasm_v128_load(o + co4), a11 = wasm_v128_load(o + co4 + 4);
-        v128_t a20 = wasm_v128_load(o + 2 * co4), a21 = wasm_v128_load(o + 2 * co4 + 4);
-        v128_t a30 = wasm_v128_load(o + 3 * co4), a31 = wasm_v128_load(o + 3 * co4 + 4);
-        for (int r = 0; r < np; r++, d += co4) {
-          const float *xs = t[r] + off;
-          const v128_t d0 = wasm_v128_load(d), d1 = wasm_v128_load(d + 4);
-          STEP_4x8(xs, xs + 1, xs + 2, xs + 3, 0, d0, d1);
-        }
-        wasm_v128_store(o, a00); wasm_v128_store(o + 4, a01);
-        wasm_v128_store(o + co4, a10); wasm_v128_store(o + co4 + 4, a11);
-        wasm_v128_store(o + 2 * co4, a20); wasm_v128_store(o + 2 * co4 + 4, a21);
-        wasm_v128_store(o + 3 * co4, a30); wasm_v128_store(o + 3 * co4 + 4, a31);
-      } else {
-        v128_t a00 = wasm_v128_load(o), a10 = wasm_v128_load(o + co4);
-        v128_t a20 = wasm_v128_load(o + 2 * co4), a30 = wasm_v128_load(o + 3 * co4);
-        for (int r = 0; r < np; r++, d += co4) {
-          const float *xs = t[r] + off;
-          const v128_t d0 = wasm_v128_load(d);
-          STEP_4x4(xs, xs + 1, xs + 2, xs + 3, 0, d0);
-        }
-        wasm_v128_store(o, a00); wasm_v128_store(o + co4, a10);
-        wasm_v128_store(o + 2 * co4, a20); wasm_v128_store(o + 3 * co4, a30);
+      v128_t a00 = wasm_v128_load(o), a01 = wasm_v128_load(o + 4);
+      v128_t a10 = wasm_v128_load(o + co4), a11 = wasm_v128_load(o + co4 + 4);
+      v128_t a20 = wasm_v128_load(o + 2 * co4), a21 = wasm_v128_load(o + 2 * co4 + 4);
+      v128_t a30 = wasm_v128_load(o + 3 * co4), a31 = wasm_v128_load(o + 3 * co4 + 4);
+      for (int r = 0; r < np; r++, d += co4) {
+        const float *xs = t[r] + off;
+        const v128_t d0 = wasm_v128_load(d), d1 = wasm_v128_load(d + 4);
+        STEP_4x8(xs, xs + 1, xs + 2, xs + 3, 0, d0, d1);
       }
+      wasm_v128_store(o, a00); wasm_v128_store(o + 4, a01);
+      wasm_v128_store(o + co4, a10); wasm_v128_store(o + co4 + 4, a11);
+      wasm_v128_store(o + 2 * co4, a20); wasm_v128_store(o + 2 * co4 + 4, a21);
+      wasm_v128_store(o + 3 * co4, a30); wasm_v128_store(o + 3 * co4 + 4, a31);
     }
   }
+  if (wide < co4) gemm_filter_narrow(g, tab, len, dy, dw, np, wide, g[CO] - wide);
 }
 
 // Filter gradient over output positions [p0, p1): dw[K4, CO4] = Σ_p patch(p)ᵀ · dy[p, :].
