@@ -100,7 +100,7 @@ describe('SimdConv kernels (the WebAssembly SIMD convolutions)', () => {
         for (let i = 256; i < 200000; i++) h[i] = ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) - 0.5;
         const [x, w, y, col, dw, dx] = [4096, 20000, 30000, 40000, 60000, 70000].map((o) => o * 4);
         f.conv_forward(0, x, w, 0, 1, y, 0, col, 0, 50);
-        f.conv_filter_grad(0, x, y, dw, 0, col, 0, 50);
+        f.conv_filter_grad(0, x, y, 0, dw, 0, col, 0, 50);
         f.conv_input_grad(0, y, w, dx, col, 0, 2);
         return [[y, 50 * 16], [dw, 144 * 16], [dx, 3200]].map(([o, n]) => Array.from(h.subarray(o / 4, o / 4 + n)));
       };

@@ -142,7 +142,7 @@ describe('the forward pass and the filter gradient sum in one order, whatever th
     for (const keep of [0, kept]) {
       fns.conv_forward(gAt, xAt, wAt, bAt, 1, y, keep, scratch, 0, g.p);
       expect(bits(read(y, g.p * g.co4))).toEqual(bits(wantY));
-      fns.conv_filter_grad(gAt, xAt, dyAt, dw, keep, scratch, 0, g.p);
+      fns.conv_filter_grad(gAt, xAt, dyAt, 0, dw, keep, scratch, 0, g.p);
       expect(bits(read(dw, g.k4 * g.co4))).toEqual(bits(wantDw));
     }
   });
@@ -248,5 +248,50 @@ describe('grad_rows (the output gradient as the gradient kernels read it)', () =
     const viaColumnSums = alloc(co4);
     fns.column_sums(dst, viaColumnSums, rows, co4);
     expect(bits(read(viaColumnSums, co4))).toEqual(bits(wantSums));
+    if (co === co4) {
+      // Dense rows: masked_column_sums sums dy where y > 0 without the masked copy, to the same bits.
+      const masked = alloc(2 * co4);
+      fns.masked_column_sums(alloc(dy), alloc(y), masked, rows, co4);
+      expect(bits(read(masked, co4))).toEqual(bits(wantSums));
+    }
+  });
+});
+
+describe("the filter gradient masks dy by a ReLU's output chunk by chunk as grad_rows does", () => {
+  it.each([
+    ['patches kept', [2, 12, 12, 3], [3, 3, 3, 16], [2, 2], 'same'],
+    ['patches read from the input', [2, 14, 14, 16], [3, 3, 16, 8], [2, 2], 'same'],
+  ] as Case[])('%s', (...c) => {
+    const g = geometry(c);
+    const x = randomValues(g.n * g.h * g.w * g.ci, 11);
+    const dy = randomValues(g.p * g.co4, 12);
+    const y = randomValues(g.p * g.co4, 13); // about half of it > 0
+    const { fns, alloc, read, memory } = plainKernels();
+    const gAt = alloc(20);
+    new Int32Array(memory.buffer, gAt, 18).set(geometryWords(g));
+    const [xAt, dyAt, yAt] = [x, dy, y].map(alloc) as [number, number, number];
+    const scratch = alloc(colFloats(g));
+    const kept = alloc(g.p * g.k4 + 4);
+    const w = alloc(g.k * g.co4);
+    const out = alloc(g.p * g.co4);
+    const masked = alloc(g.p * g.co4);
+    fns.grad_rows(masked, dyAt, yAt, g.p, g.co, g.co4, 0);
+    const want = alloc(g.k4 * g.co4);
+    const got = alloc(g.k4 * g.co4);
+    for (const keep of keepsPatches(g) ? [0, kept] : [0]) {
+      if (keep) fns.conv_forward(gAt, xAt, w, 0, 0, out, keep, scratch, 0, g.p);
+      fns.conv_filter_grad(gAt, xAt, masked, 0, want, keep, scratch, 0, g.p);
+      // In pieces, as threads take chunks: each piece's dy masked on its own.
+      fns.conv_filter_grad(gAt, xAt, dyAt, yAt, got, keep, scratch, 0, g.p);
+      expect(bits(read(got, g.k4 * g.co4))).toEqual(bits(read(want, g.k4 * g.co4)));
+      const half = 64 * Math.ceil(g.p / 128);
+      const second = alloc(g.k4 * g.co4);
+      fns.conv_filter_grad(gAt, xAt, dyAt, yAt, got, keep, scratch, 0, half);
+      fns.conv_filter_grad(gAt, xAt, dyAt, yAt, second, keep, scratch, half, g.p);
+      fns.conv_filter_grad(gAt, xAt, masked, 0, want, keep, scratch, 0, half);
+      expect(bits(read(got, g.k4 * g.co4))).toEqual(bits(read(want, g.k4 * g.co4)));
+      fns.conv_filter_grad(gAt, xAt, masked, 0, want, keep, scratch, half, g.p);
+      expect(bits(read(second, g.k4 * g.co4))).toEqual(bits(read(want, g.k4 * g.co4)));
+    }
   });
 });

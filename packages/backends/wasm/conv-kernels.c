@@ -259,6 +259,8 @@ static void gemm_tab(const float *const *tab, int segs, int len, const float *b,
 
 // The row table in a thread's scratch: after the CHUNK·K4 + 4 floats of im2col rows.
 #define ROW_TABLE(g, scratch) ((const float **)((scratch) + CHUNK * (g)[K4] + 4))
+// A chunk's masked output-gradient rows (CHUNK·CO4 floats) in a thread's scratch, after the row table.
+#define MASKED_ROWS(g, scratch) ((scratch) + CHUNK * (g)[K4] + 4 + (g)[KH] * CHUNK)
 
 // Forward convolution of output positions [p0, p1): y[p, :] = act(patch(p) · w + bias).
 // `bias` may be 0 (none); `relu` nonzero applies max(·, 0). `scratch` is one thread's: CHUNK·K4 + 4
@@ -381,14 +383,23 @@ static void gemm_filter(const int *g, const float *const *tab, int len, const fl
   if (wide < co4) gemm_filter_narrow(g, tab, len, dy, dw, np, wide, g[CO] - wide);
 }
 
+// dst[i] = src[i] where y[i] > 0, else 0, for i < n (a multiple of 4): a ReLU's gradient.
+static void relu_mask(float *__restrict dst, const float *src, const float *y, int n) {
+  const v128_t zero = wasm_f32x4_splat(0.f);
+  for (int i = 0; i < n; i += 4)
+    wasm_v128_store(dst + i, wasm_v128_and(wasm_v128_load(src + i), wasm_f32x4_gt(wasm_v128_load(y + i), zero)));
+}
+
 // Filter gradient over output positions [p0, p1): dw[K4, CO4] = Σ_p patch(p)ᵀ · dy[p, :].
 // Overwrites dw (zeroes it first), so two threads can each sum half of the positions. The patches
 // come from `kept` (the patch matrix conv_forward kept) when given; else straight from x where
 // reads_image allows (patch_rows); else from im2col chunks in `scratch` (one thread's, as
-// conv_forward's). Positions are summed in order: the same bits either way.
+// conv_forward's). Positions are summed in order: the same bits either way. With `y` (a ReLU's
+// output, rows of CO4 floats as dy's) each chunk of dy is first masked by y > 0 into the scratch, as
+// grad_rows masks it: the same values, without a pass over all of dy before.
 EXPORT("conv_filter_grad")
-void conv_filter_grad(const int *g, const float *x, const float *dy, float *dw, const float *kept,
-                      float *scratch, int p0, int p1) {
+void conv_filter_grad(const int *g, const float *x, const float *dy, const float *y, float *dw,
+                      const float *kept, float *scratch, int p0, int p1) {
   const float **tab = ROW_TABLE(g, scratch);
   const int direct = !kept && reads_image(g);
   zero_floats(dw, g[K4] * g[CO4]);
@@ -402,7 +413,13 @@ void conv_filter_grad(const int *g, const float *x, const float *dy, float *dw, 
       im2col(g, x, scratch, p, np);
       matrix_rows(tab, scratch, g[K4], np);
     }
-    gemm_filter(g, tab, direct ? g[KW] * g[CI] : g[K4], dy + p * g[CO4], dw, np);
+    const float *d = dy + p * g[CO4];
+    if (y) {
+      float *m = MASKED_ROWS(g, scratch);
+      relu_mask(m, d, y + p * g[CO4], np * g[CO4]);
+      d = m;
+    }
+    gemm_filter(g, tab, direct ? g[KW] * g[CI] : g[K4], d, dw, np);
   }
 }
 
@@ -581,6 +598,24 @@ void grad_rows(float *dst, const float *dy, const float *y, int rows, int co, in
     }
   }
   if (sums) add_floats(sums, sums + co4, co4);
+}
+
+// The bias gradient of a ReLU's layer without a masked copy of dy: sums[c] = Σ_r dy[r, c] over the
+// rows (of co4 floats, dense) where y[r, c] > 0, added as grad_rows adds its sums (even and odd rows
+// apart, then the two): the same bits. `sums` is 2·co4 floats; the first co4 get the result.
+EXPORT("masked_column_sums")
+void masked_column_sums(const float *dy, const float *y, float *sums, int rows, int co4) {
+  const v128_t zero = wasm_f32x4_splat(0.f);
+  zero_floats(sums, 2 * co4);
+  for (int r = 0; r < rows; r++) {
+    const float *d = dy + r * co4, *m = y + r * co4;
+    float *s = sums + (r & 1) * co4;
+    for (int c = 0; c < co4; c += 4) {
+      const v128_t v = wasm_v128_and(wasm_v128_load(d + c), wasm_f32x4_gt(wasm_v128_load(m + c), zero));
+      wasm_v128_store(s + c, wasm_f32x4_add(wasm_v128_load(s + c), v));
+    }
+  }
+  add_floats(sums, sums + co4, co4);
 }
 
 // Bias gradient: db[c] = Σ_r dy[r, c] over `rows` rows of `cols` floats (a multiple of 4).

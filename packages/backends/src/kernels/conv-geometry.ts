@@ -48,9 +48,10 @@ export const geometryKey = (g: ConvGeometry) =>
 
 /**
  * Floats of one thread's scratch: an im2col buffer of CHUNK rows of K4, the 4 floats its last vector
- * copy may overrun, and a table of KH·CHUNK row pointers (`ROW_TABLE` in `conv-kernels.c`).
+ * copy may overrun, a table of KH·CHUNK row pointers (`ROW_TABLE` in `conv-kernels.c`), and CHUNK rows
+ * of CO4 for the filter gradient's masked output gradient (`MASKED_ROWS`).
  */
-export const colFloats = (g: ConvGeometry) => CHUNK * g.k4 + 4 + g.kh * CHUNK;
+export const colFloats = (g: ConvGeometry) => CHUNK * g.k4 + 4 + g.kh * CHUNK + CHUNK * g.co4;
 
 /** Output positions along one axis whose filter window lies inside the input (no padding read). */
 function insideCount(out: number, stride: number, pad: number, kernel: number, size: number): number {

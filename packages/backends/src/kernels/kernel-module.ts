@@ -23,6 +23,7 @@ export interface KernelExports {
     g: number,
     x: number,
     dy: number,
+    y: number,
     dw: number,
     kept: number,
     scratch: number,
@@ -33,6 +34,7 @@ export interface KernelExports {
   transpose_filter(wt: number, w: number, k: number, co: number, k4: number): void;
   add_into(a: number, b: number, count: number): void;
   grad_rows(dst: number, dy: number, y: number, rows: number, co: number, co4: number, sums: number): void;
+  masked_column_sums(dy: number, y: number, sums: number, rows: number, co4: number): void;
   bn_block_sums(
     a: number,
     b: number,

@@ -412,13 +412,17 @@ export class SimdConv {
     const [xAt, dyAt, outAt, yAt, biasAt] = [x, dy, out, y, biasOut].map((v) => heap.addressOf(v));
     const dwSize = g.k4 * g.co4;
     const rows = g.p * g.co4;
+    // Rows of co4 already (no padding): each chunk of dy is masked by y inside the job, by the thread
+    // that takes it, and the bias gradient summed meanwhile by this one, instead of a pass over all of
+    // dy first.
+    const masksInJob = y != null && g.co === g.co4;
     const have = heap.keptPatches(g, patchesOf) !== undefined;
     const stageSize = Math.max(g.p, g.k) * g.co;
     const size = filterChunkRows(g.p);
     const chunks = Math.ceil(g.p / size);
     const at = heap.layout(g, [
       have || xAt !== undefined ? 0 : x.length,
-      rows,
+      masksInJob && dyAt !== undefined ? 0 : rows,
       chunks * dwSize,
       side.threads * colFloats(g),
       y && yAt === undefined ? g.p * g.co : 0,
@@ -433,9 +437,18 @@ export class SimdConv {
     const kept = heap.keptPatches(g, patchesOf);
     const xp = kept ? 0 : heap.input(x, xAt, xRegion);
     const sums = biasOut ? dbp : 0;
-    const dyp = this.gradRows(side, g, dy, dyAt, y, yAt, { at: dyRegion, dyStage: sp, yStage, sums });
-    const args = [xp, dyp, dwp, dwSize * 4, kept ?? 0, scratch, colFloats(g) * 4];
-    side.pool.run(JOB_FILTER, size, g.p, heap.base, args, shared);
+    let dyp: number;
+    let yp = 0;
+    let biasSums: (() => void) | undefined;
+    if (masksInJob) {
+      dyp = heap.input(dy, dyAt, dyRegion);
+      yp = heap.input(y, yAt, yStage);
+      if (sums) biasSums = () => side.fns.masked_column_sums(dyp, yp, sums, g.p, g.co4);
+    } else {
+      dyp = this.gradRows(side, g, dy, dyAt, y, yAt, { at: dyRegion, dyStage: sp, yStage, sums });
+    }
+    const args = [xp, dyp, dwp, dwSize * 4, kept ?? 0, scratch, colFloats(g) * 4, yp];
+    side.pool.run(JOB_FILTER, size, g.p, heap.base, args, shared, biasSums);
     for (let i = 1; i < chunks; i++) side.fns.add_into(dwp, dwp + i * dwSize * 4, dwSize);
     heap.getPadded(dwp, out, outAt, g.k, g.co, g.co4, sp);
     if (biasOut) heap.output(dbp, biasOut, biasAt, g.co);

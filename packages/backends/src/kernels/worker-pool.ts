@@ -66,7 +66,8 @@ const WAIT_SPINS = 20000;
  * the caller. Self-contained (workers get its source text). Arguments from slot 4: the chunk size in
  * rows (images for the input gradient), the row count, the geometry's address, then per job —
  * forward: x, w, bias, relu, y, kept patch matrix (or 0), scratch, scratch stride per thread;
- * filter: x, dy, dw, dw stride per chunk, kept patch matrix (or 0), scratch, scratch stride per thread;
+ * filter: x, dy, dw, dw stride per chunk, kept patch matrix (or 0), scratch, scratch stride per thread,
+ * a ReLU's output y to mask dy by (or 0);
  * input: dy, wt, dx, scratch, scratch stride per thread;
  * batch-norm sums (the rows are blocks): a, b, m, rows, c, mode, parts, rows per block, affine (or 0);
  * batch-norm apply: x, y, c, affine, relu; batch-norm input gradient: dy, x, dx, c, a, b, s, mean,
@@ -92,7 +93,17 @@ export function runChunks(f: KernelExports, job: Int32Array, thread: number): nu
         f.conv_forward(g, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]! + thread * a[14]!, lo, hi);
         break;
       case 2:
-        f.conv_filter_grad(g, a[7]!, a[8]!, a[9]! + i * a[10]!, a[11]!, a[12]! + thread * a[13]!, lo, hi);
+        f.conv_filter_grad(
+          g,
+          a[7]!,
+          a[8]!,
+          a[14]!,
+          a[9]! + i * a[10]!,
+          a[11]!,
+          a[12]! + thread * a[13]!,
+          lo,
+          hi,
+        );
         break;
       case 3:
         f.conv_input_grad(g, a[7]!, a[8]!, a[9]!, a[10]! + thread * a[11]!, lo, hi);
@@ -286,9 +297,19 @@ export class WorkerPool {
    * Runs `job` over `rows` rows (images for the input gradient) in chunks of `size` (≤
    * {@link MAX_CHUNKS} chunks): the calling thread, with the workers when `shared`, claims chunks
    * until all are done. `base` is the heap's base (the geometry's address);
-   * `args` are the job's own arguments (see {@link runChunks}).
+   * `args` are the job's own arguments (see {@link runChunks}). `first`, when given, is work of the
+   * calling thread's own that it does once the job is posted, before it claims chunks: the workers
+   * take chunks meanwhile.
    */
-  run(job: Job, size: number, rows: number, base: number, args: number[], shared: boolean): void {
+  run(
+    job: Job,
+    size: number,
+    rows: number,
+    base: number,
+    args: number[],
+    shared: boolean,
+    first?: () => void,
+  ): void {
     const chunks = Math.ceil(rows / size);
     if (chunks > MAX_CHUNKS) throw new RangeError(`WorkerPool.run: ${chunks} chunks, at most ${MAX_CHUNKS}`);
     const j = this.job;
@@ -303,6 +324,7 @@ export class WorkerPool {
       Atomics.add(j, SEQ, 1);
       this.wake(); // a worker woken when the call started may have gone back to sleep while the inputs were copied in
     }
+    first?.();
     runChunks(this.fns, j, 0);
     let spins = 0;
     for (let done = Atomics.load(j, DONE); done !== chunks; done = Atomics.load(j, DONE)) {
