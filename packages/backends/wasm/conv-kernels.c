@@ -383,12 +383,8 @@ static void gemm_filter(const int *g, const float *const *tab, int len, const fl
   if (wide < co4) gemm_filter_narrow(g, tab, len, dy, dw, np, wide, g[CO] - wide);
 }
 
-// dst[i] = src[i] where y[i] > 0, else 0, for i < n (a multiple of 4): a ReLU's gradient.
-static void relu_mask(float *__restrict dst, const float *src, const float *y, int n) {
-  const v128_t zero = wasm_f32x4_splat(0.f);
-  for (int i = 0; i < n; i += 4)
-    wasm_v128_store(dst + i, wasm_v128_and(wasm_v128_load(src + i), wasm_f32x4_gt(wasm_v128_load(y + i), zero)));
-}
+// dx = dy where y > 0, else 0, over values [i0, i1): a ReLU's gradient (elementwise-kernels.c).
+void relu_grad(const float *dy, const float *y, float *dx, int i0, int i1);
 
 // Filter gradient over output positions [p0, p1): dw[K4, CO4] = Σ_p patch(p)ᵀ · dy[p, :].
 // Overwrites dw (zeroes it first), so two threads can each sum half of the positions. The patches
@@ -416,7 +412,7 @@ void conv_filter_grad(const int *g, const float *x, const float *dy, const float
     const float *d = dy + p * g[CO4];
     if (y) {
       float *m = MASKED_ROWS(g, scratch);
-      relu_mask(m, d, y + p * g[CO4], np * g[CO4]);
+      relu_grad(d, y + p * g[CO4], m, 0, np * g[CO4]);
       d = m;
     }
     gemm_filter(g, tab, direct ? g[KW] * g[CI] : g[K4], d, dw, np);
