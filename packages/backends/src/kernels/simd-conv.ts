@@ -278,7 +278,6 @@ export class SimdConv {
     if (rows === 0) return;
     const team = this.team?.heap === this.alone.heap ? this.team : undefined;
     const shared = team !== undefined && this.choices.begin(rowsKind(job, rows, width));
-    if (shared) team.pool.wake();
     const size = shared ? Math.ceil(rows / CHUNKS_PER_JOB) : rows;
     (shared ? team : this.alone).pool.run(job, size, rows, 0, args, shared);
     if (team !== undefined) this.choices.end();
