@@ -1,29 +1,24 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { gradientOnce } from './gradient-once.js';
 import { ADD_RELU_KERNELS } from './kernel-names.js';
 
-let gradientRegistered = false;
-
-function registerGradient(): void {
-  if (gradientRegistered) return;
-  gradientRegistered = true;
-  tf.registerGradient({
-    kernelName: ADD_RELU_KERNELS.forward,
-    outputsToSave: [true],
-    gradFunc: (dy, saved) => {
-      const [y] = saved as tf.Tensor[];
-      // One kernel for both inputs: the first asked runs it, the other gets a (shared) clone.
-      let masked: tf.Tensor | undefined;
-      const grad = () => {
-        if (masked !== undefined) return tf.clone(masked);
-        masked = tf
-          .engine()
-          .runKernel(ADD_RELU_KERNELS.inputGrad, { dy: dy as tf.Tensor, y: y! }, {}) as tf.Tensor;
-        return masked;
-      };
-      return { a: grad, b: grad };
-    },
-  });
-}
+const registerGradient = gradientOnce({
+  kernelName: ADD_RELU_KERNELS.forward,
+  outputsToSave: [true],
+  gradFunc: (dy, saved) => {
+    const [y] = saved as tf.Tensor[];
+    // One kernel for both inputs: the first asked runs it, the other gets a (shared) clone.
+    let masked: tf.Tensor | undefined;
+    const grad = () => {
+      if (masked !== undefined) return tf.clone(masked);
+      masked = tf
+        .engine()
+        .runKernel(ADD_RELU_KERNELS.inputGrad, { dy: dy as tf.Tensor, y: y! }, {}) as tf.Tensor;
+      return masked;
+    };
+    return { a: grad, b: grad };
+  },
+});
 
 /**
  * Whether the active backend runs {@link addRelu} as fused kernels.

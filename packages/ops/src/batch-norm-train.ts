@@ -1,33 +1,27 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { gradientOnce } from './gradient-once.js';
 import { BATCH_NORM_TRAIN_KERNELS, type BatchNormTrainAttrs } from './kernel-names.js';
 
-let gradientRegistered = false;
-
-function registerGradient(): void {
-  if (gradientRegistered) return;
-  gradientRegistered = true;
-  tf.registerGradient({
-    kernelName: BATCH_NORM_TRAIN_KERNELS.forward,
-    inputsToSave: ['x', 'weight', 'bias'],
-    outputsToSave: [false, true, true],
-    gradFunc: (dys, saved, attrs) => {
-      const [dy, dmean, dvariance] = dys as tf.Tensor[];
-      const [x, weight, bias, mean, variance] = saved as tf.Tensor[];
-      const run = (name: string, inputs: tf.NamedTensorMap) =>
-        tf.engine().runKernel(name, inputs, attrs) as tf.Tensor;
-      const forward = { dy: dy!, x: x!, weight: weight!, bias: bias!, mean: mean!, variance: variance! };
-      // The weight's and bias's gradients: one [2, C] kernel output, each takes its row.
-      const params = (row: number) =>
-        tf.squeeze(tf.slice(run(BATCH_NORM_TRAIN_KERNELS.paramsGrad, forward), [row, 0], [1, -1]), [0]);
-      return {
-        x: () =>
-          run(BATCH_NORM_TRAIN_KERNELS.inputGrad, { ...forward, dmean: dmean!, dvariance: dvariance! }),
-        weight: () => params(0),
-        bias: () => params(1),
-      };
-    },
-  });
-}
+const registerGradient = gradientOnce({
+  kernelName: BATCH_NORM_TRAIN_KERNELS.forward,
+  inputsToSave: ['x', 'weight', 'bias'],
+  outputsToSave: [false, true, true],
+  gradFunc: (dys, saved, attrs) => {
+    const [dy, dmean, dvariance] = dys as tf.Tensor[];
+    const [x, weight, bias, mean, variance] = saved as tf.Tensor[];
+    const run = (name: string, inputs: tf.NamedTensorMap) =>
+      tf.engine().runKernel(name, inputs, attrs) as tf.Tensor;
+    const forward = { dy: dy!, x: x!, weight: weight!, bias: bias!, mean: mean!, variance: variance! };
+    // The weight's and bias's gradients: one [2, C] kernel output, each takes its row.
+    const params = (row: number) =>
+      tf.squeeze(tf.slice(run(BATCH_NORM_TRAIN_KERNELS.paramsGrad, forward), [row, 0], [1, -1]), [0]);
+    return {
+      x: () => run(BATCH_NORM_TRAIN_KERNELS.inputGrad, { ...forward, dmean: dmean!, dvariance: dvariance! }),
+      weight: () => params(0),
+      bias: () => params(1),
+    };
+  },
+});
 
 /**
  * Whether the active backend runs {@link batchNormTrain} as fused kernels.

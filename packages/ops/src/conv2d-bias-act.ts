@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { gradientOnce } from './gradient-once.js';
 import { CONV2D_BIAS_ACT_KERNELS, type Conv2dBiasActAttrs } from './kernel-names.js';
 
 function hasKernel(name: string): boolean {
@@ -14,49 +15,43 @@ function activationGrad(
   return activation === 'relu' ? tf.mul(dy, tf.step(y)) : dy;
 }
 
-let gradientRegistered = false;
-
-function registerGradient(): void {
-  if (gradientRegistered) return;
-  gradientRegistered = true;
-  tf.registerGradient({
-    kernelName: CONV2D_BIAS_ACT_KERNELS.forward,
-    inputsToSave: ['x', 'filter'],
-    outputsToSave: [true],
-    gradFunc: (dys, saved, attrs) => {
-      const dy = dys as tf.Tensor4D;
-      const [x, filter, y] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
-      const a = attrs as unknown as Conv2dBiasActAttrs;
-      // One kernel per gradient where the backend has it (each applies the ReLU mask itself); otherwise
-      // tfjs's standard kernels on the masked gradient. Each runs only if its input needs a gradient.
-      const run = (
-        name: string,
-        inputs: tf.NamedTensorMap,
-        extra: object,
-        standard: (masked: tf.Tensor) => tf.Tensor,
-      ) =>
-        hasKernel(name)
-          ? (tf.engine().runKernel(name, { ...inputs, dy, y }, {
-              ...a,
-              ...extra,
-            } as unknown as tf.NamedAttrMap) as tf.Tensor)
-          : standard(activationGrad(dy, y, a.activation));
-      const kernel = (name: string, inputs: tf.NamedTensorMap, extra: object) =>
-        tf.engine().runKernel(name, inputs, { ...a, ...extra } as unknown as tf.NamedAttrMap) as tf.Tensor;
-      return {
-        x: () =>
-          run(CONV2D_BIAS_ACT_KERNELS.inputGrad, { filter }, { inputShape: x.shape }, (masked) =>
-            kernel(tf.Conv2DBackpropInput, { dy: masked, filter }, { inputShape: x.shape }),
-          ),
-        filter: () =>
-          run(CONV2D_BIAS_ACT_KERNELS.filterGrad, { x }, { filterShape: filter.shape }, (masked) =>
-            kernel(tf.Conv2DBackpropFilter, { x, dy: masked }, { filterShape: filter.shape }),
-          ),
-        bias: () => run(CONV2D_BIAS_ACT_KERNELS.biasGrad, {}, {}, (masked) => tf.sum(masked, [0, 1, 2])),
-      };
-    },
-  });
-}
+const registerGradient = gradientOnce({
+  kernelName: CONV2D_BIAS_ACT_KERNELS.forward,
+  inputsToSave: ['x', 'filter'],
+  outputsToSave: [true],
+  gradFunc: (dys, saved, attrs) => {
+    const dy = dys as tf.Tensor4D;
+    const [x, filter, y] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
+    const a = attrs as unknown as Conv2dBiasActAttrs;
+    // One kernel per gradient where the backend has it (each applies the ReLU mask itself); otherwise
+    // tfjs's standard kernels on the masked gradient. Each runs only if its input needs a gradient.
+    const run = (
+      name: string,
+      inputs: tf.NamedTensorMap,
+      extra: object,
+      standard: (masked: tf.Tensor) => tf.Tensor,
+    ) =>
+      hasKernel(name)
+        ? (tf.engine().runKernel(name, { ...inputs, dy, y }, {
+            ...a,
+            ...extra,
+          } as unknown as tf.NamedAttrMap) as tf.Tensor)
+        : standard(activationGrad(dy, y, a.activation));
+    const kernel = (name: string, inputs: tf.NamedTensorMap, extra: object) =>
+      tf.engine().runKernel(name, inputs, { ...a, ...extra } as unknown as tf.NamedAttrMap) as tf.Tensor;
+    return {
+      x: () =>
+        run(CONV2D_BIAS_ACT_KERNELS.inputGrad, { filter }, { inputShape: x.shape }, (masked) =>
+          kernel(tf.Conv2DBackpropInput, { dy: masked, filter }, { inputShape: x.shape }),
+        ),
+      filter: () =>
+        run(CONV2D_BIAS_ACT_KERNELS.filterGrad, { x }, { filterShape: filter.shape }, (masked) =>
+          kernel(tf.Conv2DBackpropFilter, { x, dy: masked }, { filterShape: filter.shape }),
+        ),
+      bias: () => run(CONV2D_BIAS_ACT_KERNELS.biasGrad, {}, {}, (masked) => tf.sum(masked, [0, 1, 2])),
+    };
+  },
+});
 
 /**
  * Options of {@link conv2dBiasAct}.

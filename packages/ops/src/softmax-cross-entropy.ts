@@ -1,22 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { gradientOnce } from './gradient-once.js';
 import { SOFTMAX_CROSS_ENTROPY_KERNEL } from './kernel-names.js';
 
-let gradientRegistered = false;
-
-function registerGradient(): void {
-  if (gradientRegistered) return;
-  gradientRegistered = true;
-  tf.registerGradient({
-    kernelName: SOFTMAX_CROSS_ENTROPY_KERNEL,
-    // The kernel's second output is the loss's gradient in the logits for dy = 1.
-    outputsToSave: [false, true],
-    gradFunc: (dys, saved) => {
-      const [dy] = dys as tf.Tensor[];
-      const [dlogits] = saved as tf.Tensor[];
-      return { logits: () => tf.mul(dy!, dlogits!) };
-    },
-  });
-}
+const registerGradient = gradientOnce({
+  kernelName: SOFTMAX_CROSS_ENTROPY_KERNEL,
+  // The kernel's second output is the loss's gradient in the logits for dy = 1.
+  outputsToSave: [false, true],
+  gradFunc: (dys, saved) => {
+    const [dy] = dys as tf.Tensor[];
+    const [dlogits] = saved as tf.Tensor[];
+    return { logits: () => tf.mul(dy!, dlogits!) };
+  },
+});
 
 /**
  * Whether the active backend runs {@link softmaxCrossEntropy} as its fused kernel
