@@ -6,10 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CONV_KERNELS_RELAXED_WASM_BASE64,
   CONV_KERNELS_SOURCE_SHA256,
+  CONV_KERNELS_SOURCES,
   CONV_KERNELS_WASM_BASE64,
 } from '../src/generated/conv-kernels-wasm.js';
 import { setupBackend } from '../src/index.js';
-import { convGeometry, keepsPatches } from '../src/kernels/conv-geometry.js';
+import { convGeometry, keepsPatches, winogradFits } from '../src/kernels/conv-geometry.js';
+import type { KernelExports } from '../src/kernels/kernel-module.js';
 import { SimdConv } from '../src/kernels/simd-conv.js';
 import { onBackend, randomValues, relativeError } from './helpers.js';
 
@@ -70,7 +72,54 @@ const CASES: {
     dilations: 1,
   },
   { x: [70, 4, 4, 1], f: [1, 1, 1, 1], strides: [1, 1], pad: 'valid', dilations: 1 },
+  // 3×3, stride 1, CI a multiple of 4: the Winograd kernels' forward pass and input gradient. Odd
+  // sizes (partial 2×2 tiles), output channels padded to 4, explicit padding of 2 above and none on
+  // the left, and enough tiles for several blocks and chunks.
+  { x: [2, 7, 9, 4], f: [3, 3, 4, 6], strides: [1, 1], pad: 'same', dilations: 1 },
+  { x: [3, 6, 5, 8], f: [3, 3, 8, 8], strides: [1, 1], pad: 'valid', dilations: 1 },
+  {
+    x: [1, 5, 6, 12],
+    f: [3, 3, 12, 3],
+    strides: [1, 1],
+    pad: [
+      [0, 0],
+      [2, 0],
+      [0, 1],
+      [0, 0],
+    ],
+    dilations: 1,
+  },
+  { x: [16, 8, 8, 16], f: [3, 3, 16, 16], strides: [1, 1], pad: 'same', dilations: 1 },
 ];
+
+/**
+ * Counts the calls of the kernels' exported functions made on this thread by `simd` (1 thread) until
+ * `restore` puts the functions back.
+ */
+function countCalls(simd: SimdConv): { counts: Map<string, number>; restore: () => void } {
+  const side = (simd as unknown as { alone: { fns: KernelExports; pool: { fns: KernelExports } } }).alone;
+  const counts = new Map<string, number>();
+  const fns = side.fns;
+  const counted: Record<string, unknown> = {};
+  for (const [name, f] of Object.entries(fns)) {
+    counted[name] =
+      typeof f === 'function'
+        ? (...args: number[]) => {
+            counts.set(name, (counts.get(name) ?? 0) + 1);
+            return (f as (...a: number[]) => unknown)(...args);
+          }
+        : f;
+  }
+  side.fns = counted as unknown as KernelExports;
+  side.pool.fns = side.fns;
+  return {
+    counts,
+    restore: () => {
+      side.fns = fns;
+      side.pool.fns = fns;
+    },
+  };
+}
 
 describe('SimdConv kernels (the WebAssembly SIMD convolutions)', () => {
   afterAll(() => {
@@ -79,9 +128,8 @@ describe('SimdConv kernels (the WebAssembly SIMD convolutions)', () => {
 
   it('are compiled from the current C sources in wasm/', () => {
     const hash = createHash('sha256');
-    for (const file of ['conv-kernels.c', 'batch-norm-kernels.c', 'elementwise-kernels.c']) {
-      hash.update(readFileSync(new URL(`../wasm/${file}`, import.meta.url)));
-    }
+    for (const file of CONV_KERNELS_SOURCES)
+      hash.update(readFileSync(new URL(`../${file}`, import.meta.url)));
     expect(hash.digest('hex')).toBe(CONV_KERNELS_SOURCE_SHA256);
   });
 
@@ -166,23 +214,17 @@ describe('SimdConv kernels (the WebAssembly SIMD convolutions)', () => {
   it('give the same bits on 1, 2 and 3 threads, call after call (chunks claimed as threads come free)', async () => {
     // simpleCnn's three convolutions on a batch of 64: forward with ReLU and kept patches, the masked
     // filter gradient from those patches, the masked input gradient.
-    const layers: [Shape4, Shape4][] = [
-      [
-        [64, 28, 28, 3],
-        [3, 3, 3, 16],
-      ],
-      [
-        [64, 14, 14, 16],
-        [3, 3, 16, 16],
-      ],
-      [
-        [64, 7, 7, 16],
-        [3, 3, 16, 2],
-      ],
+    // Then two stride-1 layers for the Winograd kernels (a ResNet's, and one of odd size).
+    const layers: [Shape4, Shape4, number][] = [
+      [[64, 28, 28, 3], [3, 3, 3, 16], 2],
+      [[64, 14, 14, 16], [3, 3, 16, 16], 2],
+      [[64, 7, 7, 16], [3, 3, 16, 2], 2],
+      [[16, 16, 16, 16], [3, 3, 16, 16], 1],
+      [[8, 7, 9, 8], [3, 3, 8, 6], 1],
     ];
     const runLayers = (simd: SimdConv) =>
-      layers.flatMap(([xs, fs], i) => {
-        const g = convGeometry(tf.backend_util.computeConv2DInfo(xs, fs, 2, 1, 'same'));
+      layers.flatMap(([xs, fs, stride], i) => {
+        const g = convGeometry(tf.backend_util.computeConv2DInfo(xs, fs, stride, 1, 'same'));
         const x = randomValues(tf.util.sizeFromShape(xs), 50 + i);
         const w = randomValues(tf.util.sizeFromShape(fs), 60 + i);
         const dy = randomValues(g.p * g.co, 70 + i);
@@ -212,6 +254,58 @@ describe('SimdConv kernels (the WebAssembly SIMD convolutions)', () => {
       }
     }
     SimdConv.useThreads(1);
+  });
+
+  it('run the forward pass and input gradient of 3×3 stride-1 layers with CI a multiple of 4 as Winograd convolutions', () => {
+    SimdConv.useThreads(1);
+    const simd = SimdConv.load()!;
+    const { counts, restore } = countCalls(simd);
+    const run = (xs: Shape4, fs: Shape4, stride: number, pad: 'same' | 'valid', relu: boolean) => {
+      const g = convGeometry(tf.backend_util.computeConv2DInfo(xs, fs, stride, 1, pad));
+      const x = randomValues(tf.util.sizeFromShape(xs), 1);
+      const w = randomValues(tf.util.sizeFromShape(fs), 2);
+      const dy = randomValues(g.p * g.co, 3);
+      const y = new Float32Array(g.p * g.co);
+      counts.clear();
+      simd.forward(g, x, w, null, relu, y);
+      // The input gradient masked by the ReLU's output, against naive loops on the masked dy.
+      const dx = new Float32Array(x.length);
+      simd.inputGrad(g, dy, w, dx, relu ? y : null);
+      const masked = relu ? dy.map((v, j) => (y[j]! > 0 ? v : 0)) : dy;
+      expect(relativeError(dx, reference(g, x, w, masked).dx)).toBeLessThan(1e-5);
+      return {
+        fits: winogradFits(g),
+        winograd: counts.get('winograd_conv') ?? 0,
+        direct: (counts.get('conv_forward') ?? 0) + (counts.get('conv_input_grad') ?? 0),
+      };
+    };
+    expect(run([4, 8, 8, 16], [3, 3, 16, 16], 1, 'same', true)).toEqual({
+      fits: true,
+      winograd: 2,
+      direct: 0,
+    });
+    expect(run([2, 9, 7, 4], [3, 3, 4, 3], 1, 'valid', false)).toEqual({
+      fits: true,
+      winograd: 2,
+      direct: 0,
+    });
+    // Stride 2, CI not a multiple of 4, or a 1×1 filter: the direct kernels.
+    expect(run([4, 8, 8, 16], [3, 3, 16, 16], 2, 'same', true)).toEqual({
+      fits: false,
+      winograd: 0,
+      direct: 2,
+    });
+    expect(run([4, 8, 8, 3], [3, 3, 3, 16], 1, 'same', true)).toEqual({
+      fits: false,
+      winograd: 0,
+      direct: 2,
+    });
+    expect(run([4, 8, 8, 16], [1, 1, 16, 8], 1, 'same', false)).toEqual({
+      fits: false,
+      winograd: 0,
+      direct: 2,
+    });
+    restore();
   });
 
   it('reject a thread count outside [1, 8]', () => {

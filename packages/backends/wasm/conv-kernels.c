@@ -18,18 +18,11 @@
 
 #include <wasm_simd128.h>
 
+#include "conv-common.h"
+
 #define CHUNK 64
 
-// acc + a·b. Built with RELAXED_SIMD (and -mrelaxed-simd) it is one fused multiply-add where the
-// engine has relaxed SIMD (rounding once instead of twice, so results differ in the last bits).
-#ifdef RELAXED_SIMD
-#define MADD(acc, a, b) wasm_f32x4_relaxed_madd(a, b, acc)
-#else
-#define MADD(acc, a, b) wasm_f32x4_add(acc, wasm_f32x4_mul(a, b))
-#endif
 
-// Geometry, as 20 int32 the caller writes at `g`.
-enum { N, H, W, CI, KH, KW, CO, CO4, SH, SW, DH, DW, PT, PL, OH, OW, K, K4 };
 
 #define EXPORT(name) __attribute__((export_name(name)))
 

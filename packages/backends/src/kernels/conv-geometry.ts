@@ -53,6 +53,43 @@ export const geometryKey = (g: ConvGeometry) =>
  */
 export const colFloats = (g: ConvGeometry) => CHUNK * g.k4 + 4 + g.kh * CHUNK + CHUNK * g.co4;
 
+/** 2×2 output tiles per block of the Winograd kernels; must equal `TILES` in `wasm/winograd-kernels.c`. */
+export const WINOGRAD_TILES = 16;
+
+/**
+ * Whether the Winograd kernels (`wasm/winograd-kernels.c`, F(2×2, 3×3)) run this convolution's forward
+ * pass and input gradient: a 3×3 filter, stride 1, dilation 1, input channels a multiple of 4 (SIMD
+ * along NHWC rows), and at most 2 padding rows above and columns on the left (the input gradient's
+ * own padding, 2 − PT and 2 − PL, is not negative).
+ */
+export const winogradFits = (g: ConvGeometry) =>
+  g.kh === 3 &&
+  g.kw === 3 &&
+  g.sh === 1 &&
+  g.sw === 1 &&
+  g.dh === 1 &&
+  g.dw === 1 &&
+  g.ci % 4 === 0 &&
+  g.pt <= 2 &&
+  g.pl <= 2;
+
+/**
+ * The Winograd kernels' 2×2 tiles of the output image: of `y` for the forward pass, of `dx` for the
+ * input gradient (`grad`).
+ */
+export const winogradTiles = (g: ConvGeometry, grad: boolean) =>
+  grad ? g.n * ((g.h + 1) >> 1) * ((g.w + 1) >> 1) : g.n * ((g.oh + 1) >> 1) * ((g.ow + 1) >> 1);
+
+/**
+ * Floats of one thread's scratch for the Winograd kernels: a block's transformed inputs and products,
+ * 16 · WINOGRAD_TILES rows of the input and of the output channels (CI and CO4, swapped for the input
+ * gradient).
+ */
+export const winogradFloats = (g: ConvGeometry) => 16 * WINOGRAD_TILES * (g.ci + g.co4);
+
+/** Floats of the Winograd kernels' transformed filter: 16 matrices of CI × CO4. */
+export const winogradFilterFloats = (g: ConvGeometry) => 16 * g.ci * g.co4;
+
 /** Output positions along one axis whose filter window lies inside the input (no padding read). */
 function insideCount(out: number, stride: number, pad: number, kernel: number, size: number): number {
   let count = 0;

@@ -32,6 +32,19 @@ export interface KernelExports {
   ): void;
   conv_input_grad(g: number, dy: number, wt: number, dx: number, dcol: number, n0: number, n1: number): void;
   transpose_filter(wt: number, w: number, k: number, co: number, k4: number): void;
+  winograd_filter(g: number, w: number, u: number, grad: number): void;
+  winograd_conv(
+    g: number,
+    grad: number,
+    input: number,
+    u: number,
+    bias: number,
+    relu: number,
+    out: number,
+    scratch: number,
+    t0: number,
+    t1: number,
+  ): void;
   add_into(a: number, b: number, count: number): void;
   grad_rows(dst: number, dy: number, y: number, rows: number, co: number, co4: number, sums: number): void;
   masked_column_sums(dy: number, y: number, sums: number, rows: number, co4: number): void;

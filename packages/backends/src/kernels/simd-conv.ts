@@ -1,5 +1,14 @@
 import { CONV_KERNELS_SHARED_MAX_PAGES } from '../generated/conv-kernels-wasm.js';
-import { type ConvGeometry, colFloats, keepsPatches } from './conv-geometry.js';
+import {
+  type ConvGeometry,
+  colFloats,
+  keepsPatches,
+  WINOGRAD_TILES,
+  winogradFilterFloats,
+  winogradFits,
+  winogradFloats,
+  winogradTiles,
+} from './conv-geometry.js';
 import { type HostMemory, KernelHeap, MAX_THREADS } from './kernel-heap.js';
 import { type KernelBuild, type KernelExports, kernelBuild } from './kernel-module.js';
 import { ShareChoices } from './share-choices.js';
@@ -8,6 +17,7 @@ import {
   JOB_FILTER,
   JOB_FORWARD,
   JOB_INPUT,
+  JOB_WINOGRAD,
   type Job,
   type StartWorker,
   WorkerPool,
@@ -21,6 +31,9 @@ const CHUNKS_PER_JOB = 16;
  * chunks' partial sums, added in chunk order, give the same bits on 1 thread as on 8.
  */
 const filterChunkRows = (p: number) => Math.max(256, 64 * Math.ceil(p / (64 * CHUNKS_PER_JOB)));
+/** Output tiles per chunk of a Winograd job: whole blocks, about `CHUNKS_PER_JOB` chunks when shared. */
+const winogradChunkTiles = (tiles: number, shared: boolean) =>
+  shared ? WINOGRAD_TILES * Math.ceil(tiles / (WINOGRAD_TILES * CHUNKS_PER_JOB)) : tiles;
 /** One number per job and layer shape (positions, patch length, output channels): calls of one kind cost alike. */
 const callKind = (job: Job, g: ConvGeometry) => ((g.p * 8192 + g.k4) * 1024 + g.co4) * 4 + job;
 /** One number per row job and shape (rows, values per row), below the convolutions': their kinds. */
@@ -316,21 +329,24 @@ export class SimdConv {
     const [xAt, wAt, bAt, outAt] = [x, filter, bias, out].map((v) => heap.addressOf(v));
     const dense = g.co === g.co4;
     const keep = keepFor !== undefined && keepsPatches(g) && heap.keepPatches(g, keepFor);
+    const winograd = !keep && winogradFits(g);
+    const scratchFloats = winograd ? winogradFloats(g) : colFloats(g);
     const stageSize = Math.max(g.p, g.k) * g.co;
     const at = heap.layout(g, [
       xAt === undefined ? x.length : 0,
       g.k * g.co4,
       g.co4,
       dense && outAt !== undefined ? 0 : g.p * g.co4,
-      side.threads * colFloats(g),
+      side.threads * scratchFloats,
       stageSize,
+      winograd ? winogradFilterFloats(g) : 0,
     ]);
     if (at == null) {
       if (keepFor !== undefined) heap.dropPatches(keepFor);
       this.choices.end(false);
       return false;
     }
-    const [xRegion, wRegion, bRegion, yRegion, scratch, sp] = at;
+    const [xRegion, wRegion, bRegion, yRegion, scratch, sp, up] = at;
     const kept = keep ? heap.keptPatches(g, keepFor) : undefined;
     const xp = heap.input(x, xAt, xRegion);
     let wp = wRegion;
@@ -343,9 +359,16 @@ export class SimdConv {
       heap.setPadded(bp, bias, bAt, 1, g.co, g.co4, sp);
     }
     const yp = dense && outAt !== undefined ? outAt : yRegion;
-    const size = shared ? Math.max(128, 64 * Math.ceil(g.p / (64 * CHUNKS_PER_JOB))) : g.p;
-    const args = [xp, wp, bp, relu ? 1 : 0, yp, kept ?? 0, scratch, colFloats(g) * 4];
-    side.pool.run(JOB_FORWARD, size, g.p, heap.base, args, shared);
+    if (winograd) {
+      side.fns.winograd_filter(heap.base, wp, up, 0);
+      const tiles = winogradTiles(g, false);
+      const args = [xp, up, bp, relu ? 1 : 0, yp, scratch, scratchFloats * 4, 0];
+      side.pool.run(JOB_WINOGRAD, winogradChunkTiles(tiles, shared), tiles, heap.base, args, shared);
+    } else {
+      const size = shared ? Math.max(128, 64 * Math.ceil(g.p / (64 * CHUNKS_PER_JOB))) : g.p;
+      const args = [xp, wp, bp, relu ? 1 : 0, yp, kept ?? 0, scratch, scratchFloats * 4];
+      side.pool.run(JOB_FORWARD, size, g.p, heap.base, args, shared);
+    }
     if (yp !== outAt) heap.getPadded(yp, out, outAt, g.p, g.co, g.co4, sp);
     this.choices.end();
     return true;
@@ -510,25 +533,35 @@ export class SimdConv {
     const heap = side.heap;
     const [dyAt, wAt, outAt, yAt] = [dy, filter, out, y].map((v) => heap.addressOf(v));
     const rows = g.p * g.co4;
+    const winograd = winogradFits(g);
+    const scratchFloats = winograd ? winogradFloats(g) : colFloats(g);
     const at = heap.layout(g, [
       rows,
       g.co * g.k4,
       outAt === undefined ? out.length : 0,
-      side.threads * colFloats(g),
+      side.threads * scratchFloats,
       y && yAt === undefined ? g.p * g.co : 0,
       g.p * g.co,
       wAt === undefined ? g.k * g.co : 0,
+      winograd ? winogradFilterFloats(g) : 0,
     ]);
     if (at == null) {
       this.choices.end(false);
       return false;
     }
-    const [dyRegion, wtp, dxRegion, colp, yStage, sp, wRegion] = at;
+    const [dyRegion, wtp, dxRegion, colp, yStage, sp, wRegion, up] = at;
     const dyp = this.gradRows(side, g, dy, dyAt, y, yAt, { at: dyRegion, dyStage: sp, yStage, sums: 0 });
     side.fns.transpose_filter(wtp, heap.input(filter, wAt, wRegion), g.k, g.co, g.k4);
     const dxp = outAt ?? dxRegion;
-    const images = shared ? Math.ceil(g.n / CHUNKS_PER_JOB) : g.n;
-    side.pool.run(JOB_INPUT, images, g.n, heap.base, [dyp, wtp, dxp, colp, colFloats(g) * 4], shared);
+    if (winograd) {
+      side.fns.winograd_filter(heap.base, wtp, up, 1);
+      const tiles = winogradTiles(g, true);
+      const args = [dyp, up, 0, 0, dxp, colp, scratchFloats * 4, 1];
+      side.pool.run(JOB_WINOGRAD, winogradChunkTiles(tiles, shared), tiles, heap.base, args, shared);
+    } else {
+      const images = shared ? Math.ceil(g.n / CHUNKS_PER_JOB) : g.n;
+      side.pool.run(JOB_INPUT, images, g.n, heap.base, [dyp, wtp, dxp, colp, scratchFloats * 4], shared);
+    }
     if (outAt === undefined) heap.get(dxp, out);
     this.choices.end();
     return true;

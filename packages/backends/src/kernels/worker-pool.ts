@@ -13,6 +13,8 @@ export const JOB_BN_GRAD_X = 6;
 /** Elementwise (the rows are values): a residual sum with its ReLU, and the ReLU's gradient. */
 export const JOB_ADD_RELU = 7;
 export const JOB_RELU_GRAD = 8;
+/** A Winograd convolution (`wasm/winograd-kernels.c`; the rows are 2×2 output tiles). */
+export const JOB_WINOGRAD = 9;
 /** The jobs a pool runs: a kernel of {@link KernelExports} cut into chunks that the threads claim. */
 export type Job =
   | typeof JOB_FORWARD
@@ -22,7 +24,8 @@ export type Job =
   | typeof JOB_BN_APPLY
   | typeof JOB_BN_GRAD_X
   | typeof JOB_ADD_RELU
-  | typeof JOB_RELU_GRAD;
+  | typeof JOB_RELU_GRAD
+  | typeof JOB_WINOGRAD;
 
 /** Job-block slots: each job bumps SEQ (what idle workers watch and sleep on). */
 const SEQ = 0;
@@ -71,7 +74,9 @@ const WAIT_SPINS = 20000;
  * input: dy, wt, dx, scratch, scratch stride per thread;
  * batch-norm sums (the rows are blocks): a, b, m, rows, c, mode, parts, rows per block, affine (or 0);
  * batch-norm apply: x, y, c, affine, relu; batch-norm input gradient: dy, x, dx, c, a, b, s, mean,
- * affine (or 0); add and ReLU (the rows are values): a, b, y; ReLU gradient: dy, y, dx.
+ * affine (or 0); add and ReLU (the rows are values): a, b, y; ReLU gradient: dy, y, dx;
+ * Winograd (the rows are output tiles): input, transformed filter, bias (or 0), relu, output, scratch,
+ * scratch stride per thread, input gradient (1) or forward pass (0).
  */
 export function runChunks(f: KernelExports, job: Int32Array, thread: number): number {
   let ran = 0;
@@ -122,6 +127,9 @@ export function runChunks(f: KernelExports, job: Int32Array, thread: number): nu
         break;
       case 8:
         f.relu_grad(a[7]!, a[8]!, a[9]!, lo, hi);
+        break;
+      case 9:
+        f.winograd_conv(g, a[14]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]! + thread * a[13]!, lo, hi);
         break;
     }
     ran++;

@@ -1,0 +1,223 @@
+// Winograd convolutions F(2×2, 3×3) for the WASM backend: a 3×3 convolution of stride 1 and dilation 1
+// over NHWC tensors as 16 matrix products per block of 2×2 output tiles, 2.25× fewer multiplications
+// than conv-kernels.c's direct product. Built into the same module (no libc, no stack; every buffer is
+// a pointer the caller, src/kernels/simd-conv.ts, lays out).
+//
+// With d a 4×4 tile of the input and k a 3×3 filter, the 2×2 outputs are Aᵀ[(G k Gᵀ) ⊙ (Bᵀ d B)]A:
+//   Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]   G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]
+//   Aᵀ = [1 1 1 0; 0 1 −1 −1]
+// summed over input channels: for each of the 16 positions ξ of the 4×4 transforms, a product of the
+// tiles' transformed inputs [tiles, CIN] by the transformed filter U[ξ] [CIN, COUT].
+//
+// The same code runs the forward pass (`grad` 0: x [N, H, W, CI] → y rows of CO4, with bias and ReLU)
+// and the input gradient (`grad` 1: the output gradient, rows of CO4 already masked by the ReLU, → dx
+// [N, H, W, CI]): the input gradient of a stride-1 convolution is the convolution of dy with the
+// filter turned 180° and its channels swapped, padded by 2 − PT above and 2 − PL on the left. Both need
+// CI a multiple of 4 (SIMD along the channels of NHWC rows).
+//
+// Each tile's sums run over the input channels in order, so results do not depend on how the tiles
+// are split among threads; they differ from the direct product's in the last bits (the transforms
+// round too).
+
+#include <wasm_simd128.h>
+
+#include "conv-common.h"
+
+#define EXPORT(name) __attribute__((export_name(name)))
+
+// Tiles per block: a thread transforms a block's inputs, runs its 16 products, then transforms their
+// outputs (WINOGRAD_TILES in src/kernels/conv-geometry.ts).
+#define TILES 16
+
+// One direction of the convolution: the input image (ih × iw pixels of cin floats), the output image
+// (oh × ow pixels of cout floats) and the padding above and on the left.
+typedef struct {
+  int n, ih, iw, cin, oh, ow, cout, pt, pl;
+} View;
+
+static View view_of(const int *g, int grad) {
+  if (grad) return (View){g[N], g[OH], g[OW], g[CO4], g[H], g[W], g[CI], 2 - g[PT], 2 - g[PL]};
+  return (View){g[N], g[H], g[W], g[CI], g[OH], g[OW], g[CO4], g[PT], g[PL]};
+}
+
+// Writes G k Gᵀ (16 vectors, position ξ = 4·row + column) at u, u + stride, …
+static inline __attribute__((always_inline)) void transform_filter(v128_t k[3][3], float *u, int stride) {
+  const v128_t half = wasm_f32x4_splat(0.5f);
+  v128_t t[4][3];
+  for (int b = 0; b < 3; b++) {
+    t[0][b] = k[0][b];
+    t[1][b] = wasm_f32x4_mul(wasm_f32x4_add(wasm_f32x4_add(k[0][b], k[1][b]), k[2][b]), half);
+    t[2][b] = wasm_f32x4_mul(wasm_f32x4_add(wasm_f32x4_sub(k[0][b], k[1][b]), k[2][b]), half);
+    t[3][b] = k[2][b];
+  }
+  for (int a = 0; a < 4; a++) {
+    float *row = u + 4 * a * stride;
+    wasm_v128_store(row, t[a][0]);
+    wasm_v128_store(row + stride, wasm_f32x4_mul(wasm_f32x4_add(wasm_f32x4_add(t[a][0], t[a][1]), t[a][2]), half));
+    wasm_v128_store(row + 2 * stride, wasm_f32x4_mul(wasm_f32x4_add(wasm_f32x4_sub(t[a][0], t[a][1]), t[a][2]), half));
+    wasm_v128_store(row + 3 * stride, t[a][2]);
+  }
+}
+
+// The transformed filter u [16, CIN, COUT] of `grad`'s direction. Forward: from the filter w [K, CO4]
+// (rows in (kh, kw, ci) order, zero padding columns). Input gradient: from wt [CO, K4], the filter
+// transposed (transpose_filter), turned 180°; rows co ≥ CO of u are zero.
+EXPORT("winograd_filter")
+void winograd_filter(const int *g, const float *w, float *u, int grad) {
+  const View v = view_of(g, grad);
+  const int stride = v.cin * v.cout;
+  v128_t k[3][3];
+  for (int i = 0; i < v.cin; i++)
+    for (int o = 0; o < v.cout; o += 4) {
+      if (grad && i >= g[CO]) {
+        for (int a = 0; a < 3; a++)
+          for (int b = 0; b < 3; b++) k[a][b] = wasm_f32x4_splat(0.f);
+      } else {
+        for (int a = 0; a < 3; a++)
+          for (int b = 0; b < 3; b++)
+            k[a][b] = grad ? wasm_v128_load(w + i * g[K4] + ((2 - a) * 3 + 2 - b) * g[CI] + o)
+                           : wasm_v128_load(w + ((a * 3 + b) * g[CI] + i) * g[CO4] + o);
+      }
+      transform_filter(k, u + i * v.cout + o, stride);
+    }
+}
+
+// The input's 4 channels at c of pixel (iy, ix) of image n, zero outside the image.
+static inline v128_t pixel(const View *v, const float *in, int n, int iy, int ix, int c) {
+  if (iy < 0 || iy >= v->ih || ix < 0 || ix >= v->iw) return wasm_f32x4_splat(0.f);
+  return wasm_v128_load(in + ((n * v->ih + iy) * v->iw + ix) * v->cin + c);
+}
+
+// Bᵀ d B of tile t's input at channels c, stored at dst + ξ·step for the 16 positions ξ.
+static void transform_input(const View *v, const float *in, int t, int c, float *dst, int step) {
+  const int th = (v->oh + 1) >> 1, tw = (v->ow + 1) >> 1;
+  const int n = t / (th * tw), rest = t - n * th * tw, ty = rest / tw, tx = rest - ty * tw;
+  const int iy = 2 * ty - v->pt, ix = 2 * tx - v->pl;
+  v128_t d[4][4], s[4][4];
+  for (int i = 0; i < 4; i++)
+    for (int j = 0; j < 4; j++) d[i][j] = pixel(v, in, n, iy + i, ix + j, c);
+  for (int j = 0; j < 4; j++) {
+    s[0][j] = wasm_f32x4_sub(d[0][j], d[2][j]);
+    s[1][j] = wasm_f32x4_add(d[1][j], d[2][j]);
+    s[2][j] = wasm_f32x4_sub(d[2][j], d[1][j]);
+    s[3][j] = wasm_f32x4_sub(d[1][j], d[3][j]);
+  }
+  for (int i = 0; i < 4; i++) {
+    float *row = dst + 4 * i * step;
+    wasm_v128_store(row, wasm_f32x4_sub(s[i][0], s[i][2]));
+    wasm_v128_store(row + step, wasm_f32x4_add(s[i][1], s[i][2]));
+    wasm_v128_store(row + 2 * step, wasm_f32x4_sub(s[i][2], s[i][1]));
+    wasm_v128_store(row + 3 * step, wasm_f32x4_sub(s[i][1], s[i][3]));
+  }
+}
+
+// m [nt, cout] = vt [nt, cin] · u [cin, cout]: 4 tiles × 8 columns per register tile, the depth in
+// order.
+static void product(const float *vt, const float *u, float *m, int nt, int cin, int cout) {
+  const v128_t zero = wasm_f32x4_splat(0.f);
+  for (int c = 0; c < cout; c += 8) {
+    const int two = c + 8 <= cout;
+    int r = 0;
+    for (; r + 4 <= nt; r += 4) {
+      v128_t a00 = zero, a01 = zero, a10 = zero, a11 = zero, a20 = zero, a21 = zero, a30 = zero, a31 = zero;
+      const float *x0 = vt + r * cin, *x1 = x0 + cin, *x2 = x1 + cin, *x3 = x2 + cin, *up = u + c;
+      if (two) {
+        for (int i = 0; i < cin; i++, up += cout) {
+          const v128_t w0 = wasm_v128_load(up), w1 = wasm_v128_load(up + 4);
+          v128_t s = wasm_v128_load32_splat(x0 + i);
+          a00 = MADD(a00, s, w0);
+          a01 = MADD(a01, s, w1);
+          s = wasm_v128_load32_splat(x1 + i);
+          a10 = MADD(a10, s, w0);
+          a11 = MADD(a11, s, w1);
+          s = wasm_v128_load32_splat(x2 + i);
+          a20 = MADD(a20, s, w0);
+          a21 = MADD(a21, s, w1);
+          s = wasm_v128_load32_splat(x3 + i);
+          a30 = MADD(a30, s, w0);
+          a31 = MADD(a31, s, w1);
+        }
+      } else {
+        for (int i = 0; i < cin; i++, up += cout) {
+          const v128_t w0 = wasm_v128_load(up);
+          a00 = MADD(a00, wasm_v128_load32_splat(x0 + i), w0);
+          a10 = MADD(a10, wasm_v128_load32_splat(x1 + i), w0);
+          a20 = MADD(a20, wasm_v128_load32_splat(x2 + i), w0);
+          a30 = MADD(a30, wasm_v128_load32_splat(x3 + i), w0);
+        }
+      }
+      float *o = m + r * cout + c;
+      wasm_v128_store(o, a00);
+      wasm_v128_store(o + cout, a10);
+      wasm_v128_store(o + 2 * cout, a20);
+      wasm_v128_store(o + 3 * cout, a30);
+      if (two) {
+        wasm_v128_store(o + 4, a01);
+        wasm_v128_store(o + cout + 4, a11);
+        wasm_v128_store(o + 2 * cout + 4, a21);
+        wasm_v128_store(o + 3 * cout + 4, a31);
+      }
+    }
+    for (; r < nt; r++) {
+      v128_t a0 = zero, a1 = zero;
+      const float *x0 = vt + r * cin, *up = u + c;
+      for (int i = 0; i < cin; i++, up += cout) {
+        const v128_t s = wasm_v128_load32_splat(x0 + i);
+        a0 = MADD(a0, s, wasm_v128_load(up));
+        if (two) a1 = MADD(a1, s, wasm_v128_load(up + 4));
+      }
+      wasm_v128_store(m + r * cout + c, a0);
+      if (two) wasm_v128_store(m + r * cout + c + 4, a1);
+    }
+  }
+}
+
+// Aᵀ m A of tile t at channels c (m[ξ] at src + ξ·step), plus bias, ReLU when asked, written to the
+// tile's outputs inside the image.
+static void transform_output(const View *v, const float *src, int step, int t, int c, v128_t bias, int relu,
+                             float *out) {
+  const int th = (v->oh + 1) >> 1, tw = (v->ow + 1) >> 1;
+  const int n = t / (th * tw), rest = t - n * th * tw, ty = rest / tw, tx = rest - ty * tw;
+  const int oy = 2 * ty, ox = 2 * tx;
+  v128_t m[16], q[2][4];
+  for (int x = 0; x < 16; x++) m[x] = wasm_v128_load(src + x * step);
+  for (int j = 0; j < 4; j++) {
+    q[0][j] = wasm_f32x4_add(wasm_f32x4_add(m[j], m[4 + j]), m[8 + j]);
+    q[1][j] = wasm_f32x4_sub(wasm_f32x4_sub(m[4 + j], m[8 + j]), m[12 + j]);
+  }
+  const v128_t zero = wasm_f32x4_splat(0.f);
+  for (int a = 0; a < 2 && oy + a < v->oh; a++) {
+    v128_t o0 = wasm_f32x4_add(bias, wasm_f32x4_add(wasm_f32x4_add(q[a][0], q[a][1]), q[a][2]));
+    v128_t o1 = wasm_f32x4_add(bias, wasm_f32x4_sub(wasm_f32x4_sub(q[a][1], q[a][2]), q[a][3]));
+    if (relu) {
+      o0 = wasm_f32x4_max(o0, zero);
+      o1 = wasm_f32x4_max(o1, zero);
+    }
+    float *o = out + ((n * v->oh + oy + a) * v->ow + ox) * v->cout + c;
+    wasm_v128_store(o, o0);
+    if (ox + 1 < v->ow) wasm_v128_store(o + v->cout, o1);
+  }
+}
+
+// Output tiles [t0, t1) of `grad`'s direction (tile t: image t / (TH·TW), then row-major 2×2 tiles,
+// TH = ⌈OH/2⌉, TW = ⌈OW/2⌉ of the output image): out = act(conv(in, u) + bias). `bias` may be 0 (none);
+// `relu` nonzero applies max(·, 0). `scratch` is one thread's TILES·16·(CIN + COUT) floats.
+EXPORT("winograd_conv")
+void winograd_conv(const int *g, int grad, const float *in, const float *u, const float *bias, int relu,
+                   float *out, float *scratch, int t0, int t1) {
+  const View v = view_of(g, grad);
+  float *vt = scratch;                        // [16, TILES, CIN]
+  float *m = scratch + 16 * TILES * v.cin;    // [16, TILES, COUT]
+  for (int tb = t0; tb < t1; tb += TILES) {
+    const int nt = t1 - tb < TILES ? t1 - tb : TILES;
+    for (int r = 0; r < nt; r++)
+      for (int c = 0; c < v.cin; c += 4) transform_input(&v, in, tb + r, c, vt + r * v.cin + c, TILES * v.cin);
+    for (int x = 0; x < 16; x++)
+      product(vt + x * TILES * v.cin, u + x * v.cin * v.cout, m + x * TILES * v.cout, nt, v.cin, v.cout);
+    for (int r = 0; r < nt; r++)
+      for (int c = 0; c < v.cout; c += 4) {
+        const v128_t b = bias ? wasm_v128_load(bias + c) : wasm_f32x4_splat(0.f);
+        transform_output(&v, m + r * v.cout + c, TILES * v.cout, tb + r, c, b, relu, out);
+      }
+  }
+}
