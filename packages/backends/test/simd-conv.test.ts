@@ -256,55 +256,51 @@ describe('SimdConv kernels (the WebAssembly SIMD convolutions)', () => {
     SimdConv.useThreads(1);
   });
 
-  it('run the forward pass and input gradient of 3×3 stride-1 layers with CI a multiple of 4 as Winograd convolutions', () => {
+  it('run 3×3 stride-1 layers with CI a multiple of 4 as Winograd convolutions, forward and backward', () => {
     SimdConv.useThreads(1);
     const simd = SimdConv.load()!;
     const { counts, restore } = countCalls(simd);
+    /** Which kernel ran `call`: the Winograd one, or the direct one. */
+    const path = (call: () => boolean, winogradKernel: string) => {
+      counts.clear();
+      expect(call()).toBe(true);
+      return (counts.get(winogradKernel) ?? 0) > 0 ? 'winograd' : 'direct';
+    };
     const run = (xs: Shape4, fs: Shape4, stride: number, pad: 'same' | 'valid', relu: boolean) => {
       const g = convGeometry(tf.backend_util.computeConv2DInfo(xs, fs, stride, 1, pad));
       const x = randomValues(tf.util.sizeFromShape(xs), 1);
       const w = randomValues(tf.util.sizeFromShape(fs), 2);
       const dy = randomValues(g.p * g.co, 3);
       const y = new Float32Array(g.p * g.co);
-      counts.clear();
-      simd.forward(g, x, w, null, relu, y);
-      // The input gradient masked by the ReLU's output, against naive loops on the masked dy.
+      const dw = new Float32Array(w.length);
+      const db = new Float32Array(g.co);
       const dx = new Float32Array(x.length);
-      simd.inputGrad(g, dy, w, dx, relu ? y : null);
+      const mask = relu ? y : null;
+      const key = {};
+      const forward = path(() => simd.forward(g, x, w, null, relu, y, key), 'winograd_conv');
+      const filter = path(() => simd.filterGrad(g, x, dy, dw, mask, key, db), 'winograd_filter_grad');
+      const input = path(() => simd.inputGrad(g, dy, w, dx, mask), 'winograd_conv');
+      // The gradients masked by the ReLU's output, against naive loops on the masked dy.
       const masked = relu ? dy.map((v, j) => (y[j]! > 0 ? v : 0)) : dy;
-      expect(relativeError(dx, reference(g, x, w, masked).dx)).toBeLessThan(1e-5);
-      return {
-        fits: winogradFits(g),
-        winograd: counts.get('winograd_conv') ?? 0,
-        direct: (counts.get('conv_forward') ?? 0) + (counts.get('conv_input_grad') ?? 0),
-      };
+      const want = reference(g, x, w, masked);
+      expect(relativeError(dw, want.dw)).toBeLessThan(1e-5);
+      expect(relativeError(dx, want.dx)).toBeLessThan(1e-5);
+      const wantDb = new Float32Array(g.co);
+      masked.forEach((v, j) => {
+        wantDb[j % g.co]! += v;
+      });
+      expect(relativeError(db, wantDb)).toBeLessThan(1e-5);
+      return { fits: winogradFits(g), forward, filter, input };
     };
-    expect(run([4, 8, 8, 16], [3, 3, 16, 16], 1, 'same', true)).toEqual({
-      fits: true,
-      winograd: 2,
-      direct: 0,
-    });
-    expect(run([2, 9, 7, 4], [3, 3, 4, 3], 1, 'valid', false)).toEqual({
-      fits: true,
-      winograd: 2,
-      direct: 0,
-    });
+    const winograd = { fits: true, forward: 'winograd', filter: 'winograd', input: 'winograd' };
+    const direct = { fits: false, forward: 'direct', filter: 'direct', input: 'direct' };
+    expect(run([4, 8, 8, 16], [3, 3, 16, 16], 1, 'same', true)).toEqual(winograd);
+    expect(run([2, 9, 7, 4], [3, 3, 4, 3], 1, 'valid', false)).toEqual(winograd);
+    expect(run([3, 7, 5, 8], [3, 3, 8, 6], 1, 'same', true)).toEqual(winograd);
     // Stride 2, CI not a multiple of 4, or a 1×1 filter: the direct kernels.
-    expect(run([4, 8, 8, 16], [3, 3, 16, 16], 2, 'same', true)).toEqual({
-      fits: false,
-      winograd: 0,
-      direct: 2,
-    });
-    expect(run([4, 8, 8, 3], [3, 3, 3, 16], 1, 'same', true)).toEqual({
-      fits: false,
-      winograd: 0,
-      direct: 2,
-    });
-    expect(run([4, 8, 8, 16], [1, 1, 16, 8], 1, 'same', false)).toEqual({
-      fits: false,
-      winograd: 0,
-      direct: 2,
-    });
+    expect(run([4, 8, 8, 16], [3, 3, 16, 16], 2, 'same', true)).toEqual(direct);
+    expect(run([4, 8, 8, 3], [3, 3, 3, 16], 1, 'same', true)).toEqual(direct);
+    expect(run([4, 8, 8, 16], [1, 1, 16, 8], 1, 'same', false)).toEqual(direct);
     restore();
   });
 

@@ -74,17 +74,25 @@ function patchValue(g: ConvGeometry, x: Float32Array, p: number, k: number): num
 
 describe('keepsPatches (which forward passes keep their patch matrix for the filter gradient)', () => {
   it.each([
-    ["simpleCnn's 3-channel stem: rows of 9 floats are copied", [64, 28, 28, 3], [3, 3, 3, 16], true],
+    ["simpleCnn's 3-channel stem: rows of 9 floats are copied", [64, 28, 28, 3], [3, 3, 3, 16], 2, true],
     [
       'its middle layer: 36 of 49 windows inside the input, read in place',
       [64, 14, 14, 16],
       [3, 3, 16, 16],
+      2,
       false,
     ],
-    ['its last layer: 4 of 16 windows inside', [64, 7, 7, 16], [3, 3, 16, 2], true],
-    ['a ResNet block on 32 × 32: 900 of 1024 inside', [8, 32, 32, 16], [3, 3, 16, 16], false],
-  ] as const)('%s', (_name, x, filter, keeps) => {
-    const strides = x[1] === 32 ? 1 : 2;
+    ['its last layer: 4 of 16 windows inside', [64, 7, 7, 16], [3, 3, 16, 2], 2, true],
+    ['a stride-1 3-channel layer: rows of 9 floats are copied', [8, 32, 32, 3], [3, 3, 3, 16], 1, true],
+    [
+      'a ResNet block on 32 × 32: the Winograd kernels, no patches',
+      [8, 32, 32, 16],
+      [3, 3, 16, 16],
+      1,
+      false,
+    ],
+    ['a stride-1 layer on 7 × 5 (15 of 35 inside): the same', [3, 7, 5, 8], [3, 3, 8, 6], 1, false],
+  ] as const)('%s', (_name, x, filter, strides, keeps) => {
     expect(keepsPatches(geometry(['', [...x], [...filter], [strides, strides], 'same']))).toBe(keeps);
   });
 });

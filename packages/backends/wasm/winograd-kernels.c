@@ -15,15 +15,22 @@
 // filter turned 180° and its channels swapped, padded by 2 − PT above and 2 − PL on the left. Both need
 // CI a multiple of 4 (SIMD along the channels of NHWC rows).
 //
-// Each tile's sums run over the input channels in order, so results do not depend on how the tiles
-// are split among threads; they differ from the direct product's in the last bits (the transforms
-// round too).
+// The filter gradient is the adjoint of the forward pass: with V = Bᵀ d B of each input tile and
+// Z = A dy Aᵀ of its 2×2 output gradient, dk = Gᵀ[Σ_tiles V ⊙ Z]G — 16 products [CI, tiles] ·
+// [tiles, CO] summed over a chunk of tiles (winograd_filter_grad, into the chunk's own slot), the
+// chunks' sums added in chunk order by the caller, then transformed back (winograd_filter_grad_out).
+//
+// Each tile's sums run over the input channels in order, and the filter gradient's over a chunk's
+// tiles in order, so results do not depend on how the tiles are split among threads; they differ
+// from the direct product's in the last bits (the transforms round too).
 
 #include <wasm_simd128.h>
 
 #include "conv-common.h"
 
 #define EXPORT(name) __attribute__((export_name(name)))
+// The helpers below take arrays and views by pointer: inlined, these stay in locals (no stack).
+#define INLINE static inline __attribute__((always_inline))
 
 // Tiles per block: a thread transforms a block's inputs, runs its 16 products, then transforms their
 // outputs (WINOGRAD_TILES in src/kernels/conv-geometry.ts).
@@ -41,7 +48,7 @@ static View view_of(const int *g, int grad) {
 }
 
 // Writes G k Gᵀ (16 vectors, position ξ = 4·row + column) at u, u + stride, …
-static inline __attribute__((always_inline)) void transform_filter(v128_t k[3][3], float *u, int stride) {
+INLINE void transform_filter(v128_t k[3][3], float *u, int stride) {
   const v128_t half = wasm_f32x4_splat(0.5f);
   v128_t t[4][3];
   for (int b = 0; b < 3; b++) {
@@ -53,8 +60,10 @@ static inline __attribute__((always_inline)) void transform_filter(v128_t k[3][3
   for (int a = 0; a < 4; a++) {
     float *row = u + 4 * a * stride;
     wasm_v128_store(row, t[a][0]);
-    wasm_v128_store(row + stride, wasm_f32x4_mul(wasm_f32x4_add(wasm_f32x4_add(t[a][0], t[a][1]), t[a][2]), half));
-    wasm_v128_store(row + 2 * stride, wasm_f32x4_mul(wasm_f32x4_add(wasm_f32x4_sub(t[a][0], t[a][1]), t[a][2]), half));
+    const v128_t sum = wasm_f32x4_add(wasm_f32x4_add(t[a][0], t[a][1]), t[a][2]);
+    const v128_t diff = wasm_f32x4_add(wasm_f32x4_sub(t[a][0], t[a][1]), t[a][2]);
+    wasm_v128_store(row + stride, wasm_f32x4_mul(sum, half));
+    wasm_v128_store(row + 2 * stride, wasm_f32x4_mul(diff, half));
     wasm_v128_store(row + 3 * stride, t[a][2]);
   }
 }
@@ -89,7 +98,7 @@ static inline v128_t pixel(const View *v, const float *in, int n, int iy, int ix
 }
 
 // Bᵀ d B of tile t's input at channels c, stored at dst + ξ·step for the 16 positions ξ.
-static void transform_input(const View *v, const float *in, int t, int c, float *dst, int step) {
+INLINE void transform_input(const View *v, const float *in, int t, int c, float *dst, int step) {
   const int th = (v->oh + 1) >> 1, tw = (v->ow + 1) >> 1;
   const int n = t / (th * tw), rest = t - n * th * tw, ty = rest / tw, tx = rest - ty * tw;
   const int iy = 2 * ty - v->pt, ix = 2 * tx - v->pl;
@@ -110,6 +119,22 @@ static void transform_input(const View *v, const float *in, int t, int c, float 
     wasm_v128_store(row + 3 * step, wasm_f32x4_sub(s[i][1], s[i][3]));
   }
 }
+
+// Stores a register tile's 4 rows (`ld` floats apart) of 4 columns, or 8 when `two`: a00 … a30 and,
+// for the second 4 columns, a01 … a31.
+#define STORE_4x8(o, ld, two)                                                                       \
+  do {                                                                                              \
+    wasm_v128_store((o), a00);                                                                      \
+    wasm_v128_store((o) + (ld), a10);                                                               \
+    wasm_v128_store((o) + 2 * (ld), a20);                                                           \
+    wasm_v128_store((o) + 3 * (ld), a30);                                                           \
+    if (two) {                                                                                      \
+      wasm_v128_store((o) + 4, a01);                                                                \
+      wasm_v128_store((o) + (ld) + 4, a11);                                                         \
+      wasm_v128_store((o) + 2 * (ld) + 4, a21);                                                     \
+      wasm_v128_store((o) + 3 * (ld) + 4, a31);                                                     \
+    }                                                                                               \
+  } while (0)
 
 // m [nt, cout] = vt [nt, cin] · u [cin, cout]: 4 tiles × 8 columns per register tile, the depth in
 // order.
@@ -146,17 +171,7 @@ static void product(const float *vt, const float *u, float *m, int nt, int cin, 
           a30 = MADD(a30, wasm_v128_load32_splat(x3 + i), w0);
         }
       }
-      float *o = m + r * cout + c;
-      wasm_v128_store(o, a00);
-      wasm_v128_store(o + cout, a10);
-      wasm_v128_store(o + 2 * cout, a20);
-      wasm_v128_store(o + 3 * cout, a30);
-      if (two) {
-        wasm_v128_store(o + 4, a01);
-        wasm_v128_store(o + cout + 4, a11);
-        wasm_v128_store(o + 2 * cout + 4, a21);
-        wasm_v128_store(o + 3 * cout + 4, a31);
-      }
+      STORE_4x8(m + r * cout + c, cout, two);
     }
     for (; r < nt; r++) {
       v128_t a0 = zero, a1 = zero;
@@ -174,7 +189,7 @@ static void product(const float *vt, const float *u, float *m, int nt, int cin, 
 
 // Aᵀ m A of tile t at channels c (m[ξ] at src + ξ·step), plus bias, ReLU when asked, written to the
 // tile's outputs inside the image.
-static void transform_output(const View *v, const float *src, int step, int t, int c, v128_t bias, int relu,
+INLINE void transform_output(const View *v, const float *src, int step, int t, int c, v128_t bias, int relu,
                              float *out) {
   const int th = (v->oh + 1) >> 1, tw = (v->ow + 1) >> 1;
   const int n = t / (th * tw), rest = t - n * th * tw, ty = rest / tw, tx = rest - ty * tw;
@@ -200,8 +215,8 @@ static void transform_output(const View *v, const float *src, int step, int t, i
 }
 
 // Output tiles [t0, t1) of `grad`'s direction (tile t: image t / (TH·TW), then row-major 2×2 tiles,
-// TH = ⌈OH/2⌉, TW = ⌈OW/2⌉ of the output image): out = act(conv(in, u) + bias). `bias` may be 0 (none);
-// `relu` nonzero applies max(·, 0). `scratch` is one thread's TILES·16·(CIN + COUT) floats.
+// TH = ⌈OH/2⌉, TW = ⌈OW/2⌉ of the output image): out = act(conv(in, u) + bias). `bias` may be 0
+// (none); `relu` nonzero applies max(·, 0). `scratch` is one thread's TILES·16·(CIN + COUT) floats.
 EXPORT("winograd_conv")
 void winograd_conv(const int *g, int grad, const float *in, const float *u, const float *bias, int relu,
                    float *out, float *scratch, int t0, int t1) {
@@ -211,7 +226,8 @@ void winograd_conv(const int *g, int grad, const float *in, const float *u, cons
   for (int tb = t0; tb < t1; tb += TILES) {
     const int nt = t1 - tb < TILES ? t1 - tb : TILES;
     for (int r = 0; r < nt; r++)
-      for (int c = 0; c < v.cin; c += 4) transform_input(&v, in, tb + r, c, vt + r * v.cin + c, TILES * v.cin);
+      for (int c = 0; c < v.cin; c += 4)
+        transform_input(&v, in, tb + r, c, vt + r * v.cin + c, TILES * v.cin);
     for (int x = 0; x < 16; x++)
       product(vt + x * TILES * v.cin, u + x * v.cin * v.cout, m + x * TILES * v.cout, nt, v.cin, v.cout);
     for (int r = 0; r < nt; r++)
@@ -220,4 +236,138 @@ void winograd_conv(const int *g, int grad, const float *in, const float *u, cons
         transform_output(&v, m + r * v.cout + c, TILES * v.cout, tb + r, c, b, relu, out);
       }
   }
+}
+
+// A dy Aᵀ of the 2×2 output gradient of tile t at channels c (zero outside the output image; masked by
+// y > 0 when `y` is given), stored at dst + ξ·step for the 16 positions ξ. dy and y are rows of CO4.
+INLINE void transform_grad(const int *g, const float *dy, const float *y, int t, int c, float *dst,
+                           int step) {
+  const int th = (g[OH] + 1) >> 1, tw = (g[OW] + 1) >> 1;
+  const int n = t / (th * tw), rest = t - n * th * tw, ty = rest / tw, tx = rest - ty * tw;
+  const v128_t zero = wasm_f32x4_splat(0.f);
+  v128_t e[2][2];
+  for (int a = 0; a < 2; a++)
+    for (int b = 0; b < 2; b++) {
+      const int oy = 2 * ty + a, ox = 2 * tx + b;
+      if (oy >= g[OH] || ox >= g[OW]) {
+        e[a][b] = zero;
+        continue;
+      }
+      const int at = ((n * g[OH] + oy) * g[OW] + ox) * g[CO4] + c;
+      const v128_t v = wasm_v128_load(dy + at);
+      e[a][b] = y ? wasm_v128_and(v, wasm_f32x4_gt(wasm_v128_load(y + at), zero)) : v;
+    }
+  // Rows: A e (4 × 2), then columns: (A e) Aᵀ (4 × 4); A = [1 0; 1 1; 1 −1; 0 −1].
+  v128_t r[4][2];
+  for (int b = 0; b < 2; b++) {
+    r[0][b] = e[0][b];
+    r[1][b] = wasm_f32x4_add(e[0][b], e[1][b]);
+    r[2][b] = wasm_f32x4_sub(e[0][b], e[1][b]);
+    r[3][b] = wasm_f32x4_neg(e[1][b]);
+  }
+  for (int i = 0; i < 4; i++) {
+    float *row = dst + 4 * i * step;
+    wasm_v128_store(row, r[i][0]);
+    wasm_v128_store(row + step, wasm_f32x4_add(r[i][0], r[i][1]));
+    wasm_v128_store(row + 2 * step, wasm_f32x4_sub(r[i][0], r[i][1]));
+    wasm_v128_store(row + 3 * step, wasm_f32x4_neg(r[i][1]));
+  }
+}
+
+// du [ci, cout] += Σ_t vt[t, ci] · z[t, cout] over the nt tiles of a block, in tile order: 4 channels ×
+// 8 columns per register tile.
+static void product_over_tiles(const float *vt, const float *z, float *du, int nt, int cin, int cout) {
+  for (int c = 0; c < cout; c += 8) {
+    const int two = c + 8 <= cout;
+    for (int i = 0; i < cin; i += 4) {
+      float *o = du + i * cout + c;
+      v128_t a00 = wasm_v128_load(o), a10 = wasm_v128_load(o + cout);
+      v128_t a20 = wasm_v128_load(o + 2 * cout), a30 = wasm_v128_load(o + 3 * cout);
+      v128_t a01 = a00, a11 = a10, a21 = a20, a31 = a30;
+      if (two) {
+        a01 = wasm_v128_load(o + 4);
+        a11 = wasm_v128_load(o + cout + 4);
+        a21 = wasm_v128_load(o + 2 * cout + 4);
+        a31 = wasm_v128_load(o + 3 * cout + 4);
+        for (int t = 0; t < nt; t++) {
+          const float *x = vt + t * cin + i;
+          const v128_t w0 = wasm_v128_load(z + t * cout + c), w1 = wasm_v128_load(z + t * cout + c + 4);
+          v128_t s = wasm_v128_load32_splat(x);
+          a00 = MADD(a00, s, w0);
+          a01 = MADD(a01, s, w1);
+          s = wasm_v128_load32_splat(x + 1);
+          a10 = MADD(a10, s, w0);
+          a11 = MADD(a11, s, w1);
+          s = wasm_v128_load32_splat(x + 2);
+          a20 = MADD(a20, s, w0);
+          a21 = MADD(a21, s, w1);
+          s = wasm_v128_load32_splat(x + 3);
+          a30 = MADD(a30, s, w0);
+          a31 = MADD(a31, s, w1);
+        }
+      } else {
+        for (int t = 0; t < nt; t++) {
+          const float *x = vt + t * cin + i;
+          const v128_t w0 = wasm_v128_load(z + t * cout + c);
+          a00 = MADD(a00, wasm_v128_load32_splat(x), w0);
+          a10 = MADD(a10, wasm_v128_load32_splat(x + 1), w0);
+          a20 = MADD(a20, wasm_v128_load32_splat(x + 2), w0);
+          a30 = MADD(a30, wasm_v128_load32_splat(x + 3), w0);
+        }
+      }
+      STORE_4x8(o, cout, two);
+    }
+  }
+}
+
+// The filter gradient's sums over the output tiles [t0, t1) of the forward pass (one chunk): du [16,
+// CI, CO4] = Σ_t V_t ⊙ Z_t (written, not added to). dy is rows of CO4, masked by y > 0 when `y` is
+// given; `scratch` is one thread's TILES·16·(CI + CO4) floats.
+EXPORT("winograd_filter_grad")
+void winograd_filter_grad(const int *g, const float *x, const float *dy, const float *y, float *du,
+                          float *scratch, int t0, int t1) {
+  const View v = view_of(g, 0);
+  float *vt = scratch;                       // [16, TILES, CI]
+  float *z = scratch + 16 * TILES * v.cin;   // [16, TILES, CO4]
+  const int size = 16 * v.cin * v.cout;
+  for (int i = 0; i < size; i += 4) wasm_v128_store(du + i, wasm_f32x4_splat(0.f));
+  for (int tb = t0; tb < t1; tb += TILES) {
+    const int nt = t1 - tb < TILES ? t1 - tb : TILES;
+    for (int r = 0; r < nt; r++) {
+      for (int c = 0; c < v.cin; c += 4) transform_input(&v, x, tb + r, c, vt + r * v.cin + c, TILES * v.cin);
+      for (int c = 0; c < v.cout; c += 4)
+        transform_grad(g, dy, y, tb + r, c, z + r * v.cout + c, TILES * v.cout);
+    }
+    for (int x = 0; x < 16; x++)
+      product_over_tiles(vt + x * TILES * v.cin, z + x * TILES * v.cout, du + x * v.cin * v.cout, nt, v.cin,
+                         v.cout);
+  }
+}
+
+// dw [K, CO4] (rows in (kh, kw, ci) order) = Gᵀ du G of the summed du [16, CI, CO4].
+EXPORT("winograd_filter_grad_out")
+void winograd_filter_grad_out(const int *g, const float *du, float *dw) {
+  const int ci_n = g[CI], co4 = g[CO4], stride = ci_n * co4;
+  const v128_t half = wasm_f32x4_splat(0.5f);
+  for (int i = 0; i < ci_n; i++)
+    for (int c = 0; c < co4; c += 4) {
+      v128_t m[4][4], t[3][4];
+      for (int x = 0; x < 16; x++) m[x >> 2][x & 3] = wasm_v128_load(du + x * stride + i * co4 + c);
+      // Gᵀ = [1 ½ ½ 0; 0 ½ −½ 0; 0 ½ ½ 1]: rows, then columns.
+      for (int j = 0; j < 4; j++) {
+        const v128_t p = wasm_f32x4_mul(wasm_f32x4_add(m[1][j], m[2][j]), half);
+        const v128_t q = wasm_f32x4_mul(wasm_f32x4_sub(m[1][j], m[2][j]), half);
+        t[0][j] = wasm_f32x4_add(m[0][j], p);
+        t[1][j] = q;
+        t[2][j] = wasm_f32x4_add(p, m[3][j]);
+      }
+      for (int a = 0; a < 3; a++) {
+        const v128_t p = wasm_f32x4_mul(wasm_f32x4_add(t[a][1], t[a][2]), half);
+        const v128_t q = wasm_f32x4_mul(wasm_f32x4_sub(t[a][1], t[a][2]), half);
+        float *row = dw + (a * 3 * ci_n + i) * co4 + c;
+        wasm_v128_store(row, wasm_f32x4_add(t[a][0], p));
+        wasm_v128_store(row + ci_n * co4, q);
+        wasm_v128_store(row + 2 * ci_n * co4, wasm_f32x4_add(p, t[a][3]));
+      }
+    }
 }

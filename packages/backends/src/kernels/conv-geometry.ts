@@ -87,7 +87,14 @@ export const winogradTiles = (g: ConvGeometry, grad: boolean) =>
  */
 export const winogradFloats = (g: ConvGeometry) => 16 * WINOGRAD_TILES * (g.ci + g.co4);
 
-/** Floats of the Winograd kernels' transformed filter: 16 matrices of CI × CO4. */
+/**
+ * Output tiles per chunk of a Winograd filter gradient: whole blocks, about 8 chunks, the same on every
+ * thread count, so that the chunks' sums, added in chunk order, give the same bits on 1 thread as on 8.
+ */
+export const winogradFilterChunkTiles = (tiles: number) =>
+  WINOGRAD_TILES * Math.max(2, Math.ceil(tiles / (WINOGRAD_TILES * 8)));
+
+/** Floats of the Winograd kernels' transformed filter (or a filter gradient's sums): 16 matrices of CI × CO4. */
 export const winogradFilterFloats = (g: ConvGeometry) => 16 * g.ci * g.co4;
 
 /** Output positions along one axis whose filter window lies inside the input (no padding read). */
@@ -105,8 +112,10 @@ function insideCount(out: number, stride: number, pad: number, kernel: number, s
  * patches straight from the input (`reads_image` in `conv-kernels.c`: a dilation of 1, filter rows of
  * KW·CI floats a multiple of 4) for at least half of the output positions, those whose window lies
  * inside the input: the filter gradient then reads the input too, and builds only the other patches.
+ * Nor for the layers the Winograd kernels take ({@link winogradFits}): they build no patches.
  */
 export function keepsPatches(g: ConvGeometry): boolean {
+  if (winogradFits(g)) return false;
   if (g.dh !== 1 || g.dw !== 1 || (g.kw * g.ci) % 4 !== 0) return true;
   const inside = insideCount(g.oh, g.sh, g.pt, g.kh, g.h) * insideCount(g.ow, g.sw, g.pl, g.kw, g.w);
   return inside * 2 < g.oh * g.ow;

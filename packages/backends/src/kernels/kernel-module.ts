@@ -33,6 +33,17 @@ export interface KernelExports {
   conv_input_grad(g: number, dy: number, wt: number, dx: number, dcol: number, n0: number, n1: number): void;
   transpose_filter(wt: number, w: number, k: number, co: number, k4: number): void;
   winograd_filter(g: number, w: number, u: number, grad: number): void;
+  winograd_filter_grad(
+    g: number,
+    x: number,
+    dy: number,
+    y: number,
+    du: number,
+    scratch: number,
+    t0: number,
+    t1: number,
+  ): void;
+  winograd_filter_grad_out(g: number, du: number, dw: number): void;
   winograd_conv(
     g: number,
     grad: number,

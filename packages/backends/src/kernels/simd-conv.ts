@@ -4,6 +4,7 @@ import {
   colFloats,
   keepsPatches,
   WINOGRAD_TILES,
+  winogradFilterChunkTiles,
   winogradFilterFloats,
   winogradFits,
   winogradFloats,
@@ -18,6 +19,7 @@ import {
   JOB_FORWARD,
   JOB_INPUT,
   JOB_WINOGRAD,
+  JOB_WINOGRAD_FILTER,
   type Job,
   type StartWorker,
   WorkerPool,
@@ -308,7 +310,8 @@ export class SimdConv {
    * @param out - `[N, OH, OW, CO]`, written.
    * @param keepFor - keep the patch matrix (im2col) for a {@link SimdConv.filterGrad} of the same
    *   input, under this key (the input tensor's data id); up to 32 MiB of them are kept. Geometries
-   *   whose patches are mostly read straight from the input keep none (see `keepsPatches`).
+   *   whose patches are mostly read straight from the input keep none (see `keepsPatches`), nor do
+   *   those the Winograd kernels take (see `winogradFits`).
    * @returns false (nothing written) when the tensors do not fit the kernels' memory.
    * @example
    * ```ts
@@ -329,7 +332,7 @@ export class SimdConv {
     const [xAt, wAt, bAt, outAt] = [x, filter, bias, out].map((v) => heap.addressOf(v));
     const dense = g.co === g.co4;
     const keep = keepFor !== undefined && keepsPatches(g) && heap.keepPatches(g, keepFor);
-    const winograd = !keep && winogradFits(g);
+    const winograd = winogradFits(g);
     const scratchFloats = winograd ? winogradFloats(g) : colFloats(g);
     const stageSize = Math.max(g.p, g.k) * g.co;
     const at = heap.layout(g, [
@@ -439,23 +442,30 @@ export class SimdConv {
     // dy first.
     const masksInJob = y != null && g.co === g.co4;
     const have = heap.keptPatches(g, patchesOf) !== undefined;
+    // Without a kept patch matrix, a layer the Winograd kernels take sums its tiles' transforms
+    // instead; each chunk's sums are then 16 matrices of CI × CO4.
+    const winograd = !have && winogradFits(g);
+    const tiles = winogradTiles(g, false);
+    const size = winograd ? winogradFilterChunkTiles(tiles) : filterChunkRows(g.p);
+    const chunks = Math.ceil((winograd ? tiles : g.p) / size);
+    const slot = winograd ? winogradFilterFloats(g) : dwSize;
+    const scratchFloats = winograd ? winogradFloats(g) : colFloats(g);
     const stageSize = Math.max(g.p, g.k) * g.co;
-    const size = filterChunkRows(g.p);
-    const chunks = Math.ceil(g.p / size);
     const at = heap.layout(g, [
       have || xAt !== undefined ? 0 : x.length,
       masksInJob && dyAt !== undefined ? 0 : rows,
-      chunks * dwSize,
-      side.threads * colFloats(g),
+      chunks * slot,
+      side.threads * scratchFloats,
       y && yAt === undefined ? g.p * g.co : 0,
       stageSize,
       biasOut ? 2 * g.co4 : 0,
+      winograd ? dwSize : 0,
     ]);
     if (at == null) {
       this.choices.end(false);
       return false;
     }
-    const [xRegion, dyRegion, dwp, scratch, yStage, sp, dbp] = at;
+    const [xRegion, dyRegion, sums0, scratch, yStage, sp, dbp, winogradDw] = at;
     const kept = heap.keptPatches(g, patchesOf);
     const xp = kept ? 0 : heap.input(x, xAt, xRegion);
     const sums = biasOut ? dbp : 0;
@@ -469,9 +479,16 @@ export class SimdConv {
     } else {
       dyp = this.gradRows(side, g, dy, dyAt, y, yAt, { at: dyRegion, dyStage: sp, yStage, sums });
     }
-    const args = [xp, dyp, dwp, dwSize * 4, kept ?? 0, scratch, colFloats(g) * 4, yp];
-    side.pool.run(JOB_FILTER, size, g.p, heap.base, args, shared, biasSums);
-    for (let i = 1; i < chunks; i++) side.fns.add_into(dwp, dwp + i * dwSize * 4, dwSize);
+    if (winograd) {
+      const args = [xp, dyp, yp, sums0, slot * 4, scratch, scratchFloats * 4];
+      side.pool.run(JOB_WINOGRAD_FILTER, size, tiles, heap.base, args, shared, biasSums);
+    } else {
+      const args = [xp, dyp, sums0, slot * 4, kept ?? 0, scratch, scratchFloats * 4, yp];
+      side.pool.run(JOB_FILTER, size, g.p, heap.base, args, shared, biasSums);
+    }
+    for (let i = 1; i < chunks; i++) side.fns.add_into(sums0, sums0 + i * slot * 4, slot);
+    const dwp = winograd ? winogradDw : sums0;
+    if (winograd) side.fns.winograd_filter_grad_out(heap.base, sums0, dwp);
     heap.getPadded(dwp, out, outAt, g.k, g.co, g.co4, sp);
     if (biasOut) heap.output(dbp, biasOut, biasAt, g.co);
     if (patchesOf !== undefined) {

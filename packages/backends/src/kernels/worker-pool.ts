@@ -13,8 +13,12 @@ export const JOB_BN_GRAD_X = 6;
 /** Elementwise (the rows are values): a residual sum with its ReLU, and the ReLU's gradient. */
 export const JOB_ADD_RELU = 7;
 export const JOB_RELU_GRAD = 8;
-/** A Winograd convolution (`wasm/winograd-kernels.c`; the rows are 2×2 output tiles). */
+/**
+ * Winograd convolutions (`wasm/winograd-kernels.c`; the rows are 2×2 output tiles): a forward pass or
+ * input gradient, and a filter gradient's sums.
+ */
 export const JOB_WINOGRAD = 9;
+export const JOB_WINOGRAD_FILTER = 10;
 /** The jobs a pool runs: a kernel of {@link KernelExports} cut into chunks that the threads claim. */
 export type Job =
   | typeof JOB_FORWARD
@@ -25,7 +29,8 @@ export type Job =
   | typeof JOB_BN_GRAD_X
   | typeof JOB_ADD_RELU
   | typeof JOB_RELU_GRAD
-  | typeof JOB_WINOGRAD;
+  | typeof JOB_WINOGRAD
+  | typeof JOB_WINOGRAD_FILTER;
 
 /** Job-block slots: each job bumps SEQ (what idle workers watch and sleep on). */
 const SEQ = 0;
@@ -76,7 +81,9 @@ const WAIT_SPINS = 20000;
  * batch-norm apply: x, y, c, affine, relu; batch-norm input gradient: dy, x, dx, c, a, b, s, mean,
  * affine (or 0); add and ReLU (the rows are values): a, b, y; ReLU gradient: dy, y, dx;
  * Winograd (the rows are output tiles): input, transformed filter, bias (or 0), relu, output, scratch,
- * scratch stride per thread, input gradient (1) or forward pass (0).
+ * scratch stride per thread, input gradient (1) or forward pass (0); Winograd filter gradient: x, dy,
+ * a ReLU's output y to mask dy by (or 0), the chunks' sums, their stride per chunk, scratch, scratch
+ * stride per thread.
  */
 export function runChunks(f: KernelExports, job: Int32Array, thread: number): number {
   let ran = 0;
@@ -130,6 +137,9 @@ export function runChunks(f: KernelExports, job: Int32Array, thread: number): nu
         break;
       case 9:
         f.winograd_conv(g, a[14]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]! + thread * a[13]!, lo, hi);
+        break;
+      case 10:
+        f.winograd_filter_grad(g, a[7]!, a[8]!, a[9]!, a[10]! + i * a[11]!, a[12]! + thread * a[13]!, lo, hi);
         break;
     }
     ran++;
