@@ -91,32 +91,37 @@ void winograd_filter(const int *g, const float *w, float *u, int grad) {
     }
 }
 
-// The input's 4 channels at c of pixel (iy, ix) of image n, zero outside the image.
-static inline v128_t pixel(const View *v, const float *in, int n, int iy, int ix, int c) {
-  if (iy < 0 || iy >= v->ih || ix < 0 || ix >= v->iw) return wasm_f32x4_splat(0.f);
-  return wasm_v128_load(in + ((n * v->ih + iy) * v->iw + ix) * v->cin + c);
-}
-
-// Bᵀ d B of tile t's input at channels c, stored at dst + ξ·step for the 16 positions ξ.
-INLINE void transform_input(const View *v, const float *in, int t, int c, float *dst, int step) {
+// Bᵀ d B of tile t's input, every channel: at dst + ξ·step + c for the 16 positions ξ (pixels outside
+// the image are zeros).
+INLINE void transform_input(const View *v, const float *in, int t, float *dst, int step) {
   const int th = (v->oh + 1) >> 1, tw = (v->ow + 1) >> 1;
   const int n = t / (th * tw), rest = t - n * th * tw, ty = rest / tw, tx = rest - ty * tw;
   const int iy = 2 * ty - v->pt, ix = 2 * tx - v->pl;
-  v128_t d[4][4], s[4][4];
+  const float *px[4][4];
   for (int i = 0; i < 4; i++)
-    for (int j = 0; j < 4; j++) d[i][j] = pixel(v, in, n, iy + i, ix + j, c);
-  for (int j = 0; j < 4; j++) {
-    s[0][j] = wasm_f32x4_sub(d[0][j], d[2][j]);
-    s[1][j] = wasm_f32x4_add(d[1][j], d[2][j]);
-    s[2][j] = wasm_f32x4_sub(d[2][j], d[1][j]);
-    s[3][j] = wasm_f32x4_sub(d[1][j], d[3][j]);
-  }
-  for (int i = 0; i < 4; i++) {
-    float *row = dst + 4 * i * step;
-    wasm_v128_store(row, wasm_f32x4_sub(s[i][0], s[i][2]));
-    wasm_v128_store(row + step, wasm_f32x4_add(s[i][1], s[i][2]));
-    wasm_v128_store(row + 2 * step, wasm_f32x4_sub(s[i][2], s[i][1]));
-    wasm_v128_store(row + 3 * step, wasm_f32x4_sub(s[i][1], s[i][3]));
+    for (int j = 0; j < 4; j++) {
+      const int y = iy + i, x = ix + j;
+      const int inside = y >= 0 && y < v->ih && x >= 0 && x < v->iw;
+      px[i][j] = inside ? in + ((n * v->ih + y) * v->iw + x) * v->cin : 0;
+    }
+  const v128_t zero = wasm_f32x4_splat(0.f);
+  for (int c = 0; c < v->cin; c += 4) {
+    v128_t d[4][4], s[4][4];
+    for (int i = 0; i < 4; i++)
+      for (int j = 0; j < 4; j++) d[i][j] = px[i][j] ? wasm_v128_load(px[i][j] + c) : zero;
+    for (int j = 0; j < 4; j++) {
+      s[0][j] = wasm_f32x4_sub(d[0][j], d[2][j]);
+      s[1][j] = wasm_f32x4_add(d[1][j], d[2][j]);
+      s[2][j] = wasm_f32x4_sub(d[2][j], d[1][j]);
+      s[3][j] = wasm_f32x4_sub(d[1][j], d[3][j]);
+    }
+    for (int i = 0; i < 4; i++) {
+      float *row = dst + 4 * i * step + c;
+      wasm_v128_store(row, wasm_f32x4_sub(s[i][0], s[i][2]));
+      wasm_v128_store(row + step, wasm_f32x4_add(s[i][1], s[i][2]));
+      wasm_v128_store(row + 2 * step, wasm_f32x4_sub(s[i][2], s[i][1]));
+      wasm_v128_store(row + 3 * step, wasm_f32x4_sub(s[i][1], s[i][3]));
+    }
   }
 }
 
@@ -187,30 +192,34 @@ static void product(const float *vt, const float *u, float *m, int nt, int cin, 
   }
 }
 
-// Aᵀ m A of tile t at channels c (m[ξ] at src + ξ·step), plus bias, ReLU when asked, written to the
-// tile's outputs inside the image.
-INLINE void transform_output(const View *v, const float *src, int step, int t, int c, v128_t bias, int relu,
+// Aᵀ m A of tile t, every channel (m[ξ] at src + ξ·step + c), plus bias (may be 0: none), ReLU when
+// asked, written to the tile's outputs inside the image.
+INLINE void transform_output(const View *v, const float *src, int step, int t, const float *bias, int relu,
                              float *out) {
   const int th = (v->oh + 1) >> 1, tw = (v->ow + 1) >> 1;
   const int n = t / (th * tw), rest = t - n * th * tw, ty = rest / tw, tx = rest - ty * tw;
-  const int oy = 2 * ty, ox = 2 * tx;
-  v128_t m[16], q[2][4];
-  for (int x = 0; x < 16; x++) m[x] = wasm_v128_load(src + x * step);
-  for (int j = 0; j < 4; j++) {
-    q[0][j] = wasm_f32x4_add(wasm_f32x4_add(m[j], m[4 + j]), m[8 + j]);
-    q[1][j] = wasm_f32x4_sub(wasm_f32x4_sub(m[4 + j], m[8 + j]), m[12 + j]);
-  }
+  const int oy = 2 * ty, ox = 2 * tx, rows = oy + 1 < v->oh ? 2 : 1, right = ox + 1 < v->ow;
+  float *o = out + ((n * v->oh + oy) * v->ow + ox) * v->cout;
+  const int below = v->ow * v->cout;
   const v128_t zero = wasm_f32x4_splat(0.f);
-  for (int a = 0; a < 2 && oy + a < v->oh; a++) {
-    v128_t o0 = wasm_f32x4_add(bias, wasm_f32x4_add(wasm_f32x4_add(q[a][0], q[a][1]), q[a][2]));
-    v128_t o1 = wasm_f32x4_add(bias, wasm_f32x4_sub(wasm_f32x4_sub(q[a][1], q[a][2]), q[a][3]));
-    if (relu) {
-      o0 = wasm_f32x4_max(o0, zero);
-      o1 = wasm_f32x4_max(o1, zero);
+  for (int c = 0; c < v->cout; c += 4) {
+    v128_t m[16], q[2][4];
+    for (int x = 0; x < 16; x++) m[x] = wasm_v128_load(src + x * step + c);
+    for (int j = 0; j < 4; j++) {
+      q[0][j] = wasm_f32x4_add(wasm_f32x4_add(m[j], m[4 + j]), m[8 + j]);
+      q[1][j] = wasm_f32x4_sub(wasm_f32x4_sub(m[4 + j], m[8 + j]), m[12 + j]);
     }
-    float *o = out + ((n * v->oh + oy + a) * v->ow + ox) * v->cout + c;
-    wasm_v128_store(o, o0);
-    if (ox + 1 < v->ow) wasm_v128_store(o + v->cout, o1);
+    const v128_t b = bias ? wasm_v128_load(bias + c) : zero;
+    for (int a = 0; a < rows; a++) {
+      v128_t o0 = wasm_f32x4_add(b, wasm_f32x4_add(wasm_f32x4_add(q[a][0], q[a][1]), q[a][2]));
+      v128_t o1 = wasm_f32x4_add(b, wasm_f32x4_sub(wasm_f32x4_sub(q[a][1], q[a][2]), q[a][3]));
+      if (relu) {
+        o0 = wasm_f32x4_max(o0, zero);
+        o1 = wasm_f32x4_max(o1, zero);
+      }
+      wasm_v128_store(o + a * below + c, o0);
+      if (right) wasm_v128_store(o + a * below + v->cout + c, o1);
+    }
   }
 }
 
@@ -225,52 +234,50 @@ void winograd_conv(const int *g, int grad, const float *in, const float *u, cons
   float *m = scratch + 16 * TILES * v.cin;    // [16, TILES, COUT]
   for (int tb = t0; tb < t1; tb += TILES) {
     const int nt = t1 - tb < TILES ? t1 - tb : TILES;
-    for (int r = 0; r < nt; r++)
-      for (int c = 0; c < v.cin; c += 4)
-        transform_input(&v, in, tb + r, c, vt + r * v.cin + c, TILES * v.cin);
+    for (int r = 0; r < nt; r++) transform_input(&v, in, tb + r, vt + r * v.cin, TILES * v.cin);
     for (int x = 0; x < 16; x++)
       product(vt + x * TILES * v.cin, u + x * v.cin * v.cout, m + x * TILES * v.cout, nt, v.cin, v.cout);
     for (int r = 0; r < nt; r++)
-      for (int c = 0; c < v.cout; c += 4) {
-        const v128_t b = bias ? wasm_v128_load(bias + c) : wasm_f32x4_splat(0.f);
-        transform_output(&v, m + r * v.cout + c, TILES * v.cout, tb + r, c, b, relu, out);
-      }
+      transform_output(&v, m + r * v.cout, TILES * v.cout, tb + r, bias, relu, out);
   }
 }
 
-// A dy Aᵀ of the 2×2 output gradient of tile t at channels c (zero outside the output image; masked by
-// y > 0 when `y` is given), stored at dst + ξ·step for the 16 positions ξ. dy and y are rows of CO4.
-INLINE void transform_grad(const int *g, const float *dy, const float *y, int t, int c, float *dst,
-                           int step) {
+// A dy Aᵀ of the 2×2 output gradient of tile t, every channel (zero outside the output image; masked
+// by y > 0 when `y` is given), at dst + ξ·step + c for the 16 positions ξ. dy and y are rows of CO4.
+INLINE void transform_grad(const int *g, const float *dy, const float *y, int t, float *dst, int step) {
   const int th = (g[OH] + 1) >> 1, tw = (g[OW] + 1) >> 1;
   const int n = t / (th * tw), rest = t - n * th * tw, ty = rest / tw, tx = rest - ty * tw;
-  const v128_t zero = wasm_f32x4_splat(0.f);
-  v128_t e[2][2];
+  int at[2][2];
   for (int a = 0; a < 2; a++)
     for (int b = 0; b < 2; b++) {
       const int oy = 2 * ty + a, ox = 2 * tx + b;
-      if (oy >= g[OH] || ox >= g[OW]) {
-        e[a][b] = zero;
-        continue;
-      }
-      const int at = ((n * g[OH] + oy) * g[OW] + ox) * g[CO4] + c;
-      const v128_t v = wasm_v128_load(dy + at);
-      e[a][b] = y ? wasm_v128_and(v, wasm_f32x4_gt(wasm_v128_load(y + at), zero)) : v;
+      at[a][b] = oy < g[OH] && ox < g[OW] ? ((n * g[OH] + oy) * g[OW] + ox) * g[CO4] : -1;
     }
-  // Rows: A e (4 × 2), then columns: (A e) Aᵀ (4 × 4); A = [1 0; 1 1; 1 −1; 0 −1].
-  v128_t r[4][2];
-  for (int b = 0; b < 2; b++) {
-    r[0][b] = e[0][b];
-    r[1][b] = wasm_f32x4_add(e[0][b], e[1][b]);
-    r[2][b] = wasm_f32x4_sub(e[0][b], e[1][b]);
-    r[3][b] = wasm_f32x4_neg(e[1][b]);
-  }
-  for (int i = 0; i < 4; i++) {
-    float *row = dst + 4 * i * step;
-    wasm_v128_store(row, r[i][0]);
-    wasm_v128_store(row + step, wasm_f32x4_add(r[i][0], r[i][1]));
-    wasm_v128_store(row + 2 * step, wasm_f32x4_sub(r[i][0], r[i][1]));
-    wasm_v128_store(row + 3 * step, wasm_f32x4_neg(r[i][1]));
+  const v128_t zero = wasm_f32x4_splat(0.f);
+  for (int c = 0; c < g[CO4]; c += 4) {
+    v128_t e[2][2];
+    for (int a = 0; a < 2; a++)
+      for (int b = 0; b < 2; b++) {
+        const int k = at[a][b] + c;
+        if (at[a][b] < 0) e[a][b] = zero;
+        else if (!y) e[a][b] = wasm_v128_load(dy + k);
+        else e[a][b] = wasm_v128_and(wasm_v128_load(dy + k), wasm_f32x4_gt(wasm_v128_load(y + k), zero));
+      }
+    // Rows: A e (4 × 2), then columns: (A e) Aᵀ (4 × 4); A = [1 0; 1 1; 1 −1; 0 −1].
+    v128_t r[4][2];
+    for (int b = 0; b < 2; b++) {
+      r[0][b] = e[0][b];
+      r[1][b] = wasm_f32x4_add(e[0][b], e[1][b]);
+      r[2][b] = wasm_f32x4_sub(e[0][b], e[1][b]);
+      r[3][b] = wasm_f32x4_neg(e[1][b]);
+    }
+    for (int i = 0; i < 4; i++) {
+      float *row = dst + 4 * i * step + c;
+      wasm_v128_store(row, r[i][0]);
+      wasm_v128_store(row + step, wasm_f32x4_add(r[i][0], r[i][1]));
+      wasm_v128_store(row + 2 * step, wasm_f32x4_sub(r[i][0], r[i][1]));
+      wasm_v128_store(row + 3 * step, wasm_f32x4_neg(r[i][1]));
+    }
   }
 }
 
@@ -334,9 +341,8 @@ void winograd_filter_grad(const int *g, const float *x, const float *dy, const f
   for (int tb = t0; tb < t1; tb += TILES) {
     const int nt = t1 - tb < TILES ? t1 - tb : TILES;
     for (int r = 0; r < nt; r++) {
-      for (int c = 0; c < v.cin; c += 4) transform_input(&v, x, tb + r, c, vt + r * v.cin + c, TILES * v.cin);
-      for (int c = 0; c < v.cout; c += 4)
-        transform_grad(g, dy, y, tb + r, c, z + r * v.cout + c, TILES * v.cout);
+      transform_input(&v, x, tb + r, vt + r * v.cin, TILES * v.cin);
+      transform_grad(g, dy, y, tb + r, z + r * v.cout, TILES * v.cout);
     }
     for (int x = 0; x < 16; x++)
       product_over_tiles(vt + x * TILES * v.cin, z + x * TILES * v.cout, du + x * v.cin * v.cout, nt, v.cin,
