@@ -72,9 +72,9 @@ const CASES: {
     dilations: 1,
   },
   { x: [70, 4, 4, 1], f: [1, 1, 1, 1], strides: [1, 1], pad: 'valid', dilations: 1 },
-  // 3×3, stride 1, CI a multiple of 4: the Winograd kernels' forward pass and input gradient. Odd
-  // sizes (partial 2×2 tiles), output channels padded to 4, explicit padding of 2 above and none on
-  // the left, and enough tiles for several blocks and chunks.
+  // 3×3, stride 1, CI a multiple of 4: the Winograd kernels. Odd sizes (partial 2×2 tiles), output
+  // channels padded to 4, explicit padding of 2 above and none on the left, and enough tiles for
+  // several blocks and chunks.
   { x: [2, 7, 9, 4], f: [3, 3, 4, 6], strides: [1, 1], pad: 'same', dilations: 1 },
   { x: [3, 6, 5, 8], f: [3, 3, 8, 8], strides: [1, 1], pad: 'valid', dilations: 1 },
   {
@@ -90,6 +90,20 @@ const CASES: {
     dilations: 1,
   },
   { x: [16, 8, 8, 16], f: [3, 3, 16, 16], strides: [1, 1], pad: 'same', dilations: 1 },
+  // Images of one pixel, and padding that makes the output larger than the input.
+  { x: [3, 1, 1, 4], f: [3, 3, 4, 1], strides: [1, 1], pad: 'same', dilations: 1 },
+  {
+    x: [2, 2, 3, 8],
+    f: [3, 3, 8, 5],
+    strides: [1, 1],
+    pad: [
+      [0, 0],
+      [2, 1],
+      [1, 2],
+      [0, 0],
+    ],
+    dilations: 1,
+  },
 ];
 
 /**
