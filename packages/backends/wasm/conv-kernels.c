@@ -162,32 +162,6 @@ static void patch_rows(const int *g, const float *x, float *col, const float **t
 // passes keep a patch matrix instead.
 static int reads_image(const int *g) { return g[DH] == 1 && g[DW] == 1 && ((g[KW] * g[CI]) & 3) == 0; }
 
-// One depth step of a 4-row × 8-column tile: acc rows += x_r[i] · (w0, w1).
-#define STEP_4x8(x0, x1, x2, x3, i, w0, w1)                                                          \
-  do {                                                                                              \
-    v128_t s = wasm_v128_load32_splat((x0) + (i));                                                  \
-    a00 = MADD(a00, s, w0);                                                                         \
-    a01 = MADD(a01, s, w1);                                                                         \
-    s = wasm_v128_load32_splat((x1) + (i));                                                         \
-    a10 = MADD(a10, s, w0);                                                                         \
-    a11 = MADD(a11, s, w1);                                                                         \
-    s = wasm_v128_load32_splat((x2) + (i));                                                         \
-    a20 = MADD(a20, s, w0);                                                                         \
-    a21 = MADD(a21, s, w1);                                                                         \
-    s = wasm_v128_load32_splat((x3) + (i));                                                         \
-    a30 = MADD(a30, s, w0);                                                                         \
-    a31 = MADD(a31, s, w1);                                                                         \
-  } while (0)
-
-// The same for a 4-row × 4-column tile (the last columns when `cols` is not a multiple of 8).
-#define STEP_4x4(x0, x1, x2, x3, i, w0)                                                              \
-  do {                                                                                              \
-    a00 = MADD(a00, wasm_v128_load32_splat((x0) + (i)), w0);                                        \
-    a10 = MADD(a10, wasm_v128_load32_splat((x1) + (i)), w0);                                        \
-    a20 = MADD(a20, wasm_v128_load32_splat((x2) + (i)), w0);                                        \
-    a30 = MADD(a30, wasm_v128_load32_splat((x3) + (i)), w0);                                        \
-  } while (0)
-
 // out[r, :cols] = act(row r · b + bias) for rows r < np read through `tab` (`segs` segments of `len`
 // floats; segment s meets rows [s·len, (s + 1)·len) of b): the forward product (rows = patches, b =
 // the filter) and the input gradient's through col2im (rows = dy, b = the filter transposed). 4 rows ×
@@ -225,13 +199,7 @@ static void gemm_tab(const float *const *tab, int segs, int len, const float *b,
         a20 = wasm_f32x4_max(a20, zero); a21 = wasm_f32x4_max(a21, zero);
         a30 = wasm_f32x4_max(a30, zero); a31 = wasm_f32x4_max(a31, zero);
       }
-      float *o = out + r * ldo + c;
-      wasm_v128_store(o, a00); wasm_v128_store(o + ldo, a10);
-      wasm_v128_store(o + 2 * ldo, a20); wasm_v128_store(o + 3 * ldo, a30);
-      if (two) {
-        wasm_v128_store(o + 4, a01); wasm_v128_store(o + ldo + 4, a11);
-        wasm_v128_store(o + 2 * ldo + 4, a21); wasm_v128_store(o + 3 * ldo + 4, a31);
-      }
+      STORE_4x8(out + r * ldo + c, ldo, two);
     }
     for (; r < np; r++) {
       v128_t a0 = b0, a1 = b1;
@@ -367,10 +335,7 @@ static void gemm_filter(const int *g, const float *const *tab, int len, const fl
         const v128_t d0 = wasm_v128_load(d), d1 = wasm_v128_load(d + 4);
         STEP_4x8(xs, xs + 1, xs + 2, xs + 3, 0, d0, d1);
       }
-      wasm_v128_store(o, a00); wasm_v128_store(o + 4, a01);
-      wasm_v128_store(o + co4, a10); wasm_v128_store(o + co4 + 4, a11);
-      wasm_v128_store(o + 2 * co4, a20); wasm_v128_store(o + 2 * co4 + 4, a21);
-      wasm_v128_store(o + 3 * co4, a30); wasm_v128_store(o + 3 * co4 + 4, a31);
+      STORE_4x8(o, co4, 1);
     }
   }
   if (wide < co4) gemm_filter_narrow(g, tab, len, dy, dw, np, wide, g[CO] - wide);

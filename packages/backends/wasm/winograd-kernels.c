@@ -125,22 +125,6 @@ INLINE void transform_input(const View *v, const float *in, int t, float *dst, i
   }
 }
 
-// Stores a register tile's 4 rows (`ld` floats apart) of 4 columns, or 8 when `two`: a00 … a30 and,
-// for the second 4 columns, a01 … a31.
-#define STORE_4x8(o, ld, two)                                                                       \
-  do {                                                                                              \
-    wasm_v128_store((o), a00);                                                                      \
-    wasm_v128_store((o) + (ld), a10);                                                               \
-    wasm_v128_store((o) + 2 * (ld), a20);                                                           \
-    wasm_v128_store((o) + 3 * (ld), a30);                                                           \
-    if (two) {                                                                                      \
-      wasm_v128_store((o) + 4, a01);                                                                \
-      wasm_v128_store((o) + (ld) + 4, a11);                                                         \
-      wasm_v128_store((o) + 2 * (ld) + 4, a21);                                                     \
-      wasm_v128_store((o) + 3 * (ld) + 4, a31);                                                     \
-    }                                                                                               \
-  } while (0)
-
 // m [nt, cout] = vt [nt, cin] · u [cin, cout]: 4 tiles × 8 columns per register tile, the depth in
 // order.
 static void product(const float *vt, const float *u, float *m, int nt, int cin, int cout) {
@@ -154,26 +138,12 @@ static void product(const float *vt, const float *u, float *m, int nt, int cin, 
       if (two) {
         for (int i = 0; i < cin; i++, up += cout) {
           const v128_t w0 = wasm_v128_load(up), w1 = wasm_v128_load(up + 4);
-          v128_t s = wasm_v128_load32_splat(x0 + i);
-          a00 = MADD(a00, s, w0);
-          a01 = MADD(a01, s, w1);
-          s = wasm_v128_load32_splat(x1 + i);
-          a10 = MADD(a10, s, w0);
-          a11 = MADD(a11, s, w1);
-          s = wasm_v128_load32_splat(x2 + i);
-          a20 = MADD(a20, s, w0);
-          a21 = MADD(a21, s, w1);
-          s = wasm_v128_load32_splat(x3 + i);
-          a30 = MADD(a30, s, w0);
-          a31 = MADD(a31, s, w1);
+          STEP_4x8(x0, x1, x2, x3, i, w0, w1);
         }
       } else {
         for (int i = 0; i < cin; i++, up += cout) {
           const v128_t w0 = wasm_v128_load(up);
-          a00 = MADD(a00, wasm_v128_load32_splat(x0 + i), w0);
-          a10 = MADD(a10, wasm_v128_load32_splat(x1 + i), w0);
-          a20 = MADD(a20, wasm_v128_load32_splat(x2 + i), w0);
-          a30 = MADD(a30, wasm_v128_load32_splat(x3 + i), w0);
+          STEP_4x4(x0, x1, x2, x3, i, w0);
         }
       }
       STORE_4x8(m + r * cout + c, cout, two);
@@ -299,27 +269,13 @@ static void product_over_tiles(const float *vt, const float *z, float *du, int n
         for (int t = 0; t < nt; t++) {
           const float *x = vt + t * cin + i;
           const v128_t w0 = wasm_v128_load(z + t * cout + c), w1 = wasm_v128_load(z + t * cout + c + 4);
-          v128_t s = wasm_v128_load32_splat(x);
-          a00 = MADD(a00, s, w0);
-          a01 = MADD(a01, s, w1);
-          s = wasm_v128_load32_splat(x + 1);
-          a10 = MADD(a10, s, w0);
-          a11 = MADD(a11, s, w1);
-          s = wasm_v128_load32_splat(x + 2);
-          a20 = MADD(a20, s, w0);
-          a21 = MADD(a21, s, w1);
-          s = wasm_v128_load32_splat(x + 3);
-          a30 = MADD(a30, s, w0);
-          a31 = MADD(a31, s, w1);
+          STEP_4x8(x, x + 1, x + 2, x + 3, 0, w0, w1);
         }
       } else {
         for (int t = 0; t < nt; t++) {
           const float *x = vt + t * cin + i;
           const v128_t w0 = wasm_v128_load(z + t * cout + c);
-          a00 = MADD(a00, wasm_v128_load32_splat(x), w0);
-          a10 = MADD(a10, wasm_v128_load32_splat(x + 1), w0);
-          a20 = MADD(a20, wasm_v128_load32_splat(x + 2), w0);
-          a30 = MADD(a30, wasm_v128_load32_splat(x + 3), w0);
+          STEP_4x4(x, x + 1, x + 2, x + 3, 0, w0);
         }
       }
       STORE_4x8(o, cout, two);

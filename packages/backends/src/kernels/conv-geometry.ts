@@ -87,13 +87,6 @@ export const winogradTiles = (g: ConvGeometry, grad: boolean) =>
  */
 export const winogradFloats = (g: ConvGeometry) => 16 * WINOGRAD_TILES * (g.ci + g.co4);
 
-/**
- * Output tiles per chunk of a Winograd filter gradient: whole blocks, about 8 chunks, the same on every
- * thread count, so that the chunks' sums, added in chunk order, give the same bits on 1 thread as on 8.
- */
-export const winogradFilterChunkTiles = (tiles: number) =>
-  WINOGRAD_TILES * Math.max(2, Math.ceil(tiles / (WINOGRAD_TILES * 8)));
-
 /** Floats of the Winograd kernels' transformed filter (or a filter gradient's sums): 16 matrices of CI × CO4. */
 export const winogradFilterFloats = (g: ConvGeometry) => 16 * g.ci * g.co4;
 

@@ -4,7 +4,6 @@ import {
   colFloats,
   keepsPatches,
   WINOGRAD_TILES,
-  winogradFilterChunkTiles,
   winogradFilterFloats,
   winogradFits,
   winogradFloats,
@@ -33,6 +32,12 @@ const CHUNKS_PER_JOB = 16;
  * chunks' partial sums, added in chunk order, give the same bits on 1 thread as on 8.
  */
 const filterChunkRows = (p: number) => Math.max(256, 64 * Math.ceil(p / (64 * CHUNKS_PER_JOB)));
+/**
+ * Output tiles per chunk of a Winograd filter gradient: whole blocks, about 8 chunks, the same on every
+ * thread count, so that the chunks' sums, added in chunk order, give the same bits on 1 thread as on 8.
+ */
+const winogradFilterChunkTiles = (tiles: number) =>
+  WINOGRAD_TILES * Math.max(2, Math.ceil(tiles / (WINOGRAD_TILES * 8)));
 /** Output tiles per chunk of a Winograd job: whole blocks, about `CHUNKS_PER_JOB` chunks when shared. */
 const winogradChunkTiles = (tiles: number, shared: boolean) =>
   shared ? WINOGRAD_TILES * Math.ceil(tiles / (WINOGRAD_TILES * CHUNKS_PER_JOB)) : tiles;
@@ -442,9 +447,9 @@ export class SimdConv {
     // dy first.
     const masksInJob = y != null && g.co === g.co4;
     const have = heap.keptPatches(g, patchesOf) !== undefined;
-    // Without a kept patch matrix, a layer the Winograd kernels take sums its tiles' transforms
-    // instead; each chunk's sums are then 16 matrices of CI × CO4.
-    const winograd = !have && winogradFits(g);
+    // A layer the Winograd kernels take (it kept no patches) sums its tiles' transforms instead; each
+    // chunk's sums are then 16 matrices of CI × CO4.
+    const winograd = winogradFits(g);
     const tiles = winogradTiles(g, false);
     const size = winograd ? winogradFilterChunkTiles(tiles) : filterChunkRows(g.p);
     const chunks = Math.ceil((winograd ? tiles : g.p) / size);
